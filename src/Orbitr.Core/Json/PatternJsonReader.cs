@@ -1,0 +1,476 @@
+using System.Text.Json;
+using Orbitr.Core.Model;
+using Orbitr.Core.Validation;
+
+namespace Orbitr.Core.Json;
+
+/// <summary>Walks a parsed pattern document field by field, collecting every structural error with its path,
+/// then hands the result to <see cref="PatternValidator"/> for the ranges.</summary>
+internal sealed class PatternJsonReader
+{
+    private const int MaxDepth = 16;
+    private readonly List<PatternError> _errors = [];
+
+    public static PatternReadResult TooLarge(long bytes) =>
+        new(null, [new PatternError("", $"the file is {bytes:N0} bytes; a pattern may be at most {PatternJson.MaxBytes:N0} bytes (1 MB)")]);
+
+    public static PatternReadResult Read(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > PatternJson.MaxBytes) return TooLarge(utf8.Length);
+        if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after the first value; anything but whitespace after it is an error.
+            if (reader.Read())
+                return new(null, [new PatternError("", $"unexpected content after the pattern at byte {reader.TokenStartIndex}")]);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, [new PatternError("", $"not valid JSON: {Describe(ex)}")]);
+        }
+        catch (ArgumentException ex)
+        {
+            return new(null, [new PatternError("", $"not valid JSON: {ex.Message}")]);
+        }
+
+        using (document)
+        {
+            var self = new PatternJsonReader();
+            var pattern = self.ReadPattern(document.RootElement);
+            if (self._errors.Count > 0 || pattern is null) return new(null, self._errors);
+            var rangeErrors = PatternValidator.Validate(pattern);
+            return rangeErrors.Count > 0 ? new(null, rangeErrors) : new(pattern, []);
+        }
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        // The message of Utf8JsonReader already names line and byte; keep it on one line.
+        var msg = ex.Message.ReplaceLineEndings(" ");
+        return msg.Length > 300 ? msg[..300] + "…" : msg;
+    }
+
+    private Pattern? ReadPattern(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Error("", $"a pattern must be a JSON object, not {Kind(root)}");
+            return null;
+        }
+        if (!CheckDuplicates(root, "")) return null;
+
+        // The version decides how to read everything else, so look at it first.
+        if (root.TryGetProperty("version", out var versionEl))
+        {
+            var version = Integer(versionEl, "version", long.MinValue, long.MaxValue);
+            if (version is { } v && v > Pattern.Version)
+            {
+                Error("version", $"this pattern is format version {v}, made by a newer Orbitr; this version reads version {Pattern.Version}. Update Orbitr to open it");
+                return null;
+            }
+            if (version is { } v2 && v2 < 1) Error("version", $"{v2} is not a pattern format version (expected {Pattern.Version})");
+        }
+
+        var p = PatternFactory.Defaults();
+        foreach (var prop in root.EnumerateObject())
+        {
+            var el = prop.Value;
+            var path = prop.Name;
+            switch (prop.Name)
+            {
+                case "format":
+                    if (String(el, path) is { } format && format != Pattern.Format)
+                        Error(path, $"\"{Clip(format)}\" is not an Orbitr pattern (expected \"{Pattern.Format}\")");
+                    break;
+                case "version": break;
+                case "name": p = p with { Name = String(el, path) ?? p.Name }; break;
+                case "bpm": p = p with { Bpm = Number(el, path) ?? p.Bpm }; break;
+                case "swing": p = p with { Swing = Number(el, path) ?? p.Swing }; break;
+                case "length": p = p with { Length = (int?)Integer(el, path, -1, 1_000_000) ?? p.Length }; break;
+                case "timeSignature": p = p with { TimeSignature = ReadTimeSignature(el, path) ?? p.TimeSignature }; break;
+                case "seed": p = p with { Seed = (uint?)Integer(el, path, 0, uint.MaxValue) ?? p.Seed }; break;
+                case "master": p = p with { Master = ReadMaster(el, path) ?? p.Master }; break;
+                case "samples": p = p with { Samples = ReadSamples(el, path) ?? p.Samples }; break;
+                case "tracks": break; // read below, once the pattern length is known
+                default: Unknown(path); break;
+            }
+        }
+        if (root.TryGetProperty("tracks", out var tracksEl))
+            p = p with { Tracks = ReadTracks(tracksEl, "tracks", p.Length) ?? p.Tracks };
+        return p;
+    }
+
+    private TimeSignature? ReadTimeSignature(JsonElement el, string path)
+    {
+        if (el.ValueKind != JsonValueKind.Array || el.GetArrayLength() != 2)
+        {
+            Error(path, $"must be an array of two integers such as [4, 4], not {Kind(el)}");
+            return null;
+        }
+        var num = Integer(el[0], $"{path}[0]", -1, 1000);
+        var den = Integer(el[1], $"{path}[1]", -1, 1000);
+        return num is null || den is null ? null : new TimeSignature((int)num, (int)den);
+    }
+
+    private MasterSettings? ReadMaster(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var m = MasterSettings.Default;
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "volume": m = m with { Volume = Number(prop.Value, p) ?? m.Volume }; break;
+                case "compressor": m = m with { Compressor = ReadCompressor(prop.Value, p) ?? m.Compressor }; break;
+                case "limiter": m = m with { Limiter = ReadLimiter(prop.Value, p) ?? m.Limiter }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return m;
+    }
+
+    private CompressorSettings? ReadCompressor(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var c = new CompressorSettings();
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "enabled": c = c with { Enabled = Bool(prop.Value, p) ?? c.Enabled }; break;
+                case "threshold": c = c with { Threshold = Number(prop.Value, p) ?? c.Threshold }; break;
+                case "knee": c = c with { Knee = Number(prop.Value, p) ?? c.Knee }; break;
+                case "ratio": c = c with { Ratio = Number(prop.Value, p) ?? c.Ratio }; break;
+                case "attack": c = c with { Attack = Number(prop.Value, p) ?? c.Attack }; break;
+                case "release": c = c with { Release = Number(prop.Value, p) ?? c.Release }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return c;
+    }
+
+    private LimiterSettings? ReadLimiter(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var l = new LimiterSettings();
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "enabled": l = l with { Enabled = Bool(prop.Value, p) ?? l.Enabled }; break;
+                case "ceiling": l = l with { Ceiling = Number(prop.Value, p) ?? l.Ceiling }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return l;
+    }
+
+    private EquatableArray<SampleEntry>? ReadSamples(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var entries = new List<SampleEntry>();
+        foreach (var prop in el.EnumerateObject())
+        {
+            if (entries.Count >= Pattern.MaxSamples)
+            {
+                Error(path, $"more than {Pattern.MaxSamples} samples");
+                return null;
+            }
+            var p = $"{path}.{prop.Name}";
+            if (!Object(prop.Value, p)) continue;
+            string? source = null, name = null;
+            foreach (var field in prop.Value.EnumerateObject())
+            {
+                var fp = $"{p}.{field.Name}";
+                switch (field.Name)
+                {
+                    case "source": source = String(field.Value, fp); break;
+                    case "name": name = field.Value.ValueKind == JsonValueKind.Null ? null : String(field.Value, fp); break;
+                    default: Unknown(fp); break;
+                }
+            }
+            if (source is null)
+            {
+                if (!prop.Value.TryGetProperty("source", out _)) Error($"{p}.source", "is missing; a sample needs a source such as \"builtin:kick\"");
+                continue;
+            }
+            var sampleRef = SampleRef.TryParse(source, name);
+            if (sampleRef is null)
+            {
+                Error($"{p}.source", $"\"{Clip(source)}\" is not a sample source (builtin:<name>, file:<path> or generated:<id>)");
+                continue;
+            }
+            entries.Add(new SampleEntry(prop.Name, sampleRef));
+        }
+        return new EquatableArray<SampleEntry>(entries);
+    }
+
+    private EquatableArray<Track>? ReadTracks(JsonElement el, string path, int patternLength)
+    {
+        if (el.ValueKind != JsonValueKind.Array)
+        {
+            Error(path, $"must be an array of tracks, not {Kind(el)}");
+            return null;
+        }
+        var count = el.GetArrayLength();
+        if (count > Pattern.MaxTracks)
+        {
+            Error(path, $"{count} tracks is more than the limit of {Pattern.MaxTracks}");
+            return null;
+        }
+        var tracks = new List<Track>(count);
+        var i = 0;
+        foreach (var item in el.EnumerateArray())
+        {
+            var t = ReadTrack(item, $"{path}[{i}]", i, patternLength);
+            if (t is not null) tracks.Add(t);
+            i++;
+        }
+        return new EquatableArray<Track>(tracks);
+    }
+
+    private Track? ReadTrack(JsonElement el, string path, int index, int patternLength)
+    {
+        if (!Object(el, path)) return null;
+        var length = patternLength is >= Pattern.MinLength and <= Pattern.MaxLength ? patternLength : Pattern.DefaultLength;
+        if (el.TryGetProperty("length", out var lengthEl))
+            length = (int?)Integer(lengthEl, $"{path}.length", -1, 1_000_000) ?? length;
+        var t = Track.Create(PatternFactory.TrackName(index), PatternFactory.DefaultColor(index), null, Math.Clamp(length, 0, Pattern.MaxLength)) with { Length = length };
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            var v = prop.Value;
+            switch (prop.Name)
+            {
+                case "name": t = t with { Name = String(v, p) ?? t.Name }; break;
+                case "color": t = t with { Color = String(v, p) ?? t.Color }; break;
+                case "sample": t = t with { Sample = v.ValueKind == JsonValueKind.Null ? null : String(v, p) }; break;
+                case "volume": t = t with { Volume = Number(v, p) ?? t.Volume }; break;
+                case "pan": t = t with { Pan = Number(v, p) ?? t.Pan }; break;
+                case "mute": t = t with { Mute = Bool(v, p) ?? t.Mute }; break;
+                case "solo": t = t with { Solo = Bool(v, p) ?? t.Solo }; break;
+                case "length": break;
+                case "steps": t = t with { Steps = ReadSteps(v, p) ?? t.Steps }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return t;
+    }
+
+    private EquatableArray<Step>? ReadSteps(JsonElement el, string path)
+    {
+        if (el.ValueKind != JsonValueKind.Array)
+        {
+            Error(path, $"must be an array of steps, not {Kind(el)}");
+            return null;
+        }
+        var count = el.GetArrayLength();
+        if (count > Pattern.MaxLength)
+        {
+            Error(path, $"{count} steps is more than the limit of {Pattern.MaxLength}");
+            return null;
+        }
+        var steps = new List<Step>(count);
+        var i = 0;
+        foreach (var item in el.EnumerateArray())
+        {
+            steps.Add(ReadStep(item, $"{path}[{i}]") ?? Step.Off);
+            i++;
+        }
+        return new EquatableArray<Step>(steps);
+    }
+
+    private Step? ReadStep(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var s = Step.Off;
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            var v = prop.Value;
+            switch (prop.Name)
+            {
+                case "active": s = s with { Active = Bool(v, p) ?? s.Active }; break;
+                case "sample": s = s with { Sample = v.ValueKind == JsonValueKind.Null ? null : String(v, p) }; break;
+                case "velocity": s = s with { Velocity = (int?)Integer(v, p, -1_000_000, 1_000_000) ?? s.Velocity }; break;
+                case "probability": s = s with { Probability = Number(v, p) ?? s.Probability }; break;
+                case "timing": s = s with { Timing = Number(v, p) ?? s.Timing }; break;
+                case "effects": s = s with { Effects = v.ValueKind == JsonValueKind.Null ? null : ReadEffects(v, p) }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return s;
+    }
+
+    private StepEffects? ReadEffects(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var fx = new StepEffects();
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            var v = prop.Value;
+            if (v.ValueKind == JsonValueKind.Null && prop.Name is "filter" or "distortion" or "delay") continue;
+            switch (prop.Name)
+            {
+                case "filter": fx = fx with { Filter = ReadFilter(v, p) }; break;
+                case "distortion":
+                    if (!Object(v, p)) break;
+                    var d = new DistortionEffect();
+                    foreach (var f in v.EnumerateObject())
+                    {
+                        if (f.Name == "amount") d = d with { Amount = Number(f.Value, $"{p}.amount") ?? d.Amount };
+                        else Unknown($"{p}.{f.Name}");
+                    }
+                    fx = fx with { Distortion = d };
+                    break;
+                case "delay":
+                    if (!Object(v, p)) break;
+                    var dl = new DelayEffect();
+                    foreach (var f in v.EnumerateObject())
+                    {
+                        var fp = $"{p}.{f.Name}";
+                        switch (f.Name)
+                        {
+                            case "time": dl = dl with { Time = Number(f.Value, fp) ?? dl.Time }; break;
+                            case "feedback": dl = dl with { Feedback = Number(f.Value, fp) ?? dl.Feedback }; break;
+                            case "mix": dl = dl with { Mix = Number(f.Value, fp) ?? dl.Mix }; break;
+                            default: Unknown(fp); break;
+                        }
+                    }
+                    fx = fx with { Delay = dl };
+                    break;
+                default: Unknown(p); break;
+            }
+        }
+        return fx;
+    }
+
+    private FilterEffect? ReadFilter(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var f = new FilterEffect();
+        foreach (var prop in el.EnumerateObject())
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "type":
+                    var type = String(prop.Value, p);
+                    switch (type)
+                    {
+                        case null: break;
+                        case "lowpass": f = f with { Type = FilterType.Lowpass }; break;
+                        case "highpass": f = f with { Type = FilterType.Highpass }; break;
+                        case "bandpass": f = f with { Type = FilterType.Bandpass }; break;
+                        default: Error(p, $"\"{Clip(type)}\" is not a filter type (lowpass, highpass or bandpass)"); break;
+                    }
+                    break;
+                case "frequency": f = f with { Frequency = Number(prop.Value, p) ?? f.Frequency }; break;
+                case "q": f = f with { Q = Number(prop.Value, p) ?? f.Q }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return f;
+    }
+
+    // ---- typed accessors: each reports a wrong type at its path and returns null ----
+
+    private bool Object(JsonElement el, string path)
+    {
+        if (el.ValueKind != JsonValueKind.Object)
+        {
+            Error(path, $"must be an object, not {Kind(el)}");
+            return false;
+        }
+        return CheckDuplicates(el, path);
+    }
+
+    private bool CheckDuplicates(JsonElement el, string path)
+    {
+        HashSet<string>? seen = null;
+        foreach (var prop in el.EnumerateObject())
+        {
+            seen ??= new HashSet<string>(StringComparer.Ordinal);
+            if (!seen.Add(prop.Name))
+            {
+                Error(path.Length == 0 ? prop.Name : $"{path}.{prop.Name}", "appears more than once");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private string? String(JsonElement el, string path)
+    {
+        if (el.ValueKind == JsonValueKind.String) return el.GetString();
+        Error(path, $"must be a string, not {Kind(el)}");
+        return null;
+    }
+
+    private bool? Bool(JsonElement el, string path)
+    {
+        if (el.ValueKind is JsonValueKind.True or JsonValueKind.False) return el.GetBoolean();
+        Error(path, $"must be true or false, not {Kind(el)}");
+        return null;
+    }
+
+    private double? Number(JsonElement el, string path)
+    {
+        if (el.ValueKind != JsonValueKind.Number)
+        {
+            Error(path, $"must be a number, not {Kind(el)}");
+            return null;
+        }
+        if (!el.TryGetDouble(out var d) || !double.IsFinite(d))
+        {
+            Error(path, $"{Clip(el.GetRawText())} is too large to be a number here");
+            return null;
+        }
+        return d;
+    }
+
+    /// <summary>An integer within [min, max] (wider than the valid range, so the validator can name the range).</summary>
+    private long? Integer(JsonElement el, string path, long min, long max)
+    {
+        if (Number(el, path) is not { } d) return null;
+        if (d != Math.Floor(d))
+        {
+            Error(path, $"{Num.F(d)} must be a whole number");
+            return null;
+        }
+        if (d < min || d > max)
+        {
+            Error(path, $"{Clip(el.GetRawText())} is far outside the allowed range");
+            return null;
+        }
+        return (long)d;
+    }
+
+    private void Unknown(string path) => Error(path, "is not a field of an Orbitr pattern (unknown fields are not allowed)");
+
+    private void Error(string path, string message)
+    {
+        // A hostile file could hold millions of bad fields; the first thousand say enough.
+        if (_errors.Count < 1000) _errors.Add(new PatternError(path, message));
+    }
+
+    private static string Kind(JsonElement el) => el.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}
