@@ -18,6 +18,8 @@ internal sealed class PatternJsonReader
     {
         if (utf8.Length > PatternJson.MaxBytes) return TooLarge(utf8.Length);
         if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            return new(null, [new PatternError("", "the file is not valid UTF-8 text")]);
         JsonDocument document;
         try
         {

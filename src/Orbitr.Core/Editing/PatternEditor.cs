@@ -1,0 +1,196 @@
+using Orbitr.Core.Model;
+
+namespace Orbitr.Core.Editing;
+
+/// <summary>The editing operations the UI dispatches. Each is pure (pattern in, pattern out), so undo is a stack of
+/// patterns. Arguments outside the design's ranges are clamped to them; indexes out of range throw.</summary>
+public static class PatternEditor
+{
+    // ---- steps ----
+
+    public static Pattern ToggleStep(Pattern p, int track, int step) =>
+        UpdateStep(p, track, step, s => s with { Active = !s.Active });
+
+    public static Pattern SetStepActive(Pattern p, int track, int step, bool active) =>
+        UpdateStep(p, track, step, s => s with { Active = active });
+
+    /// <summary>A null key means "the track's sample"; otherwise the key must be in the sample table.</summary>
+    public static Pattern SetStepSample(Pattern p, int track, int step, string? sampleKey)
+    {
+        RequireSample(p, sampleKey);
+        return UpdateStep(p, track, step, s => s with { Sample = sampleKey });
+    }
+
+    public static Pattern SetStepVelocity(Pattern p, int track, int step, int velocity) =>
+        UpdateStep(p, track, step, s => s with { Velocity = Math.Clamp(velocity, Step.MinVelocity, Step.MaxVelocity) });
+
+    public static Pattern SetStepProbability(Pattern p, int track, int step, double probability) =>
+        UpdateStep(p, track, step, s => s with { Probability = Clamp(probability, Step.MinProbability, Step.MaxProbability) });
+
+    public static Pattern SetStepTiming(Pattern p, int track, int step, double timingMs) =>
+        UpdateStep(p, track, step, s => s with { Timing = Clamp(timingMs, Step.MinTiming, Step.MaxTiming) });
+
+    public static Pattern SetStepEffects(Pattern p, int track, int step, StepEffects? effects) =>
+        UpdateStep(p, track, step, s => s with { Effects = effects is null || effects.IsEmpty ? null : ClampEffects(effects) });
+
+    public static Pattern UpdateStep(Pattern p, int track, int step, Func<Step, Step> change)
+    {
+        var t = TrackAt(p, track);
+        if ((uint)step >= (uint)t.Steps.Count) throw new ArgumentOutOfRangeException(nameof(step), step, $"track {track} has {t.Steps.Count} steps");
+        return WithTrack(p, track, t with { Steps = t.Steps.SetItem(step, change(t.Steps[step])) });
+    }
+
+    // ---- tracks ----
+
+    public static Pattern SetTrackVolume(Pattern p, int track, double volume) =>
+        UpdateTrack(p, track, t => t with { Volume = Clamp(volume, Track.MinVolume, Track.MaxVolume) });
+
+    public static Pattern SetTrackPan(Pattern p, int track, double pan) =>
+        UpdateTrack(p, track, t => t with { Pan = Clamp(pan, Track.MinPan, Track.MaxPan) });
+
+    public static Pattern SetTrackMute(Pattern p, int track, bool mute) => UpdateTrack(p, track, t => t with { Mute = mute });
+
+    public static Pattern SetTrackSolo(Pattern p, int track, bool solo) => UpdateTrack(p, track, t => t with { Solo = solo });
+
+    public static Pattern SetTrackName(Pattern p, int track, string name) =>
+        UpdateTrack(p, track, t => t with { Name = name.Length > Track.MaxNameLength ? name[..Track.MaxNameLength] : name });
+
+    public static Pattern SetTrackColor(Pattern p, int track, string color) => UpdateTrack(p, track, t => t with { Color = color });
+
+    public static Pattern SetTrackSample(Pattern p, int track, string? sampleKey)
+    {
+        RequireSample(p, sampleKey);
+        return UpdateTrack(p, track, t => t with { Sample = sampleKey });
+    }
+
+    /// <summary>Resizes one ring (polymeter); existing steps are kept, new ones are off.</summary>
+    public static Pattern SetTrackLength(Pattern p, int track, int length) =>
+        UpdateTrack(p, track, t => Resize(t, Math.Clamp(length, Pattern.MinLength, Pattern.MaxLength)));
+
+    public static Pattern ClearTrack(Pattern p, int track) =>
+        UpdateTrack(p, track, t => t with { Steps = new EquatableArray<Step>(Enumerable.Repeat(Step.Off, t.Length)) });
+
+    /// <summary>Rotates a ring by <paramref name="amount"/> steps (positive = later).</summary>
+    public static Pattern RotateTrack(Pattern p, int track, int amount) => UpdateTrack(p, track, t =>
+    {
+        var n = t.Steps.Count;
+        if (n == 0) return t;
+        var r = ((amount % n) + n) % n;
+        var steps = new Step[n];
+        for (var i = 0; i < n; i++) steps[(i + r) % n] = t.Steps[i];
+        return t with { Steps = steps };
+    });
+
+    /// <summary>Fills a ring with the euclidean rhythm E(hits, ring length) rotated by <paramref name="rotation"/>;
+    /// steps keep their settings and only their on/off changes.</summary>
+    public static Pattern EuclideanFill(Pattern p, int track, int hits, int rotation = 0) => UpdateTrack(p, track, t =>
+    {
+        var rhythm = Euclid.Rhythm(Math.Clamp(hits, 0, t.Length), t.Length, rotation);
+        var steps = new Step[t.Length];
+        for (var i = 0; i < t.Length; i++) steps[i] = t.Steps[i] with { Active = rhythm[i] };
+        return t with { Steps = steps };
+    });
+
+    public static Pattern UpdateTrack(Pattern p, int track, Func<Track, Track> change) => WithTrack(p, track, change(TrackAt(p, track)));
+
+    /// <summary>Adds a ring inside the others with the next kit sound; no-op at 8 tracks.</summary>
+    public static Pattern AddTrack(Pattern p)
+    {
+        if (p.Tracks.Count >= Pattern.MaxTracks) return p;
+        var index = p.Tracks.Count;
+        var sound = PatternFactory.DefaultSound(index);
+        var samples = p.Samples;
+        var key = sound;
+        var existing = p.FindSample(key);
+        if (existing is null) samples = samples.Add(new SampleEntry(key, SampleRef.Builtin(sound)));
+        else if (existing != SampleRef.Builtin(sound)) key = p.Tracks.Count > 0 ? p.Tracks[^1].Sample ?? p.Samples[0].Key : p.Samples[0].Key;
+        var track = Track.Create(PatternFactory.TrackName(index), PatternFactory.DefaultColor(index), key, p.Length);
+        return p with { Samples = samples, Tracks = p.Tracks.Add(track) };
+    }
+
+    /// <summary>Removes a ring; no-op when only one is left.</summary>
+    public static Pattern RemoveTrack(Pattern p, int track)
+    {
+        TrackAt(p, track);
+        return p.Tracks.Count <= Pattern.MinTracks ? p : p with { Tracks = p.Tracks.RemoveAt(track) };
+    }
+
+    // ---- pattern ----
+
+    public static Pattern SetBpm(Pattern p, double bpm) => p with { Bpm = Clamp(bpm, Pattern.MinBpm, Pattern.MaxBpm) };
+
+    public static Pattern SetSwing(Pattern p, double swing) => p with { Swing = Clamp(swing, Pattern.MinSwing, Pattern.MaxSwing) };
+
+    public static Pattern SetName(Pattern p, string name) =>
+        p with { Name = name.Length > Pattern.MaxNameLength ? name[..Pattern.MaxNameLength] : name };
+
+    public static Pattern SetMasterVolume(Pattern p, double volume) =>
+        p with { Master = p.Master with { Volume = Clamp(volume, MasterSettings.MinVolume, MasterSettings.MaxVolume) } };
+
+    public static Pattern SetTimeSignature(Pattern p, TimeSignature signature) => p with { TimeSignature = signature };
+
+    /// <summary>Sets the pattern length; rings that followed the pattern length follow it (keeping their steps), polymetric rings keep theirs.</summary>
+    public static Pattern SetLength(Pattern p, int length)
+    {
+        length = Math.Clamp(length, Pattern.MinLength, Pattern.MaxLength);
+        var tracks = p.Tracks.Items.Select(t => t.Length == p.Length ? Resize(t, length) : t);
+        return p with { Length = length, Tracks = new EquatableArray<Track>(tracks) };
+    }
+
+    public static Pattern ClearPattern(Pattern p) =>
+        p with { Tracks = new EquatableArray<Track>(p.Tracks.Items.Select(t => t with { Steps = new EquatableArray<Step>(Enumerable.Repeat(Step.Off, t.Length)) })) };
+
+    /// <summary>A seeded random groove: denser on low rings' downbeats, sparser and lighter elsewhere.</summary>
+    public static Pattern Randomize(Pattern p, int seed)
+    {
+        var rng = new Random(seed);
+        var tracks = p.Tracks.Items.Select((t, ti) =>
+        {
+            var density = 0.15 + 0.35 * rng.NextDouble();
+            var steps = t.Steps.Items.Select((s, i) =>
+            {
+                var onBeat = i % 4 == 0;
+                var active = rng.NextDouble() < (onBeat ? density * 1.6 : density);
+                return s with
+                {
+                    Active = active,
+                    Velocity = active ? (onBeat ? 100 + rng.Next(28) : 60 + rng.Next(50)) : s.Velocity,
+                };
+            });
+            return t with { Steps = new EquatableArray<Step>(steps) };
+        });
+        return p with { Tracks = new EquatableArray<Track>(tracks) };
+    }
+
+    /// <summary>A new probability seed: the same pattern, other dice.</summary>
+    public static Pattern RerollSeed(Pattern p, uint newSeed) => p with { Seed = newSeed == p.Seed ? newSeed + 1 : newSeed };
+
+    public static Pattern RerollSeed(Pattern p) => RerollSeed(p, (uint)Random.Shared.NextInt64(0, (long)uint.MaxValue + 1));
+
+    // ---- helpers ----
+
+    private static Track Resize(Track t, int length)
+    {
+        if (length == t.Steps.Count) return t with { Length = length };
+        var steps = t.Steps.Items.Take(length).Concat(Enumerable.Repeat(Step.Off, Math.Max(0, length - t.Steps.Count)));
+        return t with { Length = length, Steps = new EquatableArray<Step>(steps) };
+    }
+
+    private static Track TrackAt(Pattern p, int track) =>
+        (uint)track < (uint)p.Tracks.Count ? p.Tracks[track] : throw new ArgumentOutOfRangeException(nameof(track), track, $"the pattern has {p.Tracks.Count} tracks");
+
+    private static Pattern WithTrack(Pattern p, int index, Track track) => p with { Tracks = p.Tracks.SetItem(index, track) };
+
+    private static void RequireSample(Pattern p, string? key)
+    {
+        if (key is not null && p.FindSample(key) is null)
+            throw new ArgumentException($"\"{key}\" is not a sample of this pattern", nameof(key));
+    }
+
+    private static double Clamp(double v, double min, double max) => double.IsNaN(v) ? min : Math.Clamp(v, min, max);
+
+    private static StepEffects ClampEffects(StepEffects fx) => new(
+        fx.Filter is { } f ? f with { Frequency = Clamp(f.Frequency, FilterEffect.MinFrequency, FilterEffect.MaxFrequency), Q = Clamp(f.Q, FilterEffect.MinQ, FilterEffect.MaxQ) } : null,
+        fx.Distortion is { } d ? d with { Amount = Clamp(d.Amount, DistortionEffect.MinAmount, DistortionEffect.MaxAmount) } : null,
+        fx.Delay is { } dl ? new DelayEffect(Clamp(dl.Time, DelayEffect.MinTime, DelayEffect.MaxTime), Clamp(dl.Feedback, DelayEffect.MinFeedback, DelayEffect.MaxFeedback), Clamp(dl.Mix, DelayEffect.MinMix, DelayEffect.MaxMix)) : null);
+}
