@@ -1,0 +1,57 @@
+using Orbitr.Core.Model;
+
+namespace Orbitr.Dsp.Master;
+
+/// <summary>A stereo-linked feed-forward compressor with the parameters of Web Audio's DynamicsCompressorNode
+/// (threshold, knee, ratio in dB; attack, release in seconds) and its automatic make-up gain
+/// ((1/curve(0 dBFS))^0.6, as the Web Audio spec describes). It follows the spec's static curve; the detector is a
+/// simpler peak follower than Chromium's, so levels with the compressor on agree only approximately.</summary>
+public sealed class Compressor
+{
+    private readonly float _threshold, _knee, _ratio, _attackCoef, _releaseCoef, _makeup;
+    private float _envelopeDb;
+
+    public Compressor(CompressorSettings s, int sampleRate)
+    {
+        _threshold = (float)s.Threshold;
+        _knee = (float)Math.Max(0, s.Knee);
+        _ratio = (float)Math.Max(1, s.Ratio);
+        _attackCoef = Coef(s.Attack, sampleRate);
+        _releaseCoef = Coef(s.Release, sampleRate);
+        _makeup = MathF.Pow(1 / DbToGain(Curve(0) - 0), 0.6f);
+    }
+
+    private static float Coef(double seconds, int rate) => seconds <= 0 ? 0 : (float)Math.Exp(-1.0 / (seconds * rate));
+
+    private static float DbToGain(float db) => MathF.Pow(10, db / 20);
+
+    /// <summary>Output level in dB for an input level in dB: unity below the knee, 1/ratio above it, a quadratic knee between.</summary>
+    public float Curve(float inDb)
+    {
+        var over = inDb - _threshold;
+        if (2 * over < -_knee) return inDb;
+        if (_knee > 0 && 2 * Math.Abs(over) <= _knee)
+        {
+            var t = over + _knee / 2;
+            return inDb + (1 / _ratio - 1) * t * t / (2 * _knee);
+        }
+        return _threshold + over / _ratio;
+    }
+
+    public void Process(Span<float> left, Span<float> right)
+    {
+        var env = _envelopeDb;
+        for (var i = 0; i < left.Length; i++)
+        {
+            var peak = MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i]));
+            var inDb = peak > 1e-6f ? 20 * MathF.Log10(peak) : -120f;
+            var reduction = inDb - Curve(inDb); // ≥ 0 dB
+            var coef = reduction > env ? _attackCoef : _releaseCoef;
+            env = reduction + coef * (env - reduction);
+            var gain = DbToGain(-env) * _makeup;
+            left[i] *= gain;
+            right[i] *= gain;
+        }
+        _envelopeDb = env;
+    }
+}
