@@ -1,1 +1,1 @@
-return 0;
+return Orbitr.Cli.OrbitrCli.Run(args, Console.Out, Console.Error);

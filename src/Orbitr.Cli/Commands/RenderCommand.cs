@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using Orbitr.Cli.Io;
+using Orbitr.Dsp.Rendering;
+using Orbitr.Dsp.Wav;
+
+namespace Orbitr.Cli.Commands;
+
+/// <summary><c>orbitr render pattern.json -o out.wav [--cycles N] [--sample-rate R] [--format 16|24|32f] [--tail auto|SECONDS]</c>.</summary>
+public static class RenderCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var file = new Argument<FileInfo>("pattern") { Description = "Pattern JSON file" };
+        var outputOption = new Option<FileInfo>("--output", "-o") { Description = "WAV file to write", Required = true };
+        var cycles = CommonOptions.Cycles();
+        var rate = new Option<int>("--sample-rate", "-r") { Description = "Sample rate in Hz (8000–192000)", DefaultValueFactory = _ => 44100 };
+        rate.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<int>();
+            if (v is < 8000 or > 192000) r.AddError($"--sample-rate must be 8000–192000, not {v}");
+        });
+        var format = new Option<string>("--format", "-f") { Description = "Sample format: 16, 24 or 32f", DefaultValueFactory = _ => "16" };
+        format.AcceptOnlyFromAmong("16", "24", "32f");
+        var tail = new Option<string>("--tail") { Description = "Tail after the last cycle: auto (until silent, at most 4 s) or seconds", DefaultValueFactory = _ => "auto" };
+        tail.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string>();
+            if (v != "auto" && !(double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 0 and <= 60))
+                r.AddError($"--tail must be auto or a number of seconds 0–60, not {v}");
+        });
+        var command = new Command("render", "Render a pattern to a WAV file") { file, outputOption, cycles, rate, format, tail };
+        command.SetAction(parse =>
+        {
+            var info = parse.GetValue(file)!;
+            var target = parse.GetValue(outputOption)!;
+            var pattern = PatternFile.Load(info);
+            var sampleRate = parse.GetValue(rate);
+            var tailText = parse.GetValue(tail)!;
+            double? tailSeconds = tailText == "auto" ? null : double.Parse(tailText, CultureInfo.InvariantCulture);
+            var samples = SampleLoader.Load(pattern, info.DirectoryName ?? ".", sampleRate);
+            var buffer = OfflineRenderer.Render(pattern, samples, new RenderOptions(sampleRate, parse.GetValue(cycles), tailSeconds));
+            var wavFormat = parse.GetValue(format) switch
+            {
+                "24" => WavSampleFormat.Pcm24,
+                "32f" => WavSampleFormat.Float32,
+                _ => WavSampleFormat.Pcm16,
+            };
+            AtomicFile.Write(target.FullName, s => WavWriter.Write(s, buffer, wavFormat));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rendered {parse.GetValue(cycles)} cycle(s) of {info.Name} to {target.Name}: {buffer.Duration:0.000} s, {sampleRate} Hz, {parse.GetValue(format)}, peak {20 * Math.Log10(Math.Max(buffer.Peak(), 1e-10)):0.0} dBFS"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

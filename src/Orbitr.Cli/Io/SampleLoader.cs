@@ -1,0 +1,59 @@
+using Orbitr.Core.Model;
+using Orbitr.Dsp;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Resampling;
+using Orbitr.Dsp.Wav;
+using Orbitr.Synthesis.Kit;
+
+namespace Orbitr.Cli.Io;
+
+/// <summary>Resolves the samples a pattern plays to buffers at the render rate: built-in kit sounds are synthesized,
+/// <c>file:</c> paths are read relative to the pattern file.</summary>
+public static class SampleLoader
+{
+    public static Dictionary<string, AudioBuffer> Load(Pattern pattern, string patternDirectory, int sampleRate)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in pattern.Tracks)
+        {
+            if (t.Sample is not null && t.Steps.Items.Any(s => s.Active && s.Sample is null)) used.Add(t.Sample);
+            foreach (var s in t.Steps)
+                if (s.Active && s.Sample is not null) used.Add(s.Sample);
+        }
+        var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
+        foreach (var entry in pattern.Samples)
+        {
+            if (!used.Contains(entry.Key)) continue;
+            buffers[entry.Key] = LoadOne(entry, patternDirectory, sampleRate);
+        }
+        return buffers;
+    }
+
+    private static AudioBuffer LoadOne(SampleEntry entry, string directory, int sampleRate)
+    {
+        var sample = entry.Ref;
+        switch (sample.Kind)
+        {
+            case SampleSourceKind.Builtin:
+                return KitSynthesizer.Render(sample.Value, sampleRate);
+            case SampleSourceKind.File:
+                var path = Path.GetFullPath(Path.Combine(directory, sample.Value));
+                if (!File.Exists(path))
+                    throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) is missing: {path} does not exist", ExitCodes.Sample);
+                AudioBuffer buffer;
+                try
+                {
+                    buffer = WavReader.ReadFile(path);
+                }
+                catch (AudioDecodeException ex)
+                {
+                    throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) cannot be decoded (code 1002): {ex.Message}", ExitCodes.Sample);
+                }
+                return buffer.SampleRate == sampleRate ? buffer : Resampler.Resample(buffer, sampleRate);
+            default:
+                throw new CliException(
+                    $"sample \"{entry.Key}\" ({sample.Source}) is a generated sample stored on an Orbitr server; download its WAV and refer to it as file:<path>",
+                    ExitCodes.Sample);
+        }
+    }
+}
