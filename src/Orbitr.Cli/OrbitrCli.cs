@@ -19,7 +19,8 @@ public static class OrbitrCli
         if (parse.Errors.Count > 0)
         {
             // One line, not a page of help: the user asked for something specific.
-            error.WriteLine($"orbitr: error: {parse.Errors[0].Message} (see 'orbitr --help')");
+            var message = string.Join(" ", parse.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            error.WriteLine($"orbitr: error: {message} (see 'orbitr --help')");
             return ExitCodes.Usage;
         }
         try

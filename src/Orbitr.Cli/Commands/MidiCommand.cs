@@ -34,11 +34,18 @@ internal static class CommonOptions
     public static Option<int> Cycles()
     {
         var cycles = new Option<int>("--cycles", "-c") { Description = $"Cycles of the pattern (1–{MaxCycles})", DefaultValueFactory = _ => 1 };
-        cycles.Validators.Add(r =>
+        return InRange(cycles, 1, MaxCycles);
+    }
+
+    /// <summary>Adds a range check; a value that isn't a number is left to the parser's own error.</summary>
+    public static Option<int> InRange(Option<int> option, int min, int max)
+    {
+        option.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<int>();
-            if (v is < 1 or > MaxCycles) r.AddError($"--cycles must be 1–{MaxCycles}, not {v}");
+            if (r.Tokens.Count == 0) return;
+            if (!int.TryParse(r.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v)) return;
+            if (v < min || v > max) r.AddError($"{option.Name} must be {min}–{max}, not {v}");
         });
-        return cycles;
+        return option;
     }
 }

@@ -12,11 +12,7 @@ public static class NewCommand
     {
         var outputOption = new Option<FileInfo>("--output", "-o") { Description = "Pattern file to write", Required = true };
         var tracks = new Option<int>("--tracks", "-t") { Description = "Number of rings, 4–8", DefaultValueFactory = _ => 6 };
-        tracks.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<int>();
-            if (v is < 4 or > 8) r.AddError($"--tracks must be 4–8, not {v}");
-        });
+        CommonOptions.InRange(tracks, 4, 8);
         var force = new Option<bool>("--force", "-f") { Description = "Overwrite an existing file" };
         var command = new Command("new", "Write a new default pattern (six rings O R B I T R)") { outputOption, tracks, force };
         command.SetAction(parse =>

@@ -15,17 +15,14 @@ public static class RenderCommand
         var outputOption = new Option<FileInfo>("--output", "-o") { Description = "WAV file to write", Required = true };
         var cycles = CommonOptions.Cycles();
         var rate = new Option<int>("--sample-rate", "-r") { Description = "Sample rate in Hz (8000–192000)", DefaultValueFactory = _ => 44100 };
-        rate.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<int>();
-            if (v is < 8000 or > 192000) r.AddError($"--sample-rate must be 8000–192000, not {v}");
-        });
+        CommonOptions.InRange(rate, 8000, 192000);
         var format = new Option<string>("--format", "-f") { Description = "Sample format: 16, 24 or 32f", DefaultValueFactory = _ => "16" };
         format.AcceptOnlyFromAmong("16", "24", "32f");
         var tail = new Option<string>("--tail") { Description = "Tail after the last cycle: auto (until silent, at most 4 s) or seconds", DefaultValueFactory = _ => "auto" };
         tail.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<string>();
+            if (r.Tokens.Count == 0) return;
+            var v = r.Tokens[^1].Value;
             if (v != "auto" && !(double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 0 and <= 60))
                 r.AddError($"--tail must be auto or a number of seconds 0–60, not {v}");
         });
