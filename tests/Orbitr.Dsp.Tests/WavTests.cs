@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Wav;
+
+namespace Orbitr.Dsp.Tests;
+
+public class WavTests
+{
+    private static AudioBuffer Buffer(float[][] channels, int rate) => new(channels, rate);
+
+    [Property(MaxTest = 100)]
+    public Property Every_format_round_trips_within_its_quantization_step()
+    {
+        var gen = from channels in Gen.Choose(1, 2)
+                  from length in Gen.Choose(0, 300)
+                  from rate in Gen.Elements(8000, 22050, 44100, 48000, 96000)
+                  from seed in Gen.Choose(0, 10000)
+                  select (channels, length, rate, seed);
+        return Prop.ForAll(gen.ToArbitrary(), x =>
+        {
+            var rng = new Random(x.seed);
+            var data = Enumerable.Range(0, x.channels).Select(_ => Enumerable.Range(0, x.length).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+            var source = Buffer(data, x.rate);
+            foreach (var (format, step) in new[] { (WavSampleFormat.Pcm16, 1 / 32768.0), (WavSampleFormat.Pcm24, 1 / 8388608.0), (WavSampleFormat.Float32, 0.0) })
+            {
+                var read = WavReader.Read(WavWriter.ToBytes(source, format));
+                if (read.SampleRate != x.rate || read.ChannelCount != x.channels || read.Length != x.length) return false;
+                for (var c = 0; c < x.channels; c++)
+                    for (var i = 0; i < x.length; i++)
+                        if (Math.Abs(read.Channel(c)[i] - data[c][i]) > step / 2 + 1e-9) return false;
+            }
+            return true;
+        });
+    }
+
+    [Fact]
+    public void Pcm_writing_clips_to_full_scale()
+    {
+        var read = WavReader.Read(WavWriter.ToBytes(Buffer([[2f, -2f, 1f, -1f]], 44100), WavSampleFormat.Pcm16));
+        Assert.Equal([32767 / 32768f, -1f, 32767 / 32768f, -1f], read.Channel(0));
+    }
+
+    /// <summary>Builds a WAV by hand, to read formats Orbitr does not write.</summary>
+    private static byte[] Hand(ushort tag, int channels, int rate, int bits, byte[] data, bool extensible = false, ushort subTag = 1, bool withJunk = false)
+    {
+        using var ms = new MemoryStream();
+        var w = new BinaryWriter(ms);
+        w.Write("RIFF"u8); w.Write(0); w.Write("WAVE"u8);
+        if (withJunk) { w.Write("LIST"u8); w.Write(3); w.Write(new byte[] { 1, 2, 3, 0 }); }
+        w.Write("fmt "u8); w.Write(extensible ? 40 : 16);
+        w.Write(extensible ? (ushort)0xFFFE : tag); w.Write((ushort)channels); w.Write(rate);
+        w.Write(rate * channels * bits / 8); w.Write((ushort)(channels * bits / 8)); w.Write((ushort)bits);
+        if (extensible)
+        {
+            w.Write((ushort)22); w.Write((ushort)bits); w.Write(3);
+            w.Write(subTag); w.Write(new byte[] { 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71 });
+        }
+        w.Write("data"u8); w.Write(data.Length); w.Write(data);
+        var bytes = ms.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
+        return bytes;
+    }
+
+    [Fact]
+    public void Reads_8_bit_unsigned_pcm()
+    {
+        var b = WavReader.Read(Hand(1, 1, 8000, 8, [0, 128, 255]));
+        Assert.Equal([-1f, 0f, 127 / 128f], b.Channel(0));
+    }
+
+    [Fact]
+    public void Reads_32_bit_integer_and_64_bit_float()
+    {
+        var i32 = new byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(i32, int.MinValue);
+        BinaryPrimitives.WriteInt32LittleEndian(i32.AsSpan(4), 1 << 30);
+        Assert.Equal([-1f, 0.5f], WavReader.Read(Hand(1, 1, 44100, 32, i32)).Channel(0));
+        var f64 = new byte[16];
+        BinaryPrimitives.WriteDoubleLittleEndian(f64, 0.25);
+        BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(8), -0.75);
+        var b = WavReader.Read(Hand(3, 2, 96000, 64, f64));
+        Assert.Equal((0.25f, -0.75f, 96000), (b.Channel(0)[0], b.Channel(1)[0], b.SampleRate));
+    }
+
+    [Fact]
+    public void Reads_wave_format_extensible_and_skips_unknown_chunks()
+    {
+        var pcm = new byte[] { 0x00, 0x00, 0x40, 0x00, 0x00, 0xC0 }; // 24-bit: 0.5, −0.5
+        var b = WavReader.Read(Hand(1, 1, 48000, 24, pcm, extensible: true, subTag: 1, withJunk: true));
+        Assert.Equal([0.5f, -0.5f], b.Channel(0));
+    }
+
+    [Theory]
+    [InlineData("not a WAV file: missing RIFF header")]
+    public void Garbage_is_not_a_wav(string message) =>
+        Assert.Equal(message, Assert.Throws<AudioDecodeException>(() => WavReader.Read("hello world, not audio"u8)).Message);
+
+    [Fact]
+    public void Malformed_files_give_clear_1002_errors()
+    {
+        var good = WavWriter.ToBytes(Buffer([[0.1f, 0.2f, 0.3f]], 44100), WavSampleFormat.Pcm16);
+        var truncated = Assert.Throws<AudioDecodeException>(() => WavReader.Read(good.AsSpan(0, good.Length - 2)));
+        Assert.StartsWith("truncated: data chunk claims 6 bytes but only 4 remain", truncated.Message);
+        Assert.Equal(1002, truncated.Code);
+        Assert.Contains("ADPCM", Assert.Throws<AudioDecodeException>(() => WavReader.Read(Hand(2, 1, 8000, 4, [0]))).Message);
+        var noData = good[..36];
+        Assert.Equal("malformed WAV: no data chunk", Assert.Throws<AudioDecodeException>(() => WavReader.Read(noData)).Message);
+        var nan = new byte[4];
+        BinaryPrimitives.WriteSingleLittleEndian(nan, float.NaN);
+        Assert.Contains("NaN", Assert.Throws<AudioDecodeException>(() => WavReader.Read(Hand(3, 1, 8000, 32, nan))).Message);
+    }
+
+    [Fact]
+    public void Ten_thousand_mutated_files_decode_or_fail_with_1002_only()
+    {
+        var seeds = new[]
+        {
+            WavWriter.ToBytes(Buffer([[0.1f, -0.2f, 0.3f, 0.4f], [0f, 0.5f, -0.5f, 1f]], 44100), WavSampleFormat.Pcm24),
+            WavWriter.ToBytes(Buffer([[0.1f, -0.2f]], 8000), WavSampleFormat.Float32),
+            Hand(1, 1, 48000, 24, [0, 0, 0x40, 0, 0, 0xC0], extensible: true, withJunk: true),
+        };
+        var rng = new Random(1002);
+        int ok = 0, failed = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var bytes = seeds[i % seeds.Length].ToArray();
+            var mutations = 1 + rng.Next(4);
+            for (var m = 0; m < mutations; m++)
+            {
+                switch (rng.Next(3))
+                {
+                    case 0: bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256); break;
+                    case 1: bytes = bytes[..rng.Next(bytes.Length)]; break;
+                    default: BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(rng.Next(Math.Max(1, bytes.Length - 4))), rng.Next(int.MinValue, int.MaxValue)); break;
+                }
+                if (bytes.Length < 4) break;
+            }
+            try
+            {
+                var b = WavReader.Read(bytes);
+                Assert.True(b.Length * b.ChannelCount <= bytes.Length);
+                ok++;
+            }
+            catch (AudioDecodeException)
+            {
+                failed++;
+            }
+        }
+        Assert.True(ok > 100 && failed > 1000, $"{ok} decoded, {failed} failed");
+    }
+}
