@@ -53,16 +53,20 @@ internal static class Tone
     public static void Filter(float[] y, int rate, FilterType type, double frequency, double q) =>
         new BiquadFilter(type, frequency, q, rate).Process(y);
 
-    /// <summary>Scales so the peak is −1 dBFS and removes any DC offset first.</summary>
+    /// <summary>Removes any DC offset, then scales so the peak is −1 dBFS. The offset is taken out in proportion to
+    /// the sound's own magnitude, so silence stays silent (subtracting a constant would leave a step in the tail).</summary>
     public static float[] Normalize(float[] y)
     {
-        double mean = 0;
-        foreach (var v in y) mean += v;
-        mean /= y.Length;
+        double sum = 0, magnitude = 0;
+        foreach (var v in y)
+        {
+            sum += v;
+            magnitude += Math.Abs(v);
+        }
         var peak = 0f;
         for (var i = 0; i < y.Length; i++)
         {
-            y[i] -= (float)mean;
+            if (magnitude > 0) y[i] -= (float)(sum * Math.Abs(y[i]) / magnitude);
             peak = MathF.Max(peak, MathF.Abs(y[i]));
         }
         if (peak > 0)
