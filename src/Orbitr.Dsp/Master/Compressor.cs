@@ -10,6 +10,7 @@ public sealed class Compressor
 {
     private readonly float _threshold, _knee, _ratio, _attackCoef, _releaseCoef, _makeup;
     private float _envelopeDb;
+    private float _gain = float.NaN;
 
     public Compressor(CompressorSettings s, int sampleRate)
     {
@@ -38,20 +39,34 @@ public sealed class Compressor
         return _threshold + over / _ratio;
     }
 
+    /// <summary>Gain is computed once per 32 frames (as Chromium's compressor works in divisions of its render
+    /// quantum) from the division's peak, and ramped linearly across the division, which keeps logarithms off the
+    /// per-sample path.</summary>
     public void Process(Span<float> left, Span<float> right)
     {
+        const int Division = 32;
         var env = _envelopeDb;
-        for (var i = 0; i < left.Length; i++)
+        var gain = float.IsNaN(_gain) ? _makeup : _gain;
+        for (var start = 0; start < left.Length; start += Division)
         {
-            var peak = MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i]));
+            var n = Math.Min(Division, left.Length - start);
+            var peak = 0f;
+            for (var i = start; i < start + n; i++) peak = MathF.Max(peak, MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i])));
             var inDb = peak > 1e-6f ? 20 * MathF.Log10(peak) : -120f;
             var reduction = inDb - Curve(inDb); // ≥ 0 dB
-            var coef = reduction > env ? _attackCoef : _releaseCoef;
+            var coef = MathF.Pow(reduction > env ? _attackCoef : _releaseCoef, n);
             env = reduction + coef * (env - reduction);
-            var gain = DbToGain(-env) * _makeup;
-            left[i] *= gain;
-            right[i] *= gain;
+            var target = DbToGain(-env) * _makeup;
+            var step = (target - gain) / n;
+            for (var i = start; i < start + n; i++)
+            {
+                gain += step;
+                left[i] *= gain;
+                right[i] *= gain;
+            }
+            gain = target;
         }
         _envelopeDb = env;
+        _gain = gain;
     }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Orbitr.Benchmarks.RenderBenchmarks).Assembly).Run(args);
