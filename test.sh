@@ -6,9 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
-# Debian packages the test projects need (none beyond the .NET SDK yet; the web and server
-# issues add chromium, postgresql and redis-server here).
-packages=()
+# Debian packages the test projects need: chromium for the end-to-end tests (Playwright drives
+# /usr/bin/chromium); the server issue adds postgresql and redis-server.
+packages=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -63,6 +63,22 @@ public static class PatternEditor
         return UpdateTrack(p, track, t => t with { Sample = sampleKey });
     }
 
+    /// <summary>The pattern with a sample-table entry for <paramref name="source"/> (added under a free key when
+    /// missing) and, in <paramref name="key"/>, the key it has.</summary>
+    public static Pattern WithSample(Pattern p, SampleRef source, out string key)
+    {
+        foreach (var entry in p.Samples)
+        {
+            if (entry.Ref.Source != source.Source) continue;
+            key = entry.Key;
+            return p;
+        }
+        var stem = source.Name ?? source.Value;
+        key = stem;
+        for (var n = 2; p.FindSample(key) is not null; n++) key = $"{stem}-{n}";
+        return p with { Samples = p.Samples.Add(new SampleEntry(key, source)) };
+    }
+
     /// <summary>Resizes one ring (polymeter); existing steps are kept, new ones are off.</summary>
     public static Pattern SetTrackLength(Pattern p, int track, int length) =>
         UpdateTrack(p, track, t => Resize(t, Math.Clamp(length, Pattern.MinLength, Pattern.MaxLength)));

@@ -1,0 +1,246 @@
+using System.Runtime.InteropServices;
+using Microsoft.JSInterop;
+using Orbitr.Core.Model;
+using Orbitr.Core.Scheduling;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Master;
+using Orbitr.Dsp.Rendering;
+using Orbitr.Dsp.Voice;
+using Orbitr.Synthesis.Kit;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Audio;
+
+/// <summary>The C# side of the audio engine. The C# <see cref="Transport"/> and <see cref="Scheduler"/> decide which
+/// notes play and when; wwwroot/js/audio.js owns the AudioContext, the worker clock and the nodes, and only plays
+/// what it is handed. Samples and waveshaper curves are made here and sent once, by number.</summary>
+public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notices, SampleLibrary library) : IAsyncDisposable
+{
+    private readonly Transport _transport = new();
+    private readonly Dictionary<string, int> _buffers = [];   // sample source → buffer id in audio.js
+    private readonly HashSet<string> _unavailable = [];
+    private readonly Dictionary<double, int> _curves = [];     // distortion amount → curve id in audio.js
+    private readonly List<NoteEvent> _notes = [];
+    private readonly List<Click> _clicks = [];
+    private readonly List<double> _message = [];
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<AudioEngine>? _self;
+    private int _clickBuffer = -1, _accentBuffer = -1;
+    private double _lastBpm;
+    private int[] _lastLengths = [];
+    private int _lastLength;
+
+    public bool Started { get; private set; }
+    public bool Playing => _transport.Playing;
+    public bool MetronomeOn { get; set; }
+
+    /// <summary>Playing started or stopped.</summary>
+    public event Action? StateChanged;
+
+    private async ValueTask<IJSObjectReference> ModuleAsync() =>
+        _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/audio.js");
+
+    /// <summary>Creates the AudioContext (call from a user gesture). On failure the user sees error 1001 and editing goes on.</summary>
+    public async Task<bool> EnsureStartedAsync()
+    {
+        if (Started) return true;
+        var module = await ModuleAsync();
+        _self ??= DotNetObjectReference.Create(this);
+        var result = await module.InvokeAsync<StartResult>("start", _self);
+        if (!result.Ok)
+        {
+            notices.Error(ErrorCodes.AudioContextFailed, "Audio could not start",
+                result.Message ?? "the browser refused to create an audio context", "Editing and saving still work. Press Play to try again.");
+            return false;
+        }
+        Started = true;
+        notices.DismissCode(ErrorCodes.AudioContextFailed);
+        await PushMixAsync(store.Pattern);
+        return true;
+    }
+
+    /// <summary>Synthesizes and sends every sample the pattern uses that audio.js does not have yet.</summary>
+    public async Task PrepareSamplesAsync(Pattern pattern)
+    {
+        var module = await ModuleAsync();
+        foreach (var entry in pattern.Samples)
+        {
+            var source = entry.Ref.Source;
+            if (_buffers.ContainsKey(source) || _unavailable.Contains(source)) continue;
+            var result = library.Resolve(entry.Ref);
+            if (result.Audio is null)
+            {
+                _unavailable.Add(source);
+                notices.Error(ErrorCodes.AudioDecodeFailed, $"Sample \"{entry.Key}\" cannot be played",
+                    result.Error ?? "its audio could not be decoded", "The rest of the pattern keeps playing.");
+                continue;
+            }
+            var id = _buffers.Count + 2; // 0 and 1 are the metronome's clicks
+            await RegisterAsync(module, id, result.Audio);
+            _buffers[source] = id;
+            await Task.Yield(); // keep the page responsive between sounds
+        }
+        if (_clickBuffer < 0)
+        {
+            await RegisterAsync(module, 0, MetronomeClick.Render(false, SampleLibrary.SampleRate));
+            await RegisterAsync(module, 1, MetronomeClick.Render(true, SampleLibrary.SampleRate));
+            (_clickBuffer, _accentBuffer) = (0, 1);
+        }
+    }
+
+    public async Task PlayAsync()
+    {
+        if (Playing || !await EnsureStartedAsync()) return;
+        var pattern = store.Pattern;
+        await PrepareSamplesAsync(pattern);
+        var module = await ModuleAsync();
+        var now = await module.InvokeAsync<double>("now");
+        _transport.Start(now, pattern);
+        await module.InvokeVoidAsync("play", Playhead(pattern));
+        StateChanged?.Invoke();
+    }
+
+    public async Task StopAsync()
+    {
+        if (!Playing) return;
+        _transport.Stop();
+        if (_module is not null) await _module.InvokeVoidAsync("stop");
+        StateChanged?.Invoke();
+    }
+
+    public Task TogglePlayAsync() => Playing ? StopAsync() : PlayAsync();
+
+    /// <summary>Called by audio.js on every worker tick (25 ms) with the audio clock: the notes of the next window.</summary>
+    [JSInvokable]
+    public async Task<TickResult> Tick(double now)
+    {
+        var pattern = store.Pattern;
+        if (!Playing) return new TickResult([], null);
+        _notes.Clear();
+        _clicks.Clear();
+        var origin = _transport.Origin;
+        _transport.Tick(now, pattern, _notes, MetronomeOn ? _clicks : null);
+        _message.Clear();
+        await AppendNotesAsync(pattern, _transport.Origin, _notes);
+        foreach (var click in _clicks)
+            VoiceMessage.Append(_message, _transport.Origin + click.Time, VoiceMessage.MetronomeTrack, 0, click.Beat,
+                click.Accent ? _accentBuffer : _clickBuffer, 1, 0, null, -1);
+        var changed = origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
+        return new TickResult(_message.ToArray(), changed ? Playhead(pattern) : null);
+    }
+
+    /// <summary>Track volumes, master volume, compressor and limiter follow the pattern (called on every edit).</summary>
+    public async Task PushMixAsync(Pattern pattern)
+    {
+        if (!Started || _module is null) return;
+        await _module.InvokeVoidAsync("setMix", Mix(pattern));
+        if (!_buffers.Keys.ToHashSet().IsSupersetOf(pattern.Samples.Select(s => s.Ref.Source).Where(s => !_unavailable.Contains(s))))
+            await PrepareSamplesAsync(pattern);
+    }
+
+    /// <summary>Renders <paramref name="cycles"/> cycles in an OfflineAudioContext on the playback graph (compressor
+    /// included), then applies the same limiter and tail trim as Orbitr.Dsp's OfflineRenderer.</summary>
+    public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles)
+    {
+        var module = await ModuleAsync();
+        await PrepareSamplesAsync(pattern);
+        var rate = SampleLibrary.SampleRate;
+        _message.Clear();
+        await AppendNotesAsync(pattern, 0, Scheduler.EventsForCycles(pattern, cycles));
+        var spanFrames = (int)Math.Round(cycles * pattern.CycleSeconds * rate);
+        var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
+        var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest(rate, frames, _message.ToArray(), Mix(pattern)));
+        var floats = MemoryMarshal.Cast<byte, float>(bytes);
+        var left = floats[..frames].ToArray();
+        var right = floats[frames..(2 * frames)].ToArray();
+        if (pattern.Master.Limiter.Enabled) Limiter.Process(left, right, pattern.Master.Limiter.Ceiling, rate);
+        var length = TrimmedLength(left, right, spanFrames);
+        return new AudioBuffer([left[..length], right[..length]], rate);
+    }
+
+    /// <summary>Frames up to the last sample above −90 dBFS, never shorter than the pattern's span (as OfflineRenderer).</summary>
+    public static int TrimmedLength(float[] left, float[] right, int spanFrames)
+    {
+        var silence = (float)Math.Pow(10, RenderOptions.SilenceDb / 20);
+        for (var i = left.Length - 1; i >= spanFrames; i--)
+            if (MathF.Abs(left[i]) > silence || MathF.Abs(right[i]) > silence) return i + 1;
+        return Math.Min(spanFrames, left.Length);
+    }
+
+    private async Task AppendNotesAsync(Pattern pattern, double origin, List<NoteEvent> notes)
+    {
+        foreach (var e in notes)
+        {
+            var source = pattern.FindSample(e.SampleKey)?.Source;
+            if (source is null || !_buffers.TryGetValue(source, out var buffer)) continue; // unavailable: already reported
+            var curve = -1;
+            if (e.Effects?.Distortion is { Amount: > 0 } distortion) curve = await CurveAsync(distortion.Amount);
+            VoiceMessage.Append(_message, origin, e, buffer, curve);
+        }
+    }
+
+    private async ValueTask<int> CurveAsync(double amount)
+    {
+        if (_curves.TryGetValue(amount, out var id)) return id;
+        id = _curves.Count;
+        var curve = DistortionCurve.Create(amount);
+        await (await ModuleAsync()).InvokeVoidAsync("registerCurve", id, MemoryMarshal.AsBytes(curve.AsSpan()).ToArray());
+        _curves[amount] = id;
+        return id;
+    }
+
+    private static async Task RegisterAsync(IJSObjectReference module, int id, AudioBuffer audio)
+    {
+        var channels = new byte[audio.ChannelCount][];
+        for (var c = 0; c < audio.ChannelCount; c++) channels[c] = MemoryMarshal.AsBytes(audio.Channel(c).AsSpan()).ToArray();
+        await module.InvokeVoidAsync("registerSample", id, audio.SampleRate, channels);
+    }
+
+    private MixState Mix(Pattern pattern)
+    {
+        var c = pattern.Master.Compressor;
+        var l = pattern.Master.Limiter;
+        return new MixState(
+            pattern.Tracks.Select(t => t.Volume).ToArray(),
+            pattern.Master.Volume,
+            new CompressorState(c.Enabled, c.Threshold, c.Knee, c.Ratio, c.Attack, c.Release),
+            l.Enabled ? MemoryMarshal.AsBytes(LimiterCurve.Create(l.Ceiling).AsSpan()).ToArray() : null);
+    }
+
+    private PlayheadState Playhead(Pattern pattern)
+    {
+        _lastBpm = pattern.Bpm;
+        _lastLength = pattern.Length;
+        _lastLengths = pattern.Tracks.Select(t => t.Steps.Count).ToArray();
+        return new PlayheadState(_transport.Origin, pattern.StepSeconds, pattern.Length, _lastLengths);
+    }
+
+    private bool SameLengths(Pattern pattern)
+    {
+        if (_lastLengths.Length != pattern.Tracks.Count) return false;
+        for (var i = 0; i < _lastLengths.Length; i++)
+            if (_lastLengths[i] != pattern.Tracks[i].Steps.Count) return false;
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_module is not null)
+            {
+                await _module.InvokeVoidAsync("dispose");
+                await _module.DisposeAsync();
+            }
+        }
+        catch (JSDisconnectedException) { }
+        _self?.Dispose();
+    }
+}
+
+public sealed record StartResult(bool Ok, string? Message, double SampleRate);
+public sealed record TickResult(double[] Events, PlayheadState? Playhead);
+public sealed record PlayheadState(double Origin, double StepSeconds, int Length, int[] Lengths);
+public sealed record CompressorState(bool Enabled, double Threshold, double Knee, double Ratio, double Attack, double Release);
+public sealed record MixState(double[] Tracks, double Master, CompressorState Compressor, byte[]? Limiter);
+public sealed record OfflineRequest(int SampleRate, int Frames, double[] Events, MixState Mix);

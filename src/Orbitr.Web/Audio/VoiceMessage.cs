@@ -1,0 +1,56 @@
+using Orbitr.Core.Model;
+using Orbitr.Core.Scheduling;
+
+namespace Orbitr.Web.Audio;
+
+/// <summary>The flat form in which notes cross to audio.js: <see cref="Stride"/> numbers per voice, so a tick's
+/// notes are one small number array rather than a tree of objects.</summary>
+public static class VoiceMessage
+{
+    public const int Stride = 14;
+
+    /// <summary>Track index of a metronome click: it goes straight to the master bus.</summary>
+    public const int MetronomeTrack = -1;
+
+    /// <summary>Appends one voice: [time, track, step, cycle, buffer, gain, pan, filterType (−1 none, 0 low, 1 high,
+    /// 2 band), frequency, q, curve (−1 none), delayTime (0 none), feedback, mix].</summary>
+    public static void Append(List<double> into, double time, int track, int step, long cycle, int buffer, double gain, double pan,
+        StepEffects? effects, int curve)
+    {
+        into.Add(time);
+        into.Add(track);
+        into.Add(step);
+        into.Add(cycle);
+        into.Add(buffer);
+        into.Add(gain);
+        into.Add(pan);
+        if (effects?.Filter is { } f)
+        {
+            into.Add(f.Type switch { FilterType.Lowpass => 0, FilterType.Highpass => 1, _ => 2 });
+            into.Add(f.Frequency);
+            into.Add(f.Q);
+        }
+        else
+        {
+            into.Add(-1);
+            into.Add(0);
+            into.Add(0);
+        }
+        into.Add(curve);
+        if (effects?.Delay is { } d)
+        {
+            into.Add(d.Time);
+            into.Add(d.Feedback);
+            into.Add(d.Mix);
+        }
+        else
+        {
+            into.Add(0);
+            into.Add(0);
+            into.Add(0);
+        }
+    }
+
+    public static void Append(List<double> into, double origin, NoteEvent e, int buffer, int curve) =>
+        Append(into, origin + e.Time, e.TrackIndex, e.StepIndex, e.Cycle, buffer, e.Gain, e.Pan, e.Effects, curve);
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Orbitr.Core.Model;
+
+namespace Orbitr.Web.Components;
+
+/// <summary>Geometry of the rings in an SVG whose view box is centred on 0,0 (−500…500): ring radii from the outside
+/// in, each step's position clockwise from twelve o'clock, and the size of its dot.</summary>
+public static class RingLayout
+{
+    public const double OuterRadius = 460, InnerRadius = 150, MaxSpacing = 64;
+
+    public static double Radius(int track, int trackCount) =>
+        OuterRadius - track * Spacing(trackCount);
+
+    public static double Spacing(int trackCount) =>
+        trackCount <= 1 ? MaxSpacing : Math.Min(MaxSpacing, (OuterRadius - InnerRadius) / (trackCount - 1));
+
+    /// <summary>Centre of a step: angle 0 at the top, clockwise.</summary>
+    public static (double X, double Y) Position(int track, int trackCount, int step, int length)
+    {
+        var r = Radius(track, trackCount);
+        var a = 2 * Math.PI * step / length;
+        return (r * Math.Sin(a), -r * Math.Cos(a));
+    }
+
+    /// <summary>Dot radius: fits the ring spacing and the gap to the neighbouring step, 3–22 units.</summary>
+    public static double DotRadius(int track, int trackCount, int length)
+    {
+        var r = Radius(track, trackCount);
+        var along = Math.PI * r / length * 0.8;
+        return Math.Clamp(Math.Min(Spacing(trackCount) * 0.4, along), 3, 22);
+    }
+
+    public static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>Dot scale and fill opacity for a velocity 0–127: louder steps are bigger and brighter.</summary>
+    public static (double Scale, double Opacity) Velocity(int velocity) =>
+        (0.7 + 0.3 * velocity / 127.0, 0.35 + 0.65 * velocity / 127.0);
+
+    public static bool HasProbabilityMark(Step step) => step.Probability < 1;
+}

@@ -1,0 +1,60 @@
+using Microsoft.JSInterop;
+using Orbitr.Core.Json;
+using Orbitr.Core.Midi;
+using Orbitr.Core.Model;
+using Orbitr.Dsp.Wav;
+using Orbitr.Web.Audio;
+
+namespace Orbitr.Web.Files;
+
+/// <summary>Exports (WAV rendered in the browser, MIDI, pattern JSON) as downloads, and reads imported pattern files.</summary>
+public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDisposable
+{
+    public const long MaxImportBytes = 1_000_000;
+    private IJSObjectReference? _module;
+
+    private async ValueTask<IJSObjectReference> ModuleAsync() =>
+        _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/files.js");
+
+    public static string FileStem(Pattern pattern)
+    {
+        var chars = pattern.Name.Trim().Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray();
+        var stem = new string(chars).Trim('-');
+        return stem.Length == 0 ? "pattern" : stem;
+    }
+
+    public async Task ExportJsonAsync(Pattern pattern) =>
+        await DownloadAsync($"{FileStem(pattern)}.orbitr.json", "application/json", PatternJson.WriteUtf8(pattern));
+
+    public async Task ExportMidiAsync(Pattern pattern, int cycles) =>
+        await DownloadAsync($"{FileStem(pattern)}.mid", "audio/midi", MidiExport.ToBytes(pattern, cycles));
+
+    public async Task ExportWavAsync(Pattern pattern, int cycles)
+    {
+        var rendered = await audio.RenderAsync(pattern, cycles);
+        await DownloadAsync($"{FileStem(pattern)}.wav", "audio/wav", WavWriter.ToBytes(rendered, WavSampleFormat.Pcm16));
+    }
+
+    /// <summary>Reads an imported file: the pattern, or every reason it is not one (by JSON path).</summary>
+    public static PatternReadResult Read(byte[] bytes)
+    {
+        if (bytes.Length > MaxImportBytes)
+            return new PatternReadResult(null, [new Core.Validation.PatternError("", $"the file is {bytes.Length:N0} bytes; a pattern is at most {MaxImportBytes:N0}")]);
+        return PatternJson.Read(bytes);
+    }
+
+    public async Task<IJSObjectReference> ListenForDropsAsync(DotNetObjectReference<Studio> target) =>
+        await (await ModuleAsync()).InvokeAsync<IJSObjectReference>("listenForDrops", target);
+
+    private async Task DownloadAsync(string name, string mime, byte[] bytes) =>
+        await (await ModuleAsync()).InvokeVoidAsync("download", name, mime, bytes);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_module is not null) await _module.DisposeAsync();
+        }
+        catch (JSDisconnectedException) { }
+    }
+}

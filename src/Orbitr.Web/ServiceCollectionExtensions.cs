@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orbitr.Web.Audio;
+using Orbitr.Web.Files;
+using Orbitr.Web.State;
+using Orbitr.Web.Storage;
+
+namespace Orbitr.Web;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The app's services, one of each per page (scoped = singleton in WebAssembly).</summary>
+    public static IServiceCollection AddOrbitrWeb(this IServiceCollection services) => services
+        .AddScoped(_ => new PatternStore(StarterPattern.Create()))
+        .AddScoped<Notices>()
+        .AddScoped<SampleLibrary>()
+        .AddScoped<AudioEngine>()
+        .AddScoped<PatternPersistence>()
+        .AddScoped<PatternFiles>()
+        .AddScoped<Studio>();
+}

@@ -1,0 +1,51 @@
+namespace Orbitr.Web.State;
+
+/// <summary>Error codes of ARCHITECTURE §6 that the browser app raises.</summary>
+public static class ErrorCodes
+{
+    public const int AudioContextFailed = 1001;
+    public const int AudioDecodeFailed = 1002;
+    public const int StorageQuotaExceeded = 4001;
+    public const int StoredDataCorrupted = 4002;
+    public const int StoragePermissionDenied = 4003;
+    /// <summary>Not in the design's table: an imported file that is not a valid pattern (its errors are listed by path).</summary>
+    public const int InvalidPattern = 0;
+}
+
+/// <summary>A message for the user: an error with its code, or plain information (code 0).</summary>
+public sealed record Notice(int Id, int Code, string Title, IReadOnlyList<string> Details, bool IsError);
+
+/// <summary>The messages shown in the notice area. The same code is shown once until dismissed.</summary>
+public sealed class Notices
+{
+    private readonly List<Notice> _items = [];
+    private int _nextId = 1;
+
+    public IReadOnlyList<Notice> Items => _items;
+
+    public event Action? Changed;
+
+    public Notice Error(int code, string title, params IReadOnlyList<string> details) => Add(code, title, details, true);
+
+    public Notice Info(string title, params IReadOnlyList<string> details) => Add(0, title, details, false);
+
+    public void Dismiss(int id)
+    {
+        if (_items.RemoveAll(n => n.Id == id) > 0) Changed?.Invoke();
+    }
+
+    public void DismissCode(int code)
+    {
+        if (_items.RemoveAll(n => n.Code == code && code != 0) > 0) Changed?.Invoke();
+    }
+
+    private Notice Add(int code, string title, IReadOnlyList<string> details, bool isError)
+    {
+        if (code != 0 && _items.FirstOrDefault(n => n.Code == code && n.Title == title) is { } existing) return existing;
+        var notice = new Notice(_nextId++, code, title, details, isError);
+        _items.Add(notice);
+        if (_items.Count > 8) _items.RemoveAt(0);
+        Changed?.Invoke();
+        return notice;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Microsoft.JSInterop;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Model;
+using Orbitr.Web.Audio;
+using Orbitr.Web.Files;
+using Orbitr.Web.State;
+using Orbitr.Web.Storage;
+
+namespace Orbitr.Web;
+
+/// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
+/// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
+public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices)
+    : IAsyncDisposable
+{
+    private readonly TapTempo _tap = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private DotNetObjectReference<Studio>? _self;
+    private IJSObjectReference? _keys;
+    private IJSObjectReference? _keyListener;
+    private IJSObjectReference? _dropListener;
+
+    public PatternStore Store => store;
+    public AudioEngine Audio => audio;
+    public Notices Notices => notices;
+    public bool Ready { get; private set; }
+    public bool Exporting { get; private set; }
+
+    public event Action? Changed;
+
+    /// <summary>Start-up after the first render: restore, listen for keys and drops, synthesize the kit.</summary>
+    public async Task InitializeAsync(IJSRuntime js)
+    {
+        var saved = await persistence.RestoreAsync();
+        if (saved is not null) store.Load(saved);
+        store.PatternChanged += OnPatternChanged;
+        await persistence.SaveNowAsync(store.Pattern);
+        _self = DotNetObjectReference.Create(this);
+        _keys = await js.InvokeAsync<IJSObjectReference>("import", "./js/keys.js");
+        _keyListener = await _keys.InvokeAsync<IJSObjectReference>("listen", _self);
+        _dropListener = await files.ListenForDropsAsync(_self);
+        Ready = true;
+        Changed?.Invoke();
+        await audio.PrepareSamplesAsync(store.Pattern);
+    }
+
+    private void OnPatternChanged(Pattern pattern)
+    {
+        persistence.ScheduleSave(pattern);
+        _ = audio.PushMixAsync(pattern);
+    }
+
+    // ---- keyboard (ARCHITECTURE §7) ----
+
+    [JSInvokable]
+    public async Task OnKey(string key, bool shift, bool mod, int track, int step)
+    {
+        var p = store.Pattern;
+        if (mod)
+        {
+            if (key == "y" || (key == "z" && shift)) store.Redo();
+            else if (key == "z") store.Undo();
+            return;
+        }
+        StepAddress? focused = track >= 0 && track < p.Tracks.Count && step >= 0 && step < p.Tracks[track].Steps.Count
+            ? new StepAddress(track, step) : null;
+        switch (key)
+        {
+            case " ":
+                await audio.TogglePlayAsync();
+                break;
+            case "g":
+                await FocusAsync("prompt");
+                break;
+            case "c":
+                store.Dispatch(x => PatternEditor.ClearTrack(x, store.SelectedTrack));
+                break;
+            case "Escape":
+                store.ClearSelection();
+                break;
+            case "Enter" when focused is { } f:
+                ToggleStep(f);
+                break;
+            case "ArrowLeft" or "ArrowRight" or "ArrowUp" or "ArrowDown" when focused is { } f:
+                var next = StepNavigation.Move(p, f, key);
+                store.Focus(next);
+                await FocusAsync(StepId(next));
+                break;
+            case "ArrowLeft" or "ArrowRight":
+                var delta = (key == "ArrowRight" ? 1 : -1) * (shift ? 10 : 1);
+                store.Dispatch(x => PatternEditor.SetBpm(x, Math.Round(x.Bpm) + delta), "bpm-keys");
+                break;
+            default:
+                var index = "1234567890qwerty".IndexOf(key, StringComparison.Ordinal);
+                var t = store.SelectedTrack;
+                if (index >= 0 && index < p.Tracks[t].Steps.Count) store.Dispatch(x => PatternEditor.ToggleStep(x, t, index));
+                break;
+        }
+    }
+
+    public static string StepId(StepAddress a) => $"step-{a.Track}-{a.Step}";
+
+    private async Task FocusAsync(string id)
+    {
+        if (_keys is not null) await _keys.InvokeVoidAsync("focus", id);
+    }
+
+    // ---- steps ----
+
+    public void ToggleStep(StepAddress a)
+    {
+        store.Dispatch(p => PatternEditor.ToggleStep(p, a.Track, a.Step));
+        store.Select(a, additive: false);
+    }
+
+    // ---- tempo ----
+
+    public void TapTempo()
+    {
+        if (_tap.Tap(_clock.Elapsed.TotalSeconds) is { } bpm) store.Dispatch(p => PatternEditor.SetBpm(p, bpm), "tap");
+    }
+
+    // ---- samples ----
+
+    /// <summary>Gives a track a built-in kit sound (adding it to the pattern's sample table when needed).</summary>
+    public void SetTrackSound(int track, string kitName) => store.Dispatch(p =>
+    {
+        p = PatternEditor.WithSample(p, SampleRef.Builtin(kitName), out var key);
+        return PatternEditor.SetTrackSample(p, track, key);
+    });
+
+    /// <summary>Sets the sample of every selected step: null for "the track's sample", else a kit sound.</summary>
+    public void SetSelectedStepsSound(string? kitName) => store.Dispatch(p =>
+    {
+        string? key = null;
+        if (kitName is not null) p = PatternEditor.WithSample(p, SampleRef.Builtin(kitName), out key);
+        foreach (var a in store.Selection) p = PatternEditor.SetStepSample(p, a.Track, a.Step, key);
+        return p;
+    });
+
+    /// <summary>Applies one change to every selected step (one undo level per gesture).</summary>
+    public void EditSelectedSteps(Func<Step, Step> change, string gesture) => store.Dispatch(p =>
+    {
+        foreach (var a in store.Selection) p = PatternEditor.UpdateStep(p, a.Track, a.Step, change);
+        return p;
+    }, gesture);
+
+    // ---- files ----
+
+    [JSInvokable]
+    public Task OnFileDropped(string name, byte[] bytes)
+    {
+        Import(name, bytes);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Imports a pattern file (undoable); a file that is not a valid pattern is listed error by error.</summary>
+    public bool Import(string name, byte[] bytes)
+    {
+        var result = PatternFiles.Read(bytes);
+        if (result.Pattern is not { } pattern)
+        {
+            notices.Error(ErrorCodes.InvalidPattern, $"\"{name}\" is not a valid Orbitr pattern; nothing was changed",
+                result.Errors.Take(20).Select(e => e.ToString()).ToList());
+            return false;
+        }
+        store.Dispatch(_ => pattern);
+        store.ClearSelection();
+        notices.Info($"Imported \"{name}\" (Ctrl+Z to undo)");
+        return true;
+    }
+
+    public async Task ExportAsync(string format, int cycles)
+    {
+        if (Exporting) return;
+        Exporting = true;
+        Changed?.Invoke();
+        try
+        {
+            var p = store.Pattern;
+            switch (format)
+            {
+                case "wav": await files.ExportWavAsync(p, cycles); break;
+                case "mid": await files.ExportMidiAsync(p, cycles); break;
+                default: await files.ExportJsonAsync(p); break;
+            }
+        }
+        catch (Exception e) when (e is JSException or InvalidOperationException or ArgumentException)
+        {
+            notices.Error(ErrorCodes.AudioDecodeFailed, "The export failed", e.Message);
+        }
+        finally
+        {
+            Exporting = false;
+            Changed?.Invoke();
+        }
+    }
+
+    public void NewPattern()
+    {
+        store.Dispatch(_ => PatternFactory.Create(6));
+        store.ClearSelection();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        store.PatternChanged -= OnPatternChanged;
+        try
+        {
+            if (_keyListener is not null) await _keyListener.InvokeVoidAsync("stop");
+            if (_dropListener is not null) await _dropListener.InvokeVoidAsync("stop");
+        }
+        catch (JSDisconnectedException) { }
+        _self?.Dispose();
+    }
+}

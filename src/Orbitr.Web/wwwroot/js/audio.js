@@ -1,0 +1,297 @@
+// The browser half of the audio engine (ARCHITECTURE §1-§3): owns the AudioContext, the worker clock and the
+// voice graph. It decides nothing: every tick it asks C# (AudioEngine.Tick) for the notes of the next 100 ms and
+// plays them. Voice chain: source → velocity gain → StereoPanner → Biquad → WaveShaper → delay (dry + mix·wet,
+// feedback) → track bus → master gain → DynamicsCompressor → limiter (WaveShaper clip) → destination.
+const TICK_MS = 25;
+const STRIDE = 14;
+const FILTER_TYPES = ['lowpass', 'highpass', 'bandpass'];
+
+const samples = new Map();   // buffer id → AudioBuffer (context-free: usable by live and offline contexts)
+const curves = new Map();    // curve id → Float32Array
+let ctx = null;
+let graph = null;            // { master, buses[], ... } of the live context
+let mixState = null;
+let clock = null;
+let dotnet = null;
+let playing = false;
+let ticking = false;
+const live = new Set();
+let playheadListener = null;
+
+// Test hook: with window.__orbitrInstrument = true, every scheduled voice is recorded.
+const record = () => (globalThis.__orbitrInstrument ? (globalThis.__orbitrScheduled ??= []) : null);
+
+function floats(bytes) {
+  // Blazor hands byte[] over as a Uint8Array whose offset may not be 4-aligned: copy.
+  return new Float32Array(bytes.slice().buffer);
+}
+
+export async function start(dotnetRef) {
+  dotnet = dotnetRef;
+  if (ctx && ctx.state === 'running') return { ok: true, message: null, sampleRate: ctx.sampleRate };
+  try {
+    const Ctor = globalThis.AudioContext || globalThis.webkitAudioContext;
+    if (!Ctor) throw new Error('this browser has no Web Audio');
+    ctx ??= new Ctor({ latencyHint: 'interactive' });
+    if (ctx.state !== 'running') {
+      await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 2000))]);
+    }
+    if (ctx.state !== 'running') throw new Error(`the audio context stayed "${ctx.state}"`);
+  } catch (e) {
+    try { await ctx?.close(); } catch { /* already unusable */ }
+    ctx = null;
+    return { ok: false, message: String(e && e.message ? e.message : e), sampleRate: 0 };
+  }
+  graph = buildGraph(ctx, mixState);
+  clock = new Worker(new URL('./clock.worker.js', import.meta.url));
+  clock.onmessage = onTick;
+  return { ok: true, message: null, sampleRate: ctx.sampleRate };
+}
+
+export function now() {
+  return ctx ? ctx.currentTime : 0;
+}
+
+export function registerSample(id, sampleRate, channels) {
+  const data = channels.map(floats);
+  const buffer = new AudioBuffer({ numberOfChannels: data.length, length: data[0].length, sampleRate });
+  data.forEach((d, c) => buffer.copyToChannel(d, c));
+  samples.set(id, buffer);
+}
+
+export function registerCurve(id, bytes) {
+  curves.set(id, floats(bytes));
+}
+
+export function setMix(mix) {
+  mixState = mix;
+  if (graph) applyMix(ctx, graph, mix, true);
+}
+
+export function play(playhead) {
+  playing = true;
+  clock.postMessage({ interval: TICK_MS });
+  onTick();
+  playheadListener?.({ playing: true, ...playhead });
+}
+
+export function stop() {
+  playing = false;
+  clock?.postMessage({ interval: 0 });
+  // Silence within 50 ms: fade every sounding voice (5 ms time constant) and drop it.
+  const t = ctx.currentTime;
+  for (const v of live) v.silence(t);
+  live.clear();
+  playheadListener?.({ playing: false });
+}
+
+export function onPlayhead(listener) {
+  playheadListener = listener;
+}
+
+export function dispose() {
+  clock?.terminate();
+  clock = null;
+  ctx?.close();
+  ctx = null;
+}
+
+async function onTick() {
+  if (!playing || ticking) return;
+  ticking = true;
+  try {
+    const result = await dotnet.invokeMethodAsync('Tick', ctx.currentTime);
+    if (!playing) return;
+    schedule(ctx, graph, result.events, live, record());
+    if (result.playhead) playheadListener?.({ playing: true, ...result.playhead });
+  } finally {
+    ticking = false;
+  }
+}
+
+function schedule(context, g, events, liveSet, log) {
+  for (let i = 0; i + STRIDE <= events.length; i += STRIDE) {
+    const n = note(events, i);
+    const buffer = samples.get(n.buffer);
+    if (!buffer) continue;
+    const v = voice(context, g, n, buffer);
+    if (liveSet) {
+      liveSet.add(v);
+      v.onEnd = () => liveSet.delete(v);
+    }
+    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime });
+  }
+}
+
+function note(e, i) {
+  return {
+    time: e[i], track: e[i + 1], step: e[i + 2], cycle: e[i + 3], buffer: e[i + 4], gain: e[i + 5], pan: e[i + 6],
+    filter: e[i + 7] >= 0 ? { type: FILTER_TYPES[e[i + 7]], frequency: e[i + 8], q: e[i + 9] } : null,
+    curve: e[i + 10], delay: e[i + 11] > 0 ? { time: e[i + 11], feedback: e[i + 12], mix: e[i + 13] } : null,
+  };
+}
+
+function buildGraph(context, mix) {
+  const master = context.createGain();
+  const compressor = context.createDynamicsCompressor();
+  const limiter = context.createWaveShaper();
+  const g = { master, compressor, limiter, buses: [], context };
+  applyMix(context, g, mix, false);
+  return g;
+}
+
+// Routing changes only when the compressor or limiter is switched; levels glide (10 ms) in live playback.
+function applyMix(context, g, mix, glide) {
+  if (!mix) return;
+  const set = (param, value) => {
+    if (glide) param.setTargetAtTime(value, context.currentTime, 0.01);
+    else param.value = value;
+  };
+  set(g.master.gain, mix.master);
+  const c = mix.compressor;
+  set(g.compressor.threshold, c.threshold);
+  set(g.compressor.knee, c.knee);
+  set(g.compressor.ratio, c.ratio);
+  set(g.compressor.attack, c.attack);
+  set(g.compressor.release, c.release);
+  const route = `${c.enabled}|${!!mix.limiter}`;
+  if (g.route !== route) {
+    g.master.disconnect();
+    g.compressor.disconnect();
+    g.limiter.disconnect();
+    let tail = g.master;
+    if (c.enabled) tail = tail.connect(g.compressor);
+    if (mix.limiter) tail = tail.connect(g.limiter);
+    tail.connect(context.destination);
+    g.route = route;
+  }
+  if (mix.limiter) g.limiter.curve = floats(mix.limiter);
+  mix.tracks.forEach((volume, i) => set(bus(context, g, i).gain, volume));
+}
+
+function bus(context, g, track) {
+  if (track < 0) return g.master; // metronome clicks skip the track buses
+  while (g.buses.length <= track) {
+    const b = context.createGain();
+    b.gain.value = mixState?.tracks?.[g.buses.length] ?? 0.8;
+    b.connect(g.master);
+    g.buses.push(b);
+  }
+  return g.buses[track];
+}
+
+// One note's nodes. Returns { end, nodes, silence(t), onEnd } and cleans itself up: a voice with a feedback
+// delay keeps Chromium processing it until disconnected, so it is dropped once its echoes fall below −80 dB.
+function voice(context, g, n, buffer) {
+  const src = context.createBufferSource();
+  src.buffer = buffer;
+  const vel = context.createGain();
+  vel.gain.value = n.gain;
+  const pan = context.createStereoPanner();
+  pan.pan.value = n.pan;
+  src.connect(vel).connect(pan);
+  const nodes = [src, vel, pan];
+  let tail = pan;
+  if (n.filter) {
+    const f = context.createBiquadFilter();
+    f.type = n.filter.type;
+    f.frequency.value = n.filter.frequency;
+    f.Q.value = n.filter.q;
+    tail = tail.connect(f);
+    nodes.push(f);
+  }
+  if (n.curve >= 0 && curves.has(n.curve)) {
+    const ws = context.createWaveShaper();
+    ws.curve = curves.get(n.curve);
+    tail = tail.connect(ws);
+    nodes.push(ws);
+  }
+  const out = bus(context, g, n.track);
+  let end = n.time + buffer.duration;
+  let wet = null;
+  if (n.delay) {
+    const d = context.createDelay(2);
+    d.delayTime.value = n.delay.time;
+    const fb = context.createGain();
+    fb.gain.value = n.delay.feedback;
+    wet = context.createGain();
+    wet.gain.value = n.delay.mix;
+    tail.connect(d);
+    d.connect(fb);
+    fb.connect(d);
+    d.connect(wet);
+    wet.connect(out);
+    nodes.push(d, fb, wet);
+    const repeats = n.delay.feedback > 0 ? Math.ceil(Math.log(1e-4) / Math.log(n.delay.feedback)) : 1;
+    end += n.delay.time * (repeats + 1);
+  }
+  tail.connect(out);
+  src.start(n.time);
+  const v = {
+    end,
+    nodes,
+    onEnd: null,
+    disconnect() {
+      for (const node of nodes) node.disconnect();
+      v.onEnd?.();
+    },
+    silence(t) {
+      vel.gain.cancelScheduledValues(t);
+      vel.gain.setTargetAtTime(0, t, 0.005);
+      if (wet) {
+        wet.gain.cancelScheduledValues(t);
+        wet.gain.setTargetAtTime(0, t, 0.005);
+      }
+      try { src.stop(t + 0.05); } catch { /* not started yet is fine */ }
+      setTimeout(() => v.disconnect(), 100);
+    },
+  };
+  if (context instanceof AudioContext) {
+    if (n.delay) src.onended = () => setTimeout(() => v.disconnect(), Math.max(0, (end - context.currentTime) * 1000));
+    else src.onended = () => v.disconnect();
+  }
+  return v;
+}
+
+// Export: the same graph in an OfflineAudioContext. Voices are created window by window with suspend()/resume(),
+// as the live scheduler does (creating them all up front makes Chromium crawl), and dropped after their tails.
+export async function renderOffline(request) {
+  const { sampleRate, frames, events, mix } = request;
+  const context = new OfflineAudioContext(2, frames, sampleRate);
+  const g = buildGraph(context, { ...mix, limiter: null }); // the C# limiter runs on the finished render
+  mix.tracks.forEach((_, i) => bus(context, g, i));
+  const windowSeconds = 0.5;
+  const pending = [];
+  for (let i = 0; i + STRIDE <= events.length; i += STRIDE) pending.push(i);
+  let next = 0;
+  const voices = [];
+  const scheduleUntil = (until) => {
+    while (next < pending.length && events[pending[next]] < until) {
+      const i = pending[next++];
+      const n = note(events, i);
+      const buffer = samples.get(n.buffer);
+      if (buffer) voices.push(voice(context, g, n, buffer));
+    }
+    const t = context.currentTime;
+    for (let k = voices.length - 1; k >= 0; k--) {
+      if (voices[k].end < t) {
+        voices[k].disconnect();
+        voices.splice(k, 1);
+      }
+    }
+  };
+  const duration = frames / sampleRate;
+  scheduleUntil(windowSeconds);
+  for (let t = windowSeconds; t < duration; t += windowSeconds) {
+    const at = t;
+    context.suspend(at).then(() => {
+      scheduleUntil(at + windowSeconds);
+      context.resume();
+    });
+  }
+  const rendered = await context.startRendering();
+  const out = new Float32Array(frames * 2);
+  out.set(rendered.getChannelData(0), 0);
+  out.set(rendered.getChannelData(1), frames);
+  return new Uint8Array(out.buffer);
+}

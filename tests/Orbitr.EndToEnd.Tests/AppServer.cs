@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+
+namespace Orbitr.EndToEnd.Tests;
+
+/// <summary>One Orbitr.Server process on a free loopback port (started as `dotnet Orbitr.Server.dll` from its own
+/// folder, like `dotnet run`) and one headless Chromium, shared by the tests of a collection.
+/// Set ORBITR_E2E_URL to test a server that is already running instead.</summary>
+public sealed class AppServer : IAsyncLifetime
+{
+    private Process? _server;
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string RepoRoot { get; } = FindRepoRoot();
+
+    public async Task InitializeAsync()
+    {
+        BaseUrl = Environment.GetEnvironmentVariable("ORBITR_E2E_URL") ?? await StartServerAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("ORBITR_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own IndexedDB) and page, with console errors collected.</summary>
+    public async Task<AppPage> OpenAsync(string? initScript = null, bool instrument = true)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        if (instrument) await context.AddInitScriptAsync("window.__orbitrInstrument = true;");
+        if (initScript is not null) await context.AddInitScriptAsync(initScript);
+        var page = await context.NewPageAsync();
+        var app = new AppPage(context, page);
+        await app.GotoAsync();
+        return app;
+    }
+
+    private async Task<string> StartServerAsync()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var project = Path.Combine(RepoRoot, "src", "Orbitr.Server");
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Orbitr.Server.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("build Orbitr.Server first", dll);
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", url])
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        _server = Process.Start(info)!;
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{url}/api/health")).IsSuccessStatusCode) return url;
+            }
+            catch (HttpRequestException) { }
+            if (_server.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {_server.ExitCode}");
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("Orbitr.Server did not answer /api/health within 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orbitr.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Orbitr.slnx not found above the test folder");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+        _server?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppServer>
+{
+    public const string Name = "app";
+}
