@@ -11,7 +11,11 @@ public sealed class AppPage(IBrowserContext context, IPage page) : IAsyncDisposa
 
     public async Task GotoAsync()
     {
-        Page.Console += (_, m) => { if (m.Type == "error") ConsoleErrors.Add(m.Text); };
+        Page.Console += (_, m) =>
+        {
+            if (m.Type == "error") ConsoleErrors.Add(m.Text);
+            if (Environment.GetEnvironmentVariable("ORBITR_E2E_CONSOLE") == "1") Console.WriteLine($"[{m.Type}] {m.Text}");
+        };
         Page.PageError += (_, e) => ConsoleErrors.Add(e);
         await Page.GotoAsync("/");
         await WaitReadyAsync();
@@ -29,9 +33,81 @@ public sealed class AppPage(IBrowserContext context, IPage page) : IAsyncDisposa
 
     public ILocator Step(int track, int step) => Page.GetByRole(AriaRole.Button, new() { Name = $"Track {track} step {step}", Exact = true });
 
-    public async Task<bool> IsOnAsync(int track, int step) => await Step(track, step).GetAttributeAsync("aria-pressed") == "true";
+    /// <summary>Asserts (retrying until the UI has re-rendered) that a step is on or off.</summary>
+    public async Task ExpectStepAsync(int track, int step, bool on) =>
+        await Assertions.Expect(Step(track, step)).ToHaveAttributeAsync("aria-pressed", on ? "true" : "false");
+
+    public async Task ExpectStepCountAsync(int count) =>
+        await Assertions.Expect(Page.Locator("[data-step]")).ToHaveCountAsync(count);
 
     public ILocator Notice(int code) => Page.Locator($".notice[data-code='{code}']");
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}
+
+/// <summary>Browser-side helpers for IndexedDB and imports.</summary>
+public static class AppPageExtensions
+{
+    private const string ReadStore = """
+        ([store, key]) => new Promise((resolve, reject) => {
+          const r = indexedDB.open('orbitr');
+          r.onerror = () => reject(r.error);
+          r.onsuccess = () => {
+            const db = r.result;
+            const tx = db.transaction(store);
+            const get = key === null ? tx.objectStore(store).getAll() : tx.objectStore(store).get(key);
+            get.onsuccess = () => { db.close(); resolve(JSON.stringify(get.result ?? null)); };
+            get.onerror = () => { db.close(); reject(get.error); };
+          };
+        })
+        """;
+
+    /// <summary>The pattern JSON text saved in IndexedDB (null when nothing is saved).</summary>
+    public static async Task<string?> SavedPatternAsync(this AppPage app)
+    {
+        var json = await app.Page.EvaluateAsync<string>(ReadStore, new object?[] { "patterns", "current" });
+        return System.Text.Json.JsonSerializer.Deserialize<string?>(json);
+    }
+
+    /// <summary>Everything kept aside in the quarantine store, as JSON.</summary>
+    public static async Task<string> QuarantineAsync(this AppPage app) =>
+        await app.Page.EvaluateAsync<string>(ReadStore, new object?[] { "quarantine", null });
+
+    /// <summary>Waits until the saved pattern satisfies a condition (saves are debounced by 150 ms).</summary>
+    public static async Task<Orbitr.Core.Model.Pattern> WaitForSavedAsync(this AppPage app, Func<Orbitr.Core.Model.Pattern, bool> condition)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await app.SavedPatternAsync() is { } text && Orbitr.Core.Json.PatternJson.Read(text).Pattern is { } p && condition(p)) return p;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the pattern was not saved");
+    }
+
+    public static async Task WriteSavedAsync(this AppPage app, string text) =>
+        await app.Page.EvaluateAsync("""
+            (text) => new Promise((resolve, reject) => {
+              const r = indexedDB.open('orbitr');
+              r.onerror = () => reject(r.error);
+              r.onsuccess = () => {
+                const db = r.result;
+                const tx = db.transaction('patterns', 'readwrite');
+                tx.objectStore('patterns').put(text, 'current');
+                tx.oncomplete = () => { db.close(); resolve(); };
+                tx.onerror = () => { db.close(); reject(tx.error); };
+              };
+            })
+            """, text);
+
+    public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes) =>
+        await app.Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
+
+    public static async Task ImportByDropAsync(this AppPage app, string name, string text) =>
+        await app.Page.EvaluateAsync("""
+            ([name, text]) => {
+              const dt = new DataTransfer();
+              dt.items.add(new File([text], name, { type: 'application/json' }));
+              document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }
+            """, new object[] { name, text });
 }

@@ -35,6 +35,7 @@ public sealed class AppServer : IAsyncLifetime
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
         if (instrument) await context.AddInitScriptAsync("window.__orbitrInstrument = true;");
         if (initScript is not null) await context.AddInitScriptAsync(initScript);
+        context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         var app = new AppPage(context, page);
         await app.GotoAsync();

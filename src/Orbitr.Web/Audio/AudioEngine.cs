@@ -115,7 +115,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     public async Task<TickResult> Tick(double now)
     {
         var pattern = store.Pattern;
-        if (!Playing) return new TickResult([], null);
+        if (!Playing) return new TickResult([], null, 0);
         _notes.Clear();
         _clicks.Clear();
         var origin = _transport.Origin;
@@ -126,7 +126,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             VoiceMessage.Append(_message, _transport.Origin + click.Time, VoiceMessage.MetronomeTrack, 0, click.Beat,
                 click.Accent ? _accentBuffer : _clickBuffer, 1, 0, null, -1);
         var changed = origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
-        return new TickResult(_message.ToArray(), changed ? Playhead(pattern) : null);
+        return new TickResult(_message.ToArray(), changed ? Playhead(pattern) : null, _transport.ScheduledUntil);
     }
 
     /// <summary>Track volumes, master volume, compressor and limiter follow the pattern (called on every edit).</summary>
@@ -239,7 +239,8 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
 }
 
 public sealed record StartResult(bool Ok, string? Message, double SampleRate);
-public sealed record TickResult(double[] Events, PlayheadState? Playhead);
+/// <summary>A tick's notes; <see cref="Until"/> is the pattern time up to which notes have now been handed out.</summary>
+public sealed record TickResult(double[] Events, PlayheadState? Playhead, double Until);
 public sealed record PlayheadState(double Origin, double StepSeconds, int Length, int[] Lengths);
 public sealed record CompressorState(bool Enabled, double Threshold, double Knee, double Ratio, double Attack, double Release);
 public sealed record MixState(double[] Tracks, double Master, CompressorState Compressor, byte[]? Limiter);

@@ -71,6 +71,10 @@ export function setMix(mix) {
 export function play(playhead) {
   playing = true;
   clock.postMessage({ interval: TICK_MS });
+  if (record()) {
+    globalThis.__orbitrScheduled = [];
+    globalThis.__orbitrOrigin = playhead.origin;
+  }
   onTick();
   playheadListener?.({ playing: true, ...playhead });
 }
@@ -102,7 +106,9 @@ async function onTick() {
   try {
     const result = await dotnet.invokeMethodAsync('Tick', ctx.currentTime);
     if (!playing) return;
-    schedule(ctx, graph, result.events, live, record());
+    const log = record();
+    schedule(ctx, graph, result.events, live, log);
+    if (log) globalThis.__orbitrUntil = result.until;
     if (result.playhead) playheadListener?.({ playing: true, ...result.playhead });
   } finally {
     ticking = false;

@@ -1,0 +1,196 @@
+using Microsoft.Playwright;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+
+namespace Orbitr.EndToEnd.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class EditingTests(AppServer server)
+{
+    [Fact]
+    public async Task Clicking_a_step_toggles_it_and_undo_redo_restore_it()
+    {
+        await using var app = await server.OpenAsync();
+        await app.ExpectStepAsync(2, 2, false);
+        await app.Step(2, 2).ClickAsync();
+        await app.ExpectStepAsync(2, 2, true);
+        await app.Page.Keyboard.PressAsync("Control+z");
+        await app.ExpectStepAsync(2, 2, false);
+        await app.Page.Keyboard.PressAsync("Shift+Control+z");
+        await app.ExpectStepAsync(2, 2, true);
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
+        await app.ExpectStepAsync(2, 2, false);
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Dragging_across_steps_paints_them_as_one_undo_level()
+    {
+        await using var app = await server.OpenAsync();
+        var first = await app.Step(3, 1).BoundingBoxAsync();
+        await app.Page.Mouse.MoveAsync(first!.X + first.Width / 2, first.Y + first.Height / 2);
+        await app.Page.Mouse.DownAsync();
+        foreach (var s in new[] { 2, 3, 4 })
+        {
+            var box = await app.Step(3, s).BoundingBoxAsync();
+            await app.Page.Mouse.MoveAsync(box!.X + box.Width / 2, box.Y + box.Height / 2, new() { Steps = 4 });
+        }
+        await app.Page.Mouse.UpAsync();
+        for (var s = 1; s <= 4; s++) await app.ExpectStepAsync(3, s, true);
+        await app.Page.Keyboard.PressAsync("Control+z");
+        for (var s = 1; s <= 4; s++) await app.ExpectStepAsync(3, s, false);
+    }
+
+    [Fact]
+    public async Task Keyboard_shortcuts_toggle_steps_clear_change_tempo_and_play()
+    {
+        await using var app = await server.OpenAsync();
+        var page = app.Page;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select track 3 (B)" }).ClickAsync();
+        await page.Locator("body").FocusAsync();
+        await page.Keyboard.PressAsync("1");
+        await page.Keyboard.PressAsync("0");
+        await page.Keyboard.PressAsync("y");
+        await app.ExpectStepAsync(3, 1, true);
+        await app.ExpectStepAsync(3, 10, true);
+        await app.ExpectStepAsync(3, 16, true);
+        await page.Keyboard.PressAsync("c");
+        await app.ExpectStepAsync(3, 1, false);
+        await app.ExpectStepAsync(3, 16, false);
+
+        var bpm = page.GetByLabel("BPM", new() { Exact = true });
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(bpm).ToHaveValueAsync("121");
+        await page.Keyboard.PressAsync("Shift+ArrowLeft");
+        await Assertions.Expect(bpm).ToHaveValueAsync("111");
+
+        await page.Keyboard.PressAsync("Space");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
+        await page.Keyboard.PressAsync("Space");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
+
+        // Arrow keys move between steps once a step has focus; Enter toggles the focused one.
+        await app.Step(1, 1).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(app.Step(1, 3)).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(app.Step(2, 3)).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await app.ExpectStepAsync(2, 3, true);
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Step_editor_edits_every_selected_step()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Step(5, 1).ClickAsync();
+        await app.Step(5, 2).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
+        var velocity = app.Page.GetByLabel("Velocity", new() { Exact = true });
+        await velocity.FillAsync("40");
+        await app.Page.GetByLabel("Probability", new() { Exact = true }).FillAsync("0.5");
+        var saved = await app.WaitForSavedAsync(p => p.Tracks[4].Steps[1].Velocity == 40 && p.Tracks[4].Steps[1].Probability == 0.5);
+        Assert.Equal(40, saved.Tracks[4].Steps[0].Velocity);
+        Assert.Equal(0.5, saved.Tracks[4].Steps[0].Probability);
+        Assert.True(saved.Tracks[4].Steps[0].Active);
+        Assert.False(saved.Tracks[4].Steps[1].Active); // shift+click selects without toggling
+        await Assertions.Expect(app.Page.Locator("#step-4-0 .chance")).ToHaveCountAsync(1); // probability below 1 is marked
+    }
+
+    [Fact]
+    public async Task The_pattern_survives_a_reload()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Step(6, 7).ClickAsync();
+        await app.Page.GetByLabel("Track 6 Mute").ClickAsync();
+        await app.WaitForSavedAsync(p => p.Tracks[5].Steps[6].Active && p.Tracks[5].Mute);
+        await app.ReloadAsync();
+        await app.ExpectStepAsync(6, 7, true);
+        await Assertions.Expect(app.Page.GetByLabel("Track 6 Mute")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Theory]
+    [InlineData("{ this is not json")]
+    [InlineData("""{"format":"orbitr.pattern","version":7}""")]
+    public async Task Corrupted_or_newer_saved_data_is_kept_aside_and_a_fresh_pattern_starts(string bad)
+    {
+        await using var app = await server.OpenAsync();
+        await app.WriteSavedAsync(bad);
+        await app.ReloadAsync();
+        await app.Notice(4002).WaitForAsync();
+        Assert.Contains("Error 4002", await app.Notice(4002).InnerTextAsync());
+        await app.ExpectStepCountAsync(96);
+        var kept = System.Text.Json.JsonDocument.Parse(await app.QuarantineAsync()).RootElement.EnumerateArray()
+            .Select(e => e.GetProperty("text").GetString()).ToList();
+        Assert.Contains(bad, kept);
+        // The app goes on: edits work and are saved again.
+        await app.Step(2, 2).ClickAsync();
+        await app.WaitForSavedAsync(p => p.Tracks[1].Steps[1].Active);
+    }
+
+    [Fact]
+    public async Task Blocked_storage_is_reported_and_the_app_keeps_working_in_memory()
+    {
+        await using var app = await server.OpenAsync(
+            "Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('storage is blocked', 'SecurityError'); } });");
+        await app.Notice(4003).WaitForAsync();
+        await app.Step(2, 2).ClickAsync();
+        await app.ExpectStepAsync(2, 2, true);
+    }
+
+    [Fact]
+    public async Task A_full_disk_is_reported_and_editing_goes_on()
+    {
+        await using var app = await server.OpenAsync("""
+            const put = IDBObjectStore.prototype.put;
+            IDBObjectStore.prototype.put = function (...args) {
+              if (globalThis.__orbitrFull) throw new DOMException('quota', 'QuotaExceededError');
+              return put.apply(this, args);
+            };
+            """);
+        await app.Page.EvaluateAsync("() => { globalThis.__orbitrFull = true; }");
+        await app.Step(2, 2).ClickAsync();
+        await app.Notice(4001).WaitForAsync();
+        await app.ExpectStepAsync(2, 2, true);
+        await app.Page.EvaluateAsync("() => { globalThis.__orbitrFull = false; }");
+        await app.Step(2, 3).ClickAsync();
+        await app.WaitForSavedAsync(p => p.Tracks[1].Steps[2].Active);
+        await app.Notice(4001).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+    }
+
+    [Fact]
+    public async Task An_audio_context_that_cannot_start_is_reported_and_editing_goes_on()
+    {
+        await using var app = await server.OpenAsync("window.AudioContext = function () { throw new Error('no audio device'); };");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await app.Notice(1001).WaitForAsync();
+        Assert.Contains("no audio device", await app.Notice(1001).InnerTextAsync());
+        await app.Step(2, 2).ClickAsync();
+        await app.ExpectStepAsync(2, 2, true);
+    }
+
+    [Fact]
+    public async Task Import_by_picker_and_by_drop_with_errors_listed_by_path()
+    {
+        await using var app = await server.OpenAsync();
+        var bad = """{"format":"orbitr.pattern","version":1,"bpm":500,"tracks":[{"steps":[{"velocity":140}]}]}""";
+        await app.ImportByPickerAsync("bad.json", System.Text.Encoding.UTF8.GetBytes(bad));
+        var notice = app.Page.Locator(".notice.error").Filter(new() { HasText = "bad.json" });
+        await notice.WaitForAsync();
+        var text = await notice.InnerTextAsync();
+        Assert.Contains("bpm", text);
+        Assert.Contains("tracks[0].steps[0].velocity", text);
+        await app.ExpectStepAsync(1, 1, true); // nothing changed
+
+        var pattern = PatternFactory.Create(4, seed: 7, name: "Dropped");
+        pattern = Orbitr.Core.Editing.PatternEditor.SetStepActive(pattern, 3, 2, true);
+        await app.ImportByDropAsync("dropped.json", PatternJson.Write(pattern));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Dropped");
+        await app.ExpectStepCountAsync(4 * 16);
+        await app.ExpectStepAsync(4, 3, true);
+        await app.Page.Keyboard.PressAsync("Control+z");
+        await app.ExpectStepCountAsync(6 * 16);
+    }
+}
