@@ -78,19 +78,18 @@ public class VoiceChainTests
     }
 
     [Fact]
-    public void Delay_impulse_response_is_echoes_scaled_by_mix_and_feedback()
+    public void Delay_impulse_response_is_echoes_scaled_by_mix_and_feedback_each_trip_one_quantum_late()
     {
+        // As Chromium: echo k (1-based) at k·D + (k−1)·128 frames, level mix·fb^(k−1).
         const int rate = 1000;
-        var delay = new FeedbackDelay(new DelayEffect(0.1, 0.5, 0.8), rate);
-        var send = new float[1000];
+        var delay = new FeedbackDelay(new DelayEffect(0.3, 0.5, 0.8), rate);
+        var send = new float[3000];
         send[0] = 1;
-        var output = new float[1000];
+        var output = new float[3000];
         delay.Process(send, output);
-        for (var i = 0; i < 1000; i++)
-        {
-            var expected = i > 0 && i % 100 == 0 ? 0.8 * Math.Pow(0.5, i / 100 - 1) : 0;
-            Assert.Equal(expected, output[i], 6);
-        }
+        var echoes = Enumerable.Range(1, 7).ToDictionary(k => k * 300 + (k - 1) * FeedbackDelay.CycleLatency, k => 0.8 * Math.Pow(0.5, k - 1));
+        for (var i = 0; i < output.Length; i++)
+            Assert.Equal(echoes.GetValueOrDefault(i), output[i], 6);
     }
 
     [Theory]

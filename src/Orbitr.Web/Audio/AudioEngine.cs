@@ -146,7 +146,11 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         await PrepareSamplesAsync(pattern);
         var rate = SampleLibrary.SampleRate;
         _message.Clear();
-        await AppendNotesAsync(pattern, 0, Scheduler.EventsForCycles(pattern, cycles));
+        // Start every voice on a whole sample frame, where OfflineRenderer puts it (Timing.ToSampleIndex): Chromium
+        // starts buffers sub-sample accurately, and half a sample of a hi-hat is a loud difference.
+        var notes = Scheduler.EventsForCycles(pattern, cycles);
+        for (var i = 0; i < notes.Count; i++) notes[i] = notes[i] with { Time = Timing.ToSampleIndex(notes[i].Time, rate) / (double)rate };
+        await AppendNotesAsync(pattern, 0, notes);
         var spanFrames = (int)Math.Round(cycles * pattern.CycleSeconds * rate);
         var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
         var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest(rate, frames, _message.ToArray(), Mix(pattern)));

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Orbitr.Cli;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+using Orbitr.Core.Scheduling;
+using Orbitr.Dsp.Wav;
+
+namespace Orbitr.EndToEnd.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class PlaybackTests(AppServer server)
+{
+    private sealed record Scheduled(double Time, int Track, int Step, long Cycle, double At);
+
+    [Fact]
+    public async Task Two_seconds_of_playback_schedule_exactly_the_schedulers_notes_and_none_late()
+    {
+        await using var app = await server.OpenAsync();
+        // Swing, micro-timing, probability and two ring lengths, so the comparison covers the timing maths.
+        var p = PatternFactory.Create(4, seed: 99, name: "Timing") with { Bpm = 150, Swing = 40 };
+        for (var s = 0; s < 16; s++) p = PatternEditor.SetStepActive(p, 0, s, true);
+        p = PatternEditor.SetTrackLength(p, 1, 5);
+        foreach (var s in new[] { 0, 2, 3 }) p = PatternEditor.SetStepActive(p, 1, s, true);
+        p = PatternEditor.UpdateStep(p, 1, 3, st => st with { Timing = -20 });
+        for (var s = 0; s < 16; s++) p = PatternEditor.UpdateStep(p, 2, s, st => st with { Active = true, Probability = 0.5, Timing = 7 });
+        await app.ImportByDropAsync("timing.json", PatternJson.Write(p));
+        await app.ExpectStepAsync(2, 4, true);
+
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
+        await Task.Delay(2000);
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
+
+        var origin = await app.Page.EvaluateAsync<double>("() => globalThis.__orbitrOrigin");
+        var until = await app.Page.EvaluateAsync<double>("() => globalThis.__orbitrUntil");
+        var scheduled = JsonSerializer.Deserialize<List<Scheduled>>(
+            await app.Page.EvaluateAsync<string>("() => JSON.stringify(globalThis.__orbitrScheduled)"), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.True(until > 1.5, $"scheduled up to {until} s of pattern time");
+        var expected = Scheduler.EventsBetween(p, 0, until);
+        Assert.True(expected.Count > 30, $"{expected.Count} notes expected");
+
+        var actual = scheduled.Select(e => (e.Track, e.Step, e.Cycle)).ToList();
+        Assert.Equal(actual.Count, actual.Distinct().Count());                                  // none twice
+        Assert.Equal(expected.Select(e => (e.TrackIndex, e.StepIndex, e.Cycle)).Order(), actual.Order()); // all present, none extra
+        var byKey = scheduled.ToDictionary(e => (e.Track, e.Step, e.Cycle));
+        foreach (var e in expected)
+        {
+            var s = byKey[(e.TrackIndex, e.StepIndex, e.Cycle)];
+            Assert.Equal(e.Time, s.Time - origin, 9);                                           // at the scheduler's time
+            Assert.True(s.At < s.Time, $"note {e} was handed to Web Audio at {s.At}, after its start {s.Time}");
+        }
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Browser_wav_export_nulls_against_orbitr_render()
+    {
+        await using var app = await server.OpenAsync();
+        var p = PatternFactory.Create(4, seed: 5, name: "Null test") with { Bpm = 132, Swing = 30 };
+        p = p with { Master = p.Master with { Compressor = p.Master.Compressor with { Enabled = false } } };
+        foreach (var s in new[] { 0, 4, 8, 12 }) p = PatternEditor.SetStepActive(p, 0, s, true);
+        foreach (var s in new[] { 4, 12 }) p = PatternEditor.UpdateStep(p, 1, s, st => st with
+        {
+            Active = true, Velocity = 90, Effects = new StepEffects(new FilterEffect(FilterType.Highpass, 800, 2), null, new DelayEffect(0.18, 0.5, 0.4)),
+        });
+        for (var s = 0; s < 16; s += 2) p = PatternEditor.UpdateStep(p, 2, s, st => st with
+        {
+            Active = true, Velocity = 60 + s * 3, Timing = s % 4 == 2 ? 12 : 0, Effects = new StepEffects(null, new DistortionEffect(0.6), null),
+        });
+        p = PatternEditor.SetTrackPan(p, 2, -0.6);
+        p = PatternEditor.SetTrackPan(p, 3, 0.4);
+        foreach (var s in new[] { 3, 7, 11 }) p = PatternEditor.UpdateStep(p, 3, s, st => st with
+        {
+            Active = true, Effects = new StepEffects(new FilterEffect(FilterType.Bandpass, 2500, 4), null, null),
+        });
+        await app.ImportByDropAsync("null.json", PatternJson.Write(p));
+        await app.ExpectStepAsync(2, 5, true);
+
+        await app.Page.GetByLabel("Export cycles").SelectOptionAsync("2");
+        var download = await app.Page.RunAndWaitForDownloadAsync(async () =>
+            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).ClickAsync(), new() { Timeout = 60_000 });
+        var dir = Directory.CreateTempSubdirectory("orbitr-null-");
+        var browserWav = Path.Combine(dir.FullName, "browser.wav");
+        await download.SaveAsAsync(browserWav);
+
+        var patternFile = Path.Combine(dir.FullName, "null.json");
+        await File.WriteAllTextAsync(patternFile, PatternJson.Write(p));
+        var cliWav = Path.Combine(dir.FullName, "cli.wav");
+        var code = OrbitrCli.Run(["render", patternFile, "-o", cliWav, "--cycles", "2"], TextWriter.Null, TextWriter.Null);
+        Assert.Equal(0, code);
+
+        var browser = WavReader.ReadFile(browserWav);
+        var cli = WavReader.ReadFile(cliWav);
+        Assert.Equal(cli.SampleRate, browser.SampleRate);
+        var span = (int)Math.Round(2 * p.CycleSeconds * cli.SampleRate);
+        Assert.True(browser.Length >= span && cli.Length >= span);
+        var n = Math.Min(browser.Length, cli.Length);
+        double residual = 0, peak = 0;
+        for (var c = 0; c < 2; c++)
+            for (var i = 0; i < n; i++)
+            {
+                residual = Math.Max(residual, Math.Abs(browser.Channel(c)[i] - cli.Channel(c)[i]));
+                peak = Math.Max(peak, Math.Abs(cli.Channel(c)[i]));
+            }
+        var residualDb = 20 * Math.Log10(Math.Max(residual, 1e-12));
+        Console.WriteLine($"browser {browser.Length} frames, cli {cli.Length} frames, peak {20 * Math.Log10(peak):F1} dBFS, residual {residualDb:F1} dBFS");
+        if (residualDb >= -50)
+        {
+            var keep = Path.Combine(server.RepoRoot, "TestResults", "null-test");
+            Directory.CreateDirectory(keep);
+            foreach (var f in dir.GetFiles()) f.CopyTo(Path.Combine(keep, f.Name), overwrite: true);
+        }
+        Assert.True(peak > 0.1, "the render is not silent");
+        Assert.True(residualDb < -50, $"residual {residualDb:F1} dBFS");
+        dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Midi_and_json_exports_download_the_pattern()
+    {
+        await using var app = await server.OpenAsync();
+        var json = await app.Page.RunAndWaitForDownloadAsync(async () =>
+            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export JSON" }).ClickAsync());
+        var path = await json.PathAsync();
+        var read = PatternJson.Read(await File.ReadAllBytesAsync(path!));
+        Assert.NotNull(read.Pattern);
+        Assert.True(read.Pattern!.Tracks[0].Steps[0].Active);
+        var midi = await app.Page.RunAndWaitForDownloadAsync(async () =>
+            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export MIDI" }).ClickAsync());
+        Assert.EndsWith(".mid", midi.SuggestedFilename);
+        var bytes = await File.ReadAllBytesAsync((await midi.PathAsync())!);
+        Assert.Equal("MThd"u8.ToArray(), bytes[..4]);
+    }
+}
