@@ -30,7 +30,11 @@ public class WavTests
                 if (read.SampleRate != x.rate || read.ChannelCount != x.channels || read.Length != x.length) return false;
                 for (var c = 0; c < x.channels; c++)
                     for (var i = 0; i < x.length; i++)
-                        if (Math.Abs(read.Channel(c)[i] - data[c][i]) > step / 2 + 1e-9) return false;
+                    {
+                        // PCM's largest code is 1 − step: values above it clip there (see Pcm_writing_clips_to_full_scale).
+                        var expected = step > 0 ? Math.Min(data[c][i], 1 - step) : data[c][i];
+                        if (Math.Abs(read.Channel(c)[i] - expected) > step / 2 + 1e-9) return false;
+                    }
             }
             return true;
         });
