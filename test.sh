@@ -26,7 +26,13 @@ trap cleanup EXIT
 failed_build=0
 echo "== build"
 dotnet build Orbitr.slnx -c Release -nologo -v q > "$results/build.log" 2>&1 || failed_build=1
-grep -E ": (error|warning) " "$results/build.log" | sort -u | head -50
+# The end-to-end tests drive the app as it ships: published with trimming (what `dotnet publish` gives users).
+if [ $failed_build -eq 0 ]; then
+  echo "== publish (for the end-to-end tests)"
+  dotnet publish src/Orbitr.Server -c Release -o "$results/publish" -nologo -v q > "$results/publish.log" 2>&1 || failed_build=1
+  export ORBITR_E2E_SERVER="$results/publish/Orbitr.Server.dll"
+fi
+grep -hE ": (error|warning) " "$results"/*.log | sort -u | head -50
 
 status=0
 if [ $failed_build -eq 0 ]; then

@@ -7,7 +7,8 @@ namespace Orbitr.EndToEnd.Tests;
 
 /// <summary>One Orbitr.Server process on a free loopback port (started as `dotnet Orbitr.Server.dll` from its own
 /// folder, like `dotnet run`) and one headless Chromium, shared by the tests of a collection.
-/// Set ORBITR_E2E_URL to test a server that is already running instead.</summary>
+/// Set ORBITR_E2E_SERVER to the Orbitr.Server.dll of a published (trimmed) app to test that instead — test.sh does —
+/// or ORBITR_E2E_URL to test a server that is already running.</summary>
 public sealed class AppServer : IAsyncLifetime
 {
     private Process? _server;
@@ -46,7 +47,10 @@ public sealed class AppServer : IAsyncLifetime
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var project = Path.Combine(RepoRoot, "src", "Orbitr.Server");
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Orbitr.Server.dll");
+        var dll = Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 } published
+            ? Path.GetFullPath(published)
+            : Path.Combine(project, "bin", configuration, "net10.0", "Orbitr.Server.dll");
+        if (Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 }) project = Path.GetDirectoryName(dll)!;
         if (!File.Exists(dll)) throw new FileNotFoundException("build Orbitr.Server first", dll);
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -57,6 +61,7 @@ public sealed class AppServer : IAsyncLifetime
             RedirectStandardError = true,
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Orbitr__DataPath"] = Directory.CreateTempSubdirectory("orbitr-e2e-").FullName;
         _server = Process.Start(info)!;
         _server.OutputDataReceived += (_, _) => { };
         _server.ErrorDataReceived += (_, _) => { };

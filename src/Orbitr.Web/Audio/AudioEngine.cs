@@ -115,7 +115,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     public async Task<TickResult> Tick(double now)
     {
         var pattern = store.Pattern;
-        if (!Playing) return new TickResult([], null, 0);
+        if (!Playing) return new TickResult();
         _notes.Clear();
         _clicks.Clear();
         var origin = _transport.Origin;
@@ -126,7 +126,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             VoiceMessage.Append(_message, _transport.Origin + click.Time, VoiceMessage.MetronomeTrack, 0, click.Beat,
                 click.Accent ? _accentBuffer : _clickBuffer, 1, 0, null, -1);
         var changed = origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
-        return new TickResult(_message.ToArray(), changed ? Playhead(pattern) : null, _transport.ScheduledUntil);
+        return new TickResult { Events = _message.ToArray(), Playhead = changed ? Playhead(pattern) : null, Until = _transport.ScheduledUntil };
     }
 
     /// <summary>Track volumes, master volume, compressor and limiter follow the pattern (called on every edit).</summary>
@@ -153,7 +153,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         await AppendNotesAsync(pattern, 0, notes);
         var spanFrames = (int)Math.Round(cycles * pattern.CycleSeconds * rate);
         var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
-        var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest(rate, frames, _message.ToArray(), Mix(pattern)));
+        var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest { SampleRate = rate, Frames = frames, Events = _message.ToArray(), Mix = Mix(pattern) });
         var floats = MemoryMarshal.Cast<byte, float>(bytes);
         var left = floats[..frames].ToArray();
         var right = floats[frames..(2 * frames)].ToArray();
@@ -204,11 +204,16 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     {
         var c = pattern.Master.Compressor;
         var l = pattern.Master.Limiter;
-        return new MixState(
-            pattern.Tracks.Select(t => t.Volume).ToArray(),
-            pattern.Master.Volume,
-            new CompressorState(c.Enabled, c.Threshold, c.Knee, c.Ratio, c.Attack, c.Release),
-            l.Enabled ? MemoryMarshal.AsBytes(LimiterCurve.Create(l.Ceiling).AsSpan()).ToArray() : null);
+        return new MixState
+        {
+            Tracks = pattern.Tracks.Select(t => t.Volume).ToArray(),
+            Master = pattern.Master.Volume,
+            Compressor = new CompressorState
+            {
+                Enabled = c.Enabled, Threshold = c.Threshold, Knee = c.Knee, Ratio = c.Ratio, Attack = c.Attack, Release = c.Release,
+            },
+            Limiter = l.Enabled ? MemoryMarshal.AsBytes(LimiterCurve.Create(l.Ceiling).AsSpan()).ToArray() : null,
+        };
     }
 
     private PlayheadState Playhead(Pattern pattern)
@@ -216,7 +221,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         _lastBpm = pattern.Bpm;
         _lastLength = pattern.Length;
         _lastLengths = pattern.Tracks.Select(t => t.Steps.Count).ToArray();
-        return new PlayheadState(_transport.Origin, pattern.StepSeconds, pattern.Length, _lastLengths);
+        return new PlayheadState { Origin = _transport.Origin, StepSeconds = pattern.StepSeconds, Length = pattern.Length, Lengths = _lastLengths };
     }
 
     private bool SameLengths(Pattern pattern)
@@ -242,10 +247,54 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     }
 }
 
-public sealed record StartResult(bool Ok, string? Message, double SampleRate);
+// Interop messages are classes with settable properties, not positional records: trimming drops constructor
+// parameter names, and System.Text.Json then cannot bind a record's constructor in the published app.
+
+public sealed class StartResult
+{
+    public bool Ok { get; set; }
+    public string? Message { get; set; }
+    public double SampleRate { get; set; }
+}
+
 /// <summary>A tick's notes; <see cref="Until"/> is the pattern time up to which notes have now been handed out.</summary>
-public sealed record TickResult(double[] Events, PlayheadState? Playhead, double Until);
-public sealed record PlayheadState(double Origin, double StepSeconds, int Length, int[] Lengths);
-public sealed record CompressorState(bool Enabled, double Threshold, double Knee, double Ratio, double Attack, double Release);
-public sealed record MixState(double[] Tracks, double Master, CompressorState Compressor, byte[]? Limiter);
-public sealed record OfflineRequest(int SampleRate, int Frames, double[] Events, MixState Mix);
+public sealed class TickResult
+{
+    public double[] Events { get; set; } = [];
+    public PlayheadState? Playhead { get; set; }
+    public double Until { get; set; }
+}
+
+public sealed class PlayheadState
+{
+    public double Origin { get; set; }
+    public double StepSeconds { get; set; }
+    public int Length { get; set; }
+    public int[] Lengths { get; set; } = [];
+}
+
+public sealed class CompressorState
+{
+    public bool Enabled { get; set; }
+    public double Threshold { get; set; }
+    public double Knee { get; set; }
+    public double Ratio { get; set; }
+    public double Attack { get; set; }
+    public double Release { get; set; }
+}
+
+public sealed class MixState
+{
+    public double[] Tracks { get; set; } = [];
+    public double Master { get; set; }
+    public CompressorState Compressor { get; set; } = new();
+    public byte[]? Limiter { get; set; }
+}
+
+public sealed class OfflineRequest
+{
+    public int SampleRate { get; set; }
+    public int Frames { get; set; }
+    public double[] Events { get; set; } = [];
+    public MixState Mix { get; set; } = new();
+}

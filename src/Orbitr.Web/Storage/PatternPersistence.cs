@@ -98,4 +98,11 @@ public sealed class PatternPersistence(IJSRuntime js, Notices notices) : IAsyncD
     }
 }
 
-public sealed record StorageResult(bool Ok, string? Name, string? Message, string? Text);
+/// <summary>storage.js's answer (a class, not a positional record: see <see cref="Audio.StartResult"/>).</summary>
+public sealed class StorageResult
+{
+    public bool Ok { get; set; }
+    public string? Name { get; set; }
+    public string? Message { get; set; }
+    public string? Text { get; set; }
+}
