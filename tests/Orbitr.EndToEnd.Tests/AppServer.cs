@@ -18,6 +18,9 @@ public sealed class AppServer : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>True when testing a published (trimmed, brotli) app rather than the build output.</summary>
+    public bool Published { get; } = Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 };
+
     public async Task InitializeAsync()
     {
         BaseUrl = Environment.GetEnvironmentVariable("ORBITR_E2E_URL") ?? await StartServerAsync();
