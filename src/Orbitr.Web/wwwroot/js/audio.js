@@ -295,7 +295,9 @@ export async function renderOffline(request) {
       context.resume();
     });
   }
+  const started = performance.now();
   const rendered = await context.startRendering();
+  if (globalThis.__orbitrInstrument) globalThis.__orbitrRenderMs = performance.now() - started;
   const out = new Float32Array(frames * 2);
   out.set(rendered.getChannelData(0), 0);
   out.set(rendered.getChannelData(1), frames);

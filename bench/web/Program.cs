@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+
+// Publishes Orbitr.Server (trimmed, brotli), serves it on loopback and measures in headless Chromium:
+// 1. cold and warm visits: bytes transferred, FCP, LCP, time until a step click has toggled the step;
+// 2. 60 s of playback at 200 BPM, 8 tracks × 64 steps all on: late notes, scheduling lead, frame intervals, heap, CPU;
+// 3. the browser WAV export of that pattern as a realtime factor.
+var root = FindRepoRoot();
+var publish = Path.Combine(Path.GetTempPath(), "orbitr-bench-web");
+if (args.Contains("--no-publish") is false)
+{
+    Console.WriteLine("publishing Orbitr.Server…");
+    Run("dotnet", $"publish \"{Path.Combine(root, "src", "Orbitr.Server")}\" -c Release -o \"{publish}\" -nologo -v q");
+}
+var port = 5099;
+var url = $"http://127.0.0.1:{port}";
+using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(publish, "Orbitr.Server.dll"), "--urls", url])
+{
+    WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true,
+    Environment = { ["Logging__LogLevel__Default"] = "Warning", ["Orbitr__DataPath"] = Directory.CreateTempSubdirectory().FullName },
+})!;
+using (var http = new HttpClient())
+    for (var i = 0; ; i++)
+    {
+        try { if ((await http.GetAsync($"{url}/api/health")).IsSuccessStatusCode) break; }
+        catch (HttpRequestException) when (i < 200) { await Task.Delay(100); }
+    }
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = "/usr/bin/chromium",
+    Args = ["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required", "--disable-background-networking"],
+});
+
+// ---- 1. visits ----
+var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 900 } });
+await context.AddInitScriptAsync("""
+    window.__orbitrInstrument = true;
+    window.__lcp = 0;
+    new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lcp = e.startTime; })
+      .observe({ type: 'largest-contentful-paint', buffered: true });
+    """);
+var page = await context.NewPageAsync();
+var cdp = await context.NewCDPSessionAsync(page);
+await cdp.SendAsync("Network.enable");
+long bytes = 0;
+cdp.Event("Network.loadingFinished").OnEvent += (_, e) => { if (e is { } j) Interlocked.Add(ref bytes, (long)j.GetProperty("encodedDataLength").GetDouble()); };
+
+async Task<(double Fcp, double Lcp, double Interactive, long Bytes)> VisitAsync(bool reload)
+{
+    Interlocked.Exchange(ref bytes, 0);
+    if (reload) await page.ReloadAsync(); else await page.GotoAsync("/");
+    await page.Locator(".app.ready").WaitForAsync(new() { Timeout = 60_000 });
+    var step = page.GetByRole(AriaRole.Button, new() { Name = "Track 2 step 2", Exact = true });
+    var before = await step.GetAttributeAsync("aria-pressed");
+    await step.ClickAsync();
+    await Assertions.Expect(step).Not.ToHaveAttributeAsync("aria-pressed", before!);
+    var interactive = await page.EvaluateAsync<double>("() => performance.now()");
+    await page.WaitForTimeoutAsync(500);
+    var fcp = await page.EvaluateAsync<double>("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");
+    var lcp = await page.EvaluateAsync<double>("() => window.__lcp");
+    return (fcp, lcp, interactive, Interlocked.Read(ref bytes));
+}
+var cold = await VisitAsync(reload: false);
+var warm = await VisitAsync(reload: true);
+
+// ---- 2. 60 s of playback ----
+var pattern = PatternFactory.Create(8, seed: 1, name: "Bench 200") with { Bpm = 200 };
+pattern = PatternEditor.SetLength(pattern, 64);
+for (var t = 0; t < 8; t++)
+    for (var s = 0; s < 64; s++) pattern = PatternEditor.SetStepActive(pattern, t, s, true);
+await page.EvaluateAsync("""
+    ([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'application/json' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+    """, new object[] { "bench.json", PatternJson.Write(pattern) });
+await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 64);
+await cdp.SendAsync("Performance.enable");
+var before = await Metrics();
+await page.EvaluateAsync("() => { window.__orbitrFrames = []; }");
+await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+var playedFrom = Stopwatch.StartNew();
+await page.WaitForTimeoutAsync(60_000);
+await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+var played = playedFrom.Elapsed.TotalSeconds;
+var after = await Metrics();
+var scheduled = JsonSerializer.Deserialize<List<JsonElement>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrScheduled)"))!;
+var leads = scheduled.Select(e => (e.GetProperty("time").GetDouble() - e.GetProperty("at").GetDouble()) * 1000).Order().ToList();
+var late = leads.Count(l => l <= 0);
+var frames = JsonSerializer.Deserialize<List<double>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrFrames)"))!.Order().ToList();
+
+// ---- 3. WAV export of that pattern: 16 cycles = 76.8 s ----
+await page.GetByLabel("Export cycles").SelectOptionAsync("16");
+var exportClock = Stopwatch.StartNew();
+var download = await page.RunAndWaitForDownloadAsync(async () =>
+    await page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).ClickAsync(), new() { Timeout = 600_000 });
+await download.PathAsync();
+var exportSeconds = exportClock.Elapsed.TotalSeconds;
+var renderMs = await page.EvaluateAsync<double>("() => window.__orbitrRenderMs");
+var audioSeconds = 16 * pattern.CycleSeconds;
+
+Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, Chromium {browser.Version}");
+Console.WriteLine($"cold visit: {cold.Bytes / 1e6:0.00} MB transferred, FCP {cold.Fcp:0} ms, LCP {cold.Lcp:0} ms, step click toggled at {cold.Interactive:0} ms");
+Console.WriteLine($"warm visit: {warm.Bytes / 1e6:0.00} MB transferred, FCP {warm.Fcp:0} ms, LCP {warm.Lcp:0} ms, step click toggled at {warm.Interactive:0} ms");
+Console.WriteLine($"playback {played:0.0} s at 200 BPM, 8×64 steps: {scheduled.Count} notes, {late} late, lead min {leads[0]:0.0} ms, p1 {Percentile(leads, 0.01):0.0} ms, median {Percentile(leads, 0.5):0.0} ms");
+Console.WriteLine($"frame interval: p50 {Percentile(frames, 0.5):0.0} ms, p99 {Percentile(frames, 0.99):0.0} ms ({frames.Count} frames)");
+Console.WriteLine($"JS heap: {after["JSHeapUsedSize"] / 1e6:0.0} MB used of {after["JSHeapTotalSize"] / 1e6:0.0} MB; main thread busy {100 * (after["TaskDuration"] - before["TaskDuration"]) / played:0.0} % (script {100 * (after["ScriptDuration"] - before["ScriptDuration"]) / played:0.0} %)");
+Console.WriteLine($"WAV export of {audioSeconds:0.0} s: {exportSeconds:0.00} s click-to-download = {audioSeconds / exportSeconds:0.0}x realtime; OfflineAudioContext render alone {renderMs / 1000:0.00} s = {audioSeconds * 1000 / renderMs:0.0}x");
+
+server.Kill(entireProcessTree: true);
+return;
+
+async Task<Dictionary<string, double>> Metrics()
+{
+    var m = await cdp.SendAsync("Performance.getMetrics");
+    return m!.Value.GetProperty("metrics").EnumerateArray().ToDictionary(x => x.GetProperty("name").GetString()!, x => x.GetProperty("value").GetDouble());
+}
+
+static double Percentile(List<double> sorted, double p) =>
+    sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+static void Run(string file, string arguments)
+{
+    using var p = Process.Start(new ProcessStartInfo(file, arguments))!;
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} exited with {p.ExitCode}");
+}
+
+static string FindRepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orbitr.slnx"))) dir = dir.Parent;
+    return dir?.FullName ?? throw new DirectoryNotFoundException("Orbitr.slnx not found");
+}
