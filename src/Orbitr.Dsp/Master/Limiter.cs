@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Orbitr.Dsp.Master;
 
 /// <summary>A look-ahead peak limiter over a finished stereo render: a signal whose peak stays at or under the
@@ -9,8 +11,9 @@ public static class Limiter
     {
         var ceiling = (float)Math.Pow(10, ceilingDb / 20);
         var n = left.Length;
-        var peak = 0f;
-        for (var i = 0; i < n; i++) peak = MathF.Max(peak, MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i])));
+        if (n == 0) return;
+        // The common case (nothing over the ceiling) is one vectorized scan per channel.
+        var peak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
         if (peak <= ceiling) return;
 
         var lookahead = Math.Max(1, (int)(0.0015 * sampleRate));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Buffers.Binary;
 using Orbitr.Dsp.Audio;
 
@@ -40,39 +41,50 @@ public static class WavWriter
 
         const int FramesPerChunk = 4096;
         var chunk = new byte[FramesPerChunk * blockAlign];
+        var scratch = new float[FramesPerChunk];
         for (var start = 0; start < buffer.Length; start += FramesPerChunk)
         {
             var frames = Math.Min(FramesPerChunk, buffer.Length - start);
-            var o = 0;
-            for (var i = start; i < start + frames; i++)
+            // One tight loop per channel and format (the browser's WebAssembly runtime is slow on per-sample switches).
+            for (var c = 0; c < channels; c++)
             {
-                for (var c = 0; c < channels; c++, o += bytesPerSample)
+                var source = buffer.Channel(c).AsSpan(start, frames);
+                var o = c * bytesPerSample;
+                switch (format)
                 {
-                    var v = buffer.Channel(c)[i];
-                    var dst = chunk.AsSpan(o);
-                    switch (format)
-                    {
-                        case WavSampleFormat.Pcm16:
-                            BinaryPrimitives.WriteInt16LittleEndian(dst, (short)Quantize(v, 32767, -32768, 32768));
-                            break;
-                        case WavSampleFormat.Pcm24:
-                            var x = Quantize(v, 8388607, -8388608, 8388608);
-                            dst[0] = (byte)x; dst[1] = (byte)(x >> 8); dst[2] = (byte)(x >> 16);
-                            break;
-                        default:
-                            BinaryPrimitives.WriteSingleLittleEndian(dst, v);
-                            break;
-                    }
+                    case WavSampleFormat.Pcm16:
+                        TensorPrimitives.Multiply(source, 32768f, scratch.AsSpan(0, frames));
+                        for (var i = 0; i < frames; i++, o += blockAlign)
+                        {
+                            var q = Quantize(scratch[i], 32767, -32768);
+                            chunk[o] = (byte)q;
+                            chunk[o + 1] = (byte)(q >> 8);
+                        }
+                        break;
+                    case WavSampleFormat.Pcm24:
+                        TensorPrimitives.Multiply(source, 8388608f, scratch.AsSpan(0, frames));
+                        for (var i = 0; i < frames; i++, o += blockAlign)
+                        {
+                            var q = Quantize(scratch[i], 8388607, -8388608);
+                            chunk[o] = (byte)q;
+                            chunk[o + 1] = (byte)(q >> 8);
+                            chunk[o + 2] = (byte)(q >> 16);
+                        }
+                        break;
+                    default:
+                        for (var i = 0; i < frames; i++, o += blockAlign) BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(o), source[i]);
+                        break;
                 }
             }
-            output.Write(chunk, 0, o);
+            output.Write(chunk, 0, frames * blockAlign);
         }
     }
 
-    private static int Quantize(float v, int max, int min, double scale)
+    // v is already scaled (exact: the scales are powers of two); round half away from zero, clip, NaN → 0.
+    private static int Quantize(float v, int max, int min)
     {
-        if (float.IsNaN(v)) return 0;
-        var q = Math.Round(v * scale, MidpointRounding.AwayFromZero);
-        return q >= max ? max : q <= min ? min : (int)q;
+        if (!(v < max)) return float.IsNaN(v) ? 0 : max;
+        if (!(v > min)) return min;
+        return (int)MathF.Round(v, MidpointRounding.AwayFromZero);
     }
 }
