@@ -1,0 +1,174 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+using Orbitr.Web.Components;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Tests;
+
+/// <summary>Components render the store and dispatch to it (bUnit; JS modules are bUnit's loose fakes).</summary>
+public class ComponentTests : BunitContext
+{
+    public ComponentTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddOrbitrWeb();
+    }
+
+    private PatternStore Store => Services.GetRequiredService<PatternStore>();
+
+    // The app's services are IAsyncDisposable only (they release JS modules); xunit 2 disposes synchronously.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+        else base.Dispose(disposing);
+    }
+
+    private static string StepName(int track, int step) => $"Track {track} step {step}";
+
+    [Fact]
+    public void Rings_show_every_step_as_a_named_pressed_or_unpressed_button()
+    {
+        var cut = Render<Sequencer>();
+        var steps = cut.FindAll("[role=button][data-step]");
+        Assert.Equal(96, steps.Count);
+        Assert.Equal(StepName(1, 1), steps[0].GetAttribute("aria-label"));
+        var pressed = steps.Where(s => s.GetAttribute("aria-pressed") == "true").Select(s => s.GetAttribute("aria-label")!).ToHashSet();
+        var expected = new[] { (1, 1), (1, 5), (1, 9), (1, 13), (2, 5), (2, 13) }
+            .Concat(Enumerable.Range(0, 8).Select(i => (4, 1 + 2 * i))).Select(x => StepName(x.Item1, x.Item2));
+        Assert.Equal(expected.ToHashSet(), pressed);
+        Assert.Single(cut.FindAll("[data-step][tabindex='0']")); // roving focus: one tab stop for the rings
+    }
+
+    [Fact]
+    public void Pointer_down_toggles_and_selects_and_shift_adds_to_the_selection_without_toggling()
+    {
+        var cut = Render<Sequencer>();
+        cut.Find("#step-2-1").PointerDown(new PointerEventArgs { Button = 0 });
+        Assert.True(Store.Pattern.Tracks[2].Steps[1].Active);
+        Assert.Equal([new StepAddress(2, 1)], Store.Selection);
+        cut.Find("#step-2-3").PointerDown(new PointerEventArgs { Button = 0, ShiftKey = true });
+        Assert.False(Store.Pattern.Tracks[2].Steps[3].Active);
+        Assert.Equal(2, Store.Selection.Count);
+        Assert.Contains("selected", cut.Find("#step-2-3").GetAttribute("class"));
+    }
+
+    [Fact]
+    public void Painting_across_steps_is_one_undo_level()
+    {
+        var cut = Render<Sequencer>();
+        cut.Find("#step-5-0").PointerDown(new PointerEventArgs { Button = 0 });
+        cut.Find("#step-5-1").PointerEnter(new PointerEventArgs());
+        cut.Find("#step-5-2").PointerEnter(new PointerEventArgs());
+        cut.Find("svg").PointerUp(new PointerEventArgs());
+        Assert.All(new[] { 0, 1, 2 }, s => Assert.True(Store.Pattern.Tracks[5].Steps[s].Active));
+        Store.Undo();
+        Assert.All(new[] { 0, 1, 2 }, s => Assert.False(Store.Pattern.Tracks[5].Steps[s].Active));
+    }
+
+    [Fact]
+    public void Step_editor_appears_for_a_selection_and_edits_every_selected_step()
+    {
+        var cut = Render<StepEditor>();
+        Assert.Empty(cut.FindAll("[aria-label=Velocity]"));
+        Store.Select(new StepAddress(1, 0), additive: false);
+        Store.Select(new StepAddress(1, 1), additive: true);
+        cut.WaitForElement("[aria-label=Velocity]").Input("33");
+        Assert.Equal(33, Store.Pattern.Tracks[1].Steps[0].Velocity);
+        Assert.Equal(33, Store.Pattern.Tracks[1].Steps[1].Velocity);
+        cut.Find("[aria-label=Timing]").Input("-20");
+        Assert.Equal(-20, Store.Pattern.Tracks[1].Steps[1].Timing);
+        cut.Find("[aria-label='Filter type']").Change("highpass");
+        Assert.Equal(FilterType.Highpass, Store.Pattern.Tracks[1].Steps[0].Effects?.Filter?.Type);
+        cut.Find("[aria-label=Sample]").Change("cowbell");
+        var key = Store.Pattern.Tracks[1].Steps[0].Sample;
+        Assert.Equal(SampleRef.Builtin("cowbell"), Store.Pattern.FindSample(key!));
+        Assert.Contains("2 steps", cut.Markup);
+    }
+
+    [Theory]
+    [InlineData("500", 200, "40 to 200")]
+    [InlineData("12", 40, "40 to 200")]
+    [InlineData("fast", 120, "a number from 40 to 200")]
+    public void Bpm_out_of_range_or_not_a_number_is_clamped_or_kept_with_a_visible_hint(string typed, double bpm, string hint)
+    {
+        var cut = Render<TransportBar>();
+        cut.Find("input[min='40']").Change(typed);
+        Assert.Equal(bpm, Store.Pattern.Bpm);
+        Assert.Contains(hint, cut.Find("[role=status]").TextContent);
+    }
+
+    [Fact]
+    public void Track_controls_are_labelled_with_the_track_and_mute_solo_toggle()
+    {
+        var cut = Render<TrackList>();
+        foreach (var control in new[] { "Volume", "Pan", "Mute", "Solo" })
+            Assert.Equal(6, cut.FindAll($"[aria-label^='Track '][aria-label$=' {control}']").Count);
+        var mute = cut.Find("[aria-label='Track 3 Mute']");
+        Assert.Equal("false", mute.GetAttribute("aria-pressed"));
+        mute.Click();
+        Assert.True(Store.Pattern.Tracks[2].Mute);
+        Assert.Equal("true", cut.Find("[aria-label='Track 3 Mute']").GetAttribute("aria-pressed"));
+        cut.Find("[aria-label='Track 2 Volume']").Input("0.25");
+        Assert.Equal(0.25, Store.Pattern.Tracks[1].Volume);
+    }
+
+    [Fact]
+    public void Add_track_stops_at_eight_and_remove_track_at_four()
+    {
+        var cut = Render<TrackList>();
+        var add = () => cut.FindAll("button").Single(b => b.TextContent == "Add track");
+        var remove = () => cut.FindAll("button").Single(b => b.TextContent == "Remove track");
+        add().Click();
+        add().Click();
+        Assert.Equal(8, Store.Pattern.Tracks.Count);
+        Assert.True(add().HasAttribute("disabled"));
+        for (var i = 0; i < 4; i++) remove().Click();
+        Assert.Equal(4, Store.Pattern.Tracks.Count);
+        Assert.True(remove().HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Undo_button_is_disabled_until_there_is_something_to_undo()
+    {
+        var cut = Render<TransportBar>();
+        Assert.True(Button(cut, "Undo").HasAttribute("disabled"));
+        Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 3));
+        cut.WaitForAssertion(() => Assert.False(Button(cut, "Undo").HasAttribute("disabled")));
+        Button(cut, "Undo").Click();
+        Assert.False(Store.Pattern.Tracks[0].Steps[3].Active);
+    }
+
+    private static AngleSharp.Dom.IElement Button(IRenderedComponent<TransportBar> cut, string text) =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+    [Fact]
+    public void Errors_show_their_code_and_can_be_dismissed()
+    {
+        var cut = Render<NoticeArea>();
+        Services.GetRequiredService<Notices>().Error(ErrorCodes.StoredDataCorrupted, "The saved pattern could not be read", "bpm: 500 is outside 40–200");
+        cut.WaitForAssertion(() => Assert.Contains("Error 4002", cut.Find("[role=alert]").TextContent));
+        Assert.Contains("bpm: 500", cut.Markup);
+        cut.Find("[aria-label='Dismiss message']").Click();
+        Assert.Empty(cut.FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public void Importing_an_invalid_file_lists_errors_by_path_and_changes_nothing_while_a_valid_one_is_undoable()
+    {
+        var studio = Services.GetRequiredService<Studio>();
+        var before = Store.Pattern;
+        Assert.False(studio.Import("bad.json", """{"format":"orbitr.pattern","version":1,"tracks":[{"steps":[{"velocity":300}]}]}"""u8.ToArray()));
+        Assert.Equal(before, Store.Pattern);
+        var notice = Services.GetRequiredService<Notices>().Items.Single();
+        Assert.Contains(notice.Details, d => d.StartsWith("tracks[0].steps[0].velocity"));
+
+        var imported = PatternFactory.Create(5, seed: 3, name: "Imported");
+        Assert.True(studio.Import("good.json", PatternJson.WriteUtf8(imported)));
+        Assert.Equal("Imported", Store.Pattern.Name);
+        Store.Undo();
+        Assert.Equal(before, Store.Pattern);
+    }
+}

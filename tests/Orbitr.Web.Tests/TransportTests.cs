@@ -1,0 +1,124 @@
+using Orbitr.Core.Editing;
+using Orbitr.Core.Model;
+using Orbitr.Core.Scheduling;
+using Orbitr.Web.Audio;
+
+namespace Orbitr.Web.Tests;
+
+/// <summary>The transport against a fake audio clock: ticks every 25 ms, as the worker clock does.</summary>
+public class TransportTests
+{
+    private static Pattern Busy()
+    {
+        var p = PatternFactory.Create(3, seed: 4) with { Swing = 35 };
+        for (var s = 0; s < 16; s++) p = PatternEditor.UpdateStep(p, 0, s, st => st with { Active = true, Timing = s % 3 == 0 ? -30 : 12 });
+        p = PatternEditor.SetTrackLength(p, 1, 7);
+        for (var s = 0; s < 7; s++) p = PatternEditor.UpdateStep(p, 1, s, st => st with { Active = true, Probability = 0.6 });
+        return p;
+    }
+
+    [Fact]
+    public void Ticks_hand_out_exactly_the_schedulers_notes_each_before_it_is_due()
+    {
+        var p = Busy();
+        var transport = new Transport();
+        transport.Start(3.0, p);
+        var handed = new List<(NoteEvent Note, double Now)>();
+        var batch = new List<NoteEvent>();
+        for (var now = 3.0; now < 5.0; now += 0.025)
+        {
+            batch.Clear();
+            transport.Tick(now, p, batch);
+            handed.AddRange(batch.Select(e => (e, now)));
+        }
+        var expected = Scheduler.EventsBetween(p, 0, transport.ScheduledUntil);
+        Assert.Equal(expected, handed.Select(h => h.Note));
+        Assert.All(handed, h => Assert.True(transport.Origin + h.Note.Time > h.Now, $"{h.Note} handed out late at {h.Now}"));
+        Assert.True(transport.ScheduledUntil > 1.9);
+    }
+
+    [Fact]
+    public void A_tempo_change_keeps_the_loop_position_and_skips_or_repeats_no_step()
+    {
+        var p = PatternEditor.SetStepActive(PatternFactory.Create(1, seed: 1), 0, 0, true);
+        for (var s = 0; s < 16; s++) p = PatternEditor.SetStepActive(p, 0, s, true);
+        var transport = new Transport();
+        transport.Start(0, p);
+        var notes = new List<NoteEvent>();
+        var now = 0.0;
+        for (; now < 1.0; now += 0.025) transport.Tick(now, p, notes);
+        var before = transport.PositionInSteps(now, p);
+        var faster = PatternEditor.SetBpm(p, 170);
+        transport.Tick(now, faster, notes);
+        Assert.Equal(before, transport.PositionInSteps(now, faster), 9);
+        for (; now < 3.0; now += 0.025) transport.Tick(now, faster, notes);
+        var steps = notes.Select(n => n.Cycle * 16 + n.StepIndex).ToList();
+        Assert.Equal(Enumerable.Range(0, steps.Count).Select(i => (long)i), steps);
+    }
+
+    [Fact]
+    public void Stopped_transport_hands_out_nothing()
+    {
+        var p = Busy();
+        var transport = new Transport();
+        var notes = new List<NoteEvent>();
+        transport.Tick(1, p, notes);
+        transport.Start(1, p);
+        transport.Stop();
+        transport.Tick(1.5, p, notes);
+        Assert.Empty(notes);
+    }
+
+    [Theory]
+    [InlineData(4, 4, 4, 1.0)]   // 120 BPM: a quarter every 0.5 s, accent every 4
+    [InlineData(3, 4, 3, 1.0)]
+    [InlineData(6, 8, 6, 0.5)]   // eighth-note beats
+    public void Metronome_clicks_every_beat_and_accents_each_bar(int numerator, int denominator, int beatsPerBar, double beatsPerHalfSecond)
+    {
+        var p = PatternFactory.Create(1, seed: 1) with { TimeSignature = new TimeSignature(numerator, denominator) };
+        var clicks = Metronome.ClicksBetween(p, 0, 4);
+        var beat = 0.5 / beatsPerHalfSecond * (4.0 / denominator) * beatsPerHalfSecond;
+        Assert.Equal((int)Math.Round(4 / beat), clicks.Count);
+        for (var i = 0; i < clicks.Count; i++)
+        {
+            Assert.Equal(i * beat, clicks[i].Time, 9);
+            Assert.Equal(i % beatsPerBar == 0, clicks[i].Accent);
+        }
+    }
+
+    [Fact]
+    public void Voice_messages_are_fourteen_numbers_in_the_documented_order()
+    {
+        var list = new List<double>();
+        var fx = new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 3), null, new DelayEffect(0.3, 0.4, 0.5));
+        VoiceMessage.Append(list, 2.0, new NoteEvent(0.25, 3, 5, 7, "k", 0.5, -0.25, fx), buffer: 9, curve: 2);
+        Assert.Equal([2.25, 3, 5, 7, 9, 0.5, -0.25, 2, 900, 3, 2, 0.3, 0.4, 0.5], list);
+        VoiceMessage.Append(list, 0, new NoteEvent(1, 0, 0, 0, "k", 1, 0, null), 1, -1);
+        Assert.Equal(2 * VoiceMessage.Stride, list.Count);
+        Assert.Equal([-1, 0, 0, -1, 0, 0, 0], list.Skip(VoiceMessage.Stride + 7));
+    }
+
+    [Fact]
+    public void Live_limiter_curve_is_the_identity_under_the_ceiling_and_clips_above()
+    {
+        var curve = LimiterCurve.Create(-6);
+        var ceiling = Math.Pow(10, -6 / 20.0);
+        for (var i = 0; i < curve.Length; i++)
+        {
+            var x = -1 + 2.0 * i / (curve.Length - 1);
+            Assert.Equal(Math.Clamp(x, -ceiling, ceiling), curve[i], 6);
+        }
+    }
+
+    [Fact]
+    public void Export_is_trimmed_after_the_last_audible_sample_but_never_inside_the_span()
+    {
+        var left = new float[100];
+        var right = new float[100];
+        right[70] = 0.01f;
+        left[90] = 1e-6f; // below −90 dBFS
+        Assert.Equal(71, AudioEngine.TrimmedLength(left, right, 50));
+        Assert.Equal(80, AudioEngine.TrimmedLength(left, right, 80));
+        Assert.Equal(50, AudioEngine.TrimmedLength(new float[100], new float[100], 50));
+    }
+}
