@@ -134,4 +134,25 @@ public sealed class PlaybackTests(AppServer server)
         var bytes = await File.ReadAllBytesAsync((await midi.PathAsync())!);
         Assert.Equal("MThd"u8.ToArray(), bytes[..4]);
     }
+
+    [Fact]
+    public async Task A_sample_that_cannot_be_loaded_is_reported_and_the_other_tracks_keep_playing()
+    {
+        await using var app = await server.OpenAsync();
+        var p = PatternFactory.Create(4, seed: 2, name: "Missing file");
+        p = p with { Samples = p.Samples.Add(new SampleEntry("clap-file", SampleRef.File("clap.wav"))) };
+        p = PatternEditor.SetTrackSample(p, 1, "clap-file");
+        for (var s = 0; s < 16; s++) p = PatternEditor.SetStepActive(PatternEditor.SetStepActive(p, 0, s, true), 1, s, true);
+        await app.ImportByDropAsync("missing.json", PatternJson.Write(p));
+        await app.ExpectStepAsync(2, 16, true);
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await app.Notice(1002).WaitForAsync();
+        Assert.Contains("clap-file", await app.Notice(1002).InnerTextAsync());
+        await Task.Delay(1000);
+        var tracks = await app.Page.EvaluateAsync<int[]>("() => globalThis.__orbitrScheduled.map(e => e.track)");
+        Assert.Contains(0, tracks);          // the kick plays on
+        Assert.DoesNotContain(1, tracks);    // the missing sample is skipped, not fatal
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+        Assert.Empty(app.ConsoleErrors);
+    }
 }

@@ -122,3 +122,23 @@ public class TransportTests
         Assert.Equal(50, AudioEngine.TrimmedLength(new float[100], new float[100], 50));
     }
 }
+
+public class SampleCacheTests
+{
+    [Fact]
+    public void Least_recently_used_samples_are_released_past_the_capacity()
+    {
+        var cache = new Orbitr.Web.Audio.SampleCache(capacity: 100);
+        Assert.Empty(cache.Add(1, 40));
+        Assert.Empty(cache.Add(2, 40));
+        cache.Touch(1);                       // 2 is now the least recently used
+        Assert.Equal([2], cache.Add(3, 40));
+        Assert.Equal(80, cache.Bytes);
+        Assert.True(cache.Contains(1) && cache.Contains(3) && !cache.Contains(2));
+        Assert.Equal([1, 3], cache.Add(4, 100)); // a sample as big as the cache pushes out all the others
+        Assert.Equal([4], cache.Add(5, 500));  // bigger than the cache: kept anyway (never evicts the one just added)
+        Assert.True(cache.Contains(5));
+        Assert.Equal(500, cache.Bytes);
+        Assert.Equal(Orbitr.Web.Audio.SampleCache.DefaultCapacity, 100L * 1024 * 1024);
+    }
+}

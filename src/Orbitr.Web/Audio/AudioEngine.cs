@@ -18,6 +18,9 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
 {
     private readonly Transport _transport = new();
     private readonly Dictionary<string, int> _buffers = [];   // sample source → buffer id in audio.js
+    private readonly Dictionary<int, string> _sources = [];   // buffer id → sample source
+    private readonly SampleCache _cache = new();
+    private int _nextBuffer = 2;                              // 0 and 1 are the metronome's clicks
     private readonly HashSet<string> _unavailable = [];
     private readonly Dictionary<double, int> _curves = [];     // distortion amount → curve id in audio.js
     private readonly List<NoteEvent> _notes = [];
@@ -67,17 +70,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         {
             var source = entry.Ref.Source;
             if (_buffers.ContainsKey(source) || _unavailable.Contains(source)) continue;
-            var result = library.Resolve(entry.Ref);
-            if (result.Audio is null)
-            {
-                _unavailable.Add(source);
-                notices.Error(ErrorCodes.AudioDecodeFailed, $"Sample \"{entry.Key}\" cannot be played",
-                    result.Error ?? "its audio could not be decoded", "The rest of the pattern keeps playing.");
-                continue;
-            }
-            var id = _buffers.Count + 2; // 0 and 1 are the metronome's clicks
-            await RegisterAsync(module, id, result.Audio);
-            _buffers[source] = id;
+            await LoadAsync(module, entry);
             await Task.Yield(); // keep the page responsive between sounds
         }
         if (_clickBuffer < 0)
@@ -86,6 +79,33 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             await RegisterAsync(module, 1, MetronomeClick.Render(true, SampleLibrary.SampleRate));
             (_clickBuffer, _accentBuffer) = (0, 1);
         }
+    }
+
+    /// <summary>Resolves one sample and sends it to audio.js, releasing the least recently used ones past 100 MB.</summary>
+    private async Task<int?> LoadAsync(IJSObjectReference module, SampleEntry entry)
+    {
+        var source = entry.Ref.Source;
+        if (_buffers.TryGetValue(source, out var known)) return known;
+        if (_unavailable.Contains(source)) return null;
+        var result = library.Resolve(entry.Ref);
+        if (result.Audio is null)
+        {
+            _unavailable.Add(source);
+            notices.Error(ErrorCodes.AudioDecodeFailed, $"Sample \"{entry.Key}\" cannot be played",
+                result.Error ?? "its audio could not be decoded", "The rest of the pattern keeps playing.");
+            return null;
+        }
+        var id = _nextBuffer++;
+        await RegisterAsync(module, id, result.Audio);
+        _buffers[source] = id;
+        _sources[id] = source;
+        foreach (var old in _cache.Add(id, (long)result.Audio.Length * result.Audio.ChannelCount * sizeof(float)))
+        {
+            await module.InvokeVoidAsync("releaseSample", old);
+            _buffers.Remove(_sources[old]);
+            _sources.Remove(old);
+        }
+        return id;
     }
 
     public async Task PlayAsync()
@@ -175,8 +195,15 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     {
         foreach (var e in notes)
         {
-            var source = pattern.FindSample(e.SampleKey)?.Source;
-            if (source is null || !_buffers.TryGetValue(source, out var buffer)) continue; // unavailable: already reported
+            var sample = pattern.FindSample(e.SampleKey);
+            if (sample is null) continue;
+            if (!_buffers.TryGetValue(sample.Source, out var buffer))
+            {
+                // Not loaded yet or released from the cache: load it now (an unavailable one is reported once).
+                if (await LoadAsync(await ModuleAsync(), new SampleEntry(e.SampleKey, sample)) is not { } loaded) continue;
+                buffer = loaded;
+            }
+            _cache.Touch(buffer);
             var curve = -1;
             if (e.Effects?.Distortion is { Amount: > 0 } distortion) curve = await CurveAsync(distortion.Amount);
             VoiceMessage.Append(_message, origin, e, buffer, curve);

@@ -59,6 +59,11 @@ export function registerSample(id, sampleRate, channels) {
   samples.set(id, buffer);
 }
 
+// The C# side keeps decoded samples under 100 MB (SampleCache) and releases the least recently used here.
+export function releaseSample(id) {
+  samples.delete(id);
+}
+
 export function registerCurve(id, bytes) {
   curves.set(id, floats(bytes));
 }
