@@ -171,4 +171,18 @@ public class ComponentTests : BunitContext
         Store.Undo();
         Assert.Equal(before, Store.Pattern);
     }
+
+    [Fact]
+    public void Rings_re_render_for_step_changes_but_not_for_a_volume_drag()
+    {
+        var cut = Render<Sequencer>();
+        var renders = cut.RenderCount;
+        Store.Dispatch(p => Core.Editing.PatternEditor.SetTrackVolume(p, 0, 0.3), "vol0");
+        Store.Dispatch(p => Core.Editing.PatternEditor.SetBpm(p, 99));
+        Assert.Equal(renders, cut.RenderCount);
+        Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 1));
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("#step-0-1").GetAttribute("aria-pressed")));
+        Store.Dispatch(p => Core.Editing.PatternEditor.SetTrackMute(p, 0, true));
+        cut.WaitForAssertion(() => Assert.Contains("silent", cut.Find("g.ring").GetAttribute("class")));
+    }
 }

@@ -22,7 +22,7 @@ public class TransportTests
     {
         var p = Busy();
         var transport = new Transport();
-        transport.Start(3.0, p);
+        transport.Start(p);
         var handed = new List<(NoteEvent Note, double Now)>();
         var batch = new List<NoteEvent>();
         for (var now = 3.0; now < 5.0; now += 0.025)
@@ -35,6 +35,7 @@ public class TransportTests
         Assert.Equal(expected, handed.Select(h => h.Note));
         Assert.All(handed, h => Assert.True(transport.Origin + h.Note.Time > h.Now, $"{h.Note} handed out late at {h.Now}"));
         Assert.True(transport.ScheduledUntil > 1.9);
+        Assert.Equal(3.0 + Transport.StartDelaySeconds, transport.Origin); // anchored to the first tick
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public class TransportTests
         var p = PatternEditor.SetStepActive(PatternFactory.Create(1, seed: 1), 0, 0, true);
         for (var s = 0; s < 16; s++) p = PatternEditor.SetStepActive(p, 0, s, true);
         var transport = new Transport();
-        transport.Start(0, p);
+        transport.Start(p);
         var notes = new List<NoteEvent>();
         var now = 0.0;
         for (; now < 1.0; now += 0.025) transport.Tick(now, p, notes);
@@ -63,7 +64,7 @@ public class TransportTests
         var transport = new Transport();
         var notes = new List<NoteEvent>();
         transport.Tick(1, p, notes);
-        transport.Start(1, p);
+        transport.Start(p);
         transport.Stop();
         transport.Tick(1.5, p, notes);
         Assert.Empty(notes);

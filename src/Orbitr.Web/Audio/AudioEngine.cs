@@ -114,9 +114,10 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         var pattern = store.Pattern;
         await PrepareSamplesAsync(pattern);
         var module = await ModuleAsync();
-        var now = await module.InvokeAsync<double>("now");
-        _transport.Start(now, pattern);
-        await module.InvokeVoidAsync("play", Playhead(pattern));
+        Scheduler.EventsBetween(pattern, 0, Transport.LookAheadSeconds); // warm the scheduler's code before the first tick
+        _transport.Start(pattern);
+        _lastLengths = [];                                                 // the first tick sends the playhead
+        await module.InvokeVoidAsync("play");
         StateChanged?.Invoke();
     }
 

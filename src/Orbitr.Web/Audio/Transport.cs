@@ -11,10 +11,12 @@ public sealed class Transport
     /// <summary>How far ahead of the audio clock notes are handed to Web Audio.</summary>
     public const double LookAheadSeconds = 0.1;
 
-    /// <summary>Delay between pressing Play and the first note, so the first window is not already late.</summary>
-    public const double StartDelaySeconds = 0.05;
+    /// <summary>Delay between the first tick and the first note, so the first window's notes reach Web Audio before
+    /// they are due even when that first round trip is slow.</summary>
+    public const double StartDelaySeconds = 0.08;
 
     private double _bpm;
+    private bool _anchored;
 
     public bool Playing { get; private set; }
 
@@ -24,11 +26,12 @@ public sealed class Transport
     /// <summary>Pattern time up to which notes have been handed out.</summary>
     public double ScheduledUntil { get; private set; }
 
-    public void Start(double now, Pattern pattern)
+    /// <summary>Starts playing; the pattern's start is anchored to the first tick's clock (see <see cref="StartDelaySeconds"/>).</summary>
+    public void Start(Pattern pattern)
     {
-        Origin = now + StartDelaySeconds;
         ScheduledUntil = 0;
         _bpm = pattern.Bpm;
+        _anchored = false;
         Playing = true;
     }
 
@@ -39,6 +42,11 @@ public sealed class Transport
     public void Tick(double now, Pattern pattern, List<NoteEvent> notes, List<Click>? clicks = null)
     {
         if (!Playing) return;
+        if (!_anchored)
+        {
+            Origin = now + StartDelaySeconds;
+            _anchored = true;
+        }
         if (pattern.Bpm != _bpm) Retime(now, pattern.Bpm);
         var to = now - Origin + LookAheadSeconds;
         if (!(to > ScheduledUntil)) return;

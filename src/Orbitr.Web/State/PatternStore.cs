@@ -27,6 +27,9 @@ public sealed class PatternStore
 
     public IReadOnlySet<StepAddress> Selection => _selection;
 
+    /// <summary>Changes whenever the selection, focus or selected track may have changed (cheap change detection).</summary>
+    public int SelectionVersion { get; private set; }
+
     public bool CanUndo => _history.UndoCount > 0;
     public bool CanRedo => _history.RedoCount > 0;
     public int UndoDepth => _history.UndoCount;
@@ -79,6 +82,7 @@ public sealed class PatternStore
         _selection.Clear();
         FocusedStep = null;
         SelectedTrack = 0;
+        SelectionVersion++;
         SetPattern(pattern);
     }
 
@@ -97,6 +101,7 @@ public sealed class PatternStore
         }
         SelectedTrack = step.Track;
         FocusedStep = step;
+        SelectionVersion++;
         Changed?.Invoke();
     }
 
@@ -104,6 +109,7 @@ public sealed class PatternStore
     {
         if (_selection.Count == 0) return;
         _selection.Clear();
+        SelectionVersion++;
         Changed?.Invoke();
     }
 
@@ -111,6 +117,7 @@ public sealed class PatternStore
     {
         if (track < 0 || track >= Pattern.Tracks.Count || track == SelectedTrack) return;
         SelectedTrack = track;
+        SelectionVersion++;
         Changed?.Invoke();
     }
 
@@ -120,6 +127,7 @@ public sealed class PatternStore
         if (!IsValid(step)) return;
         FocusedStep = step;
         SelectedTrack = step.Track;
+        SelectionVersion++;
         Changed?.Invoke();
     }
 
@@ -130,9 +138,18 @@ public sealed class PatternStore
     {
         Pattern = next;
         // Edits can remove tracks or shorten rings: keep only what still exists.
-        _selection.RemoveWhere(a => !IsValid(a));
-        if (FocusedStep is { } f && !IsValid(f)) FocusedStep = null;
-        if (SelectedTrack >= next.Tracks.Count) SelectedTrack = next.Tracks.Count - 1;
+        var changed = _selection.RemoveWhere(a => !IsValid(a)) > 0;
+        if (FocusedStep is { } f && !IsValid(f))
+        {
+            FocusedStep = null;
+            changed = true;
+        }
+        if (SelectedTrack >= next.Tracks.Count)
+        {
+            SelectedTrack = next.Tracks.Count - 1;
+            changed = true;
+        }
+        if (changed) SelectionVersion++;
         PatternChanged?.Invoke(next);
         Changed?.Invoke();
     }

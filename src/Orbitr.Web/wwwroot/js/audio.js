@@ -73,15 +73,12 @@ export function setMix(mix) {
   if (graph) applyMix(ctx, graph, mix, true);
 }
 
-export function play(playhead) {
+// The first tick anchors the pattern's start to the audio clock and brings the playhead's state.
+export function play() {
   playing = true;
   clock.postMessage({ interval: TICK_MS });
-  if (record()) {
-    globalThis.__orbitrScheduled = [];
-    globalThis.__orbitrOrigin = playhead.origin;
-  }
+  if (record()) globalThis.__orbitrScheduled = [];
   onTick();
-  playheadListener?.({ playing: true, ...playhead });
 }
 
 export function stop() {
@@ -114,7 +111,10 @@ async function onTick() {
     const log = record();
     schedule(ctx, graph, result.events, live, log);
     if (log) globalThis.__orbitrUntil = result.until;
-    if (result.playhead) playheadListener?.({ playing: true, ...result.playhead });
+    if (result.playhead) {
+      if (log) globalThis.__orbitrOrigin = result.playhead.origin;
+      playheadListener?.({ playing: true, ...result.playhead });
+    }
   } finally {
     ticking = false;
   }
