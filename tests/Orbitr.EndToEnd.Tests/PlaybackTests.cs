@@ -155,4 +155,27 @@ public sealed class PlaybackTests(AppServer server)
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         Assert.Empty(app.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task Stop_silences_the_output_within_50_ms()
+    {
+        await using var app = await server.OpenAsync();
+        // Every step of four rings, with long delay tails, so plenty is sounding when Stop comes.
+        var p = PatternFactory.Create(4, seed: 8, name: "Dense");
+        for (var t = 0; t < 4; t++)
+            for (var s = 0; s < 16; s++)
+                p = PatternEditor.UpdateStep(p, t, s, st => st with { Active = true, Effects = new StepEffects(null, null, new DelayEffect(0.3, 0.8, 0.8)) });
+        await app.ImportByDropAsync("dense.json", PatternJson.Write(p));
+        await app.ExpectStepAsync(4, 16, true);
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await Task.Delay(1500);
+        var playing = 20 * Math.Log10(await app.Page.EvaluateAsync<double>("() => globalThis.__orbitrPeakNow()"));
+        Assert.True(playing > -30, $"only {playing:F1} dBFS while playing");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+        await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrAfterStop");
+        var peak = await app.Page.EvaluateAsync<double>("() => globalThis.__orbitrAfterStop.peak");
+        var db = 20 * Math.Log10(Math.Max(peak, 1e-12));
+        Console.WriteLine($"peak while playing {playing:F1} dBFS; from Stop + 50 ms: {db:F1} dBFS");
+        Assert.True(db < -60, $"still {db:F1} dBFS 50 ms after Stop");
+    }
 }

@@ -43,6 +43,17 @@ export async function start(dotnetRef) {
     return { ok: false, message: String(e && e.message ? e.message : e), sampleRate: 0 };
   }
   graph = buildGraph(ctx, mixState);
+  if (globalThis.__orbitrInstrument) {
+    // Test hook: an analyser on the master output, to check that Stop silences within 50 ms.
+    graph.analyser = ctx.createAnalyser();
+    graph.analyser.fftSize = 2048;
+    graph.master.connect(graph.analyser);
+    globalThis.__orbitrPeakNow = () => {
+      const data = new Float32Array(graph.analyser.fftSize);
+      graph.analyser.getFloatTimeDomainData(data);
+      return data.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    };
+  }
   clock = new Worker(new URL('./clock.worker.js', import.meta.url));
   clock.onmessage = onTick;
   return { ok: true, message: null, sampleRate: ctx.sampleRate };
@@ -89,6 +100,22 @@ export function stop() {
   for (const v of live) v.silence(t);
   live.clear();
   playheadListener?.({ playing: false });
+  if (graph.analyser) measureSilence(t);
+}
+
+// Test hook: the loudest sample the master produced in the analyser's window (2048 frames) that ends
+// once 50 ms + that window have passed since Stop, i.e. the level from Stop + 50 ms on.
+function measureSilence(stoppedAt) {
+  const a = graph.analyser;
+  const windowSeconds = a.fftSize / ctx.sampleRate;
+  const poll = () => {
+    if (ctx.currentTime < stoppedAt + 0.05 + windowSeconds) { setTimeout(poll, 5); return; }
+    const data = new Float32Array(a.fftSize);
+    a.getFloatTimeDomainData(data);
+    globalThis.__orbitrAfterStop = { peak: data.reduce((m, x) => Math.max(m, Math.abs(x)), 0), at: ctx.currentTime - stoppedAt };
+  };
+  globalThis.__orbitrAfterStop = null;
+  poll();
 }
 
 export function onPlayhead(listener) {
@@ -174,6 +201,7 @@ function applyMix(context, g, mix, glide) {
     if (c.enabled) tail = tail.connect(g.compressor);
     if (mix.limiter) tail = tail.connect(g.limiter);
     tail.connect(context.destination);
+    if (g.analyser) g.master.connect(g.analyser);
     g.route = route;
   }
   if (mix.limiter) g.limiter.curve = floats(mix.limiter);
