@@ -7,8 +7,8 @@ cd "$(dirname "$0")"
 root=$(pwd)
 
 # Debian packages the test projects need: chromium for the end-to-end tests (Playwright drives
-# /usr/bin/chromium); the server issue adds postgresql and redis-server.
-packages=(chromium)
+# /usr/bin/chromium); sox with its format plug-ins encodes OGG/MP3 files for the upload tests.
+packages=(chromium sox libsox-fmt-all)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,5 +1,6 @@
 using Orbitr.Server.Apis;
 using Orbitr.Server.Hosting;
+using Orbitr.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
@@ -8,13 +9,20 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 // Serve the web app's files from the build output too (dotnet run); published output has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
+builder.Services.AddProblemDetails();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOrbitrStorage(builder.Configuration);
 
 var app = builder.Build();
+await app.MigrateOrbitrDatabaseAsync();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseSecurityHeaders();
 app.UseAppShellFallback();
 app.UseRouting();
 app.MapStaticAssets();   // the web app: fingerprinted, precompressed, cached for a year when fingerprinted
 app.MapHealthApi();
-app.Run();
+app.MapSamplesApi();
+await app.RunAsync();
 
 public partial class Program;

@@ -4,7 +4,7 @@ using Orbitr.Server.Hosting;
 
 namespace Orbitr.Server.Tests;
 
-public class HostingTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class HostingTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory>
 {
     [Theory]
     [InlineData("/")]

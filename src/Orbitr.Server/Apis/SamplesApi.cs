@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using Orbitr.Dsp;
+using Orbitr.Server.Samples;
+using Orbitr.Server.Storage;
+
+namespace Orbitr.Server.Apis;
+
+/// <summary>/api/samples: the library (ARCHITECTURE §4). Uploads are decoded on the server and stored as WAV.</summary>
+public static class SamplesApi
+{
+    public const long MaxUploadBytes = 10 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapSamplesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/samples");
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id}", GetAsync);
+        api.MapGet("/{id}/audio", AudioAsync);
+        api.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + 64 * 1024));
+        api.MapDelete("/{id}", DeleteAsync);
+        return app;
+    }
+
+    public sealed record SampleDto(string Id, string Name, string? Prompt, string Engine, double DurationSeconds, int SampleRate, int Channels,
+        float[] Peaks, DateTimeOffset CreatedAt, string Source, string AudioUrl);
+
+    public sealed record SamplePage(IReadOnlyList<SampleDto> Items, int Page, int PageSize, int Total);
+
+    public static SampleDto ToDto(SampleRecord s) => new(s.Id, s.Name, s.Prompt, s.Engine, s.DurationSeconds, s.SampleRate, s.Channels,
+        s.Peaks, s.CreatedAt, $"generated:{s.Id}", $"/api/samples/{s.Id}/audio");
+
+    private static async Task<IResult> ListAsync(SampleLibrary library, string? q, int? page, int? pageSize, CancellationToken cancel)
+    {
+        var p = page ?? 1;
+        var size = pageSize ?? 50;
+        if (p < 1 || size < 1 || size > SampleLibrary.MaxPageSize)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["page"] = p < 1 ? ["page starts at 1"] : [],
+                ["pageSize"] = size < 1 || size > SampleLibrary.MaxPageSize ? [$"pageSize must be 1–{SampleLibrary.MaxPageSize}"] : [],
+            }.Where(kv => kv.Value.Length > 0).ToDictionary());
+        var (items, total) = await library.ListAsync(q, p, size, cancel);
+        return TypedResults.Ok(new SamplePage(items.Select(ToDto).ToList(), p, size, total));
+    }
+
+    private static async Task<IResult> GetAsync(SampleLibrary library, string id, CancellationToken cancel) =>
+        await library.FindAsync(id, cancel) is { } s ? TypedResults.Ok(ToDto(s)) : Problems.NotFound($"sample {id}");
+
+    // Audio never changes for an id: an ETag from its hash, a year of caching, and Range requests.
+    private static async Task<IResult> AudioAsync(SampleLibrary library, string id, CancellationToken cancel)
+    {
+        if (await library.FindAsync(id, cancel) is not { } s) return Problems.NotFound($"sample {id}");
+        var stream = await library.OpenAudioAsync(s, cancel);
+        if (stream is null) return Problems.NotFound($"the audio of sample {id}");
+        return new CachedAudioResult(TypedResults.Stream(stream, "audio/wav", fileDownloadName: null,
+            lastModified: s.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{s.ContentHash}\""), enableRangeProcessing: true));
+    }
+
+    private static async Task<IResult> UploadAsync(HttpRequest request, SampleLibrary library, CancellationToken cancel)
+    {
+        if (!request.HasFormContentType)
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, AudioDecodeException.ErrorCode, "Upload a file", "send multipart/form-data with the audio in a field named \"file\"");
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancel);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, AudioDecodeException.ErrorCode, "Unreadable upload", e.Message);
+        }
+        var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
+        if (file is null || file.Length == 0)
+            return Problems.Of(StatusCodes.Status400BadRequest, AudioDecodeException.ErrorCode, "No file", "the form has no file (field \"file\")");
+        if (file.Length > MaxUploadBytes)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, AudioDecodeException.ErrorCode, "File too large", $"the file is {file.Length:N0} bytes; at most {MaxUploadBytes:N0}");
+        var bytes = new byte[file.Length];
+        await using (var s = file.OpenReadStream()) await s.ReadExactlyAsync(bytes, cancel);
+        Orbitr.Dsp.Audio.AudioBuffer audio;
+        try
+        {
+            audio = AudioDecoder.Decode(bytes);
+        }
+        catch (AudioDecodeException e)
+        {
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, e.Code, "Not usable audio", e.Message);
+        }
+        var name = Path.GetFileNameWithoutExtension(file.FileName);
+        var record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, cancel);
+        return TypedResults.Created($"/api/samples/{record.Id}", ToDto(record));
+    }
+
+    private static async Task<IResult> DeleteAsync(SampleLibrary library, string id, CancellationToken cancel) =>
+        await library.DeleteAsync(id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"sample {id}");
+
+    /// <summary>Adds Cache-Control to a stream result (the audio behind an id is immutable).</summary>
+    private sealed class CachedAudioResult(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return inner.ExecuteAsync(context);
+        }
+    }
+}

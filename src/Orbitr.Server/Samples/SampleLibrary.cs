@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Orbitr.Dsp.Analysis;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Wav;
+using Orbitr.Server.Storage;
+
+namespace Orbitr.Server.Samples;
+
+/// <summary>The sample library: stores audio as WAV in the blob store and its metadata (with waveform peaks, computed
+/// once) in the database; lists, finds and deletes.</summary>
+public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+
+    public async Task<SampleRecord> AddAsync(AudioBuffer audio, string name, string engine, string? prompt, CancellationToken cancel)
+    {
+        var wav = WavWriter.ToBytes(audio, WavSampleFormat.Pcm16);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var record = new SampleRecord
+        {
+            Id = id,
+            Name = name.Length > 200 ? name[..200] : name,
+            Prompt = prompt,
+            Engine = engine,
+            DurationSeconds = audio.Duration,
+            SampleRate = audio.SampleRate,
+            Channels = audio.ChannelCount,
+            Peaks = WaveformPeaks.Compute(audio),
+            BlobKey = $"samples/{id[..2]}/{id}.wav",
+            SizeBytes = wav.Length,
+            ContentHash = Convert.ToBase64String(SHA256.HashData(wav)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        // Blob first: a record never points at missing audio (an orphan blob is harmless).
+        await blobs.PutAsync(record.BlobKey, wav, cancel);
+        db.Samples.Add(record);
+        await db.SaveChangesAsync(cancel);
+        return record;
+    }
+
+    public Task<SampleRecord?> FindAsync(string id, CancellationToken cancel) =>
+        db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancel);
+
+    /// <summary>Newest first; <paramref name="search"/> matches name or prompt (case-insensitive).</summary>
+    public async Task<(List<SampleRecord> Items, int Total)> ListAsync(string? search, int page, int pageSize, CancellationToken cancel)
+    {
+        var query = db.Samples.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLowerInvariant();
+            query = query.Where(s => s.Name.ToLower().Contains(term) || (s.Prompt != null && s.Prompt.ToLower().Contains(term)));
+        }
+        var total = await query.CountAsync(cancel);
+        var items = await query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancel);
+        return (items, total);
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancel)
+    {
+        var record = await db.Samples.FirstOrDefaultAsync(s => s.Id == id, cancel);
+        if (record is null) return false;
+        db.Samples.Remove(record);
+        await db.SaveChangesAsync(cancel);
+        await blobs.DeleteAsync(record.BlobKey, cancel);
+        return true;
+    }
+
+    public Task<Stream?> OpenAudioAsync(SampleRecord record, CancellationToken cancel) => blobs.OpenAsync(record.BlobKey, cancel);
+}

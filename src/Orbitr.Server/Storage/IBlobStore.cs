@@ -1,0 +1,44 @@
+namespace Orbitr.Server.Storage;
+
+/// <summary>Where audio bytes live: files under the data folder by default (S3-compatible storage by configuration later).</summary>
+public interface IBlobStore
+{
+    Task PutAsync(string key, byte[] bytes, CancellationToken cancel);
+    /// <summary>The blob's bytes as a stream, or null when it does not exist.</summary>
+    Task<Stream?> OpenAsync(string key, CancellationToken cancel);
+    Task DeleteAsync(string key, CancellationToken cancel);
+}
+
+/// <summary>Blobs as files under <c>{DataPath}/blobs</c>, written through a temporary file and a rename so a
+/// crash never leaves a half-written blob behind a key.</summary>
+public sealed class FileBlobStore(string root) : IBlobStore
+{
+    public async Task PutAsync(string key, byte[] bytes, CancellationToken cancel)
+    {
+        var path = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllBytesAsync(temp, bytes, cancel);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public Task<Stream?> OpenAsync(string key, CancellationToken cancel)
+    {
+        var path = PathFor(key);
+        return Task.FromResult<Stream?>(File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true) : null);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancel)
+    {
+        File.Delete(PathFor(key));
+        return Task.CompletedTask;
+    }
+
+    // Keys are made by the server (ids, not user input); still, refuse anything that could leave the root.
+    private string PathFor(string key)
+    {
+        if (key.Length == 0 || key.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(key) || key.Contains('\\'))
+            throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
+        return Path.Combine(root, key);
+    }
+}
