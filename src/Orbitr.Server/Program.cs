@@ -1,5 +1,7 @@
 using Orbitr.Server.Apis;
 using Orbitr.Server.Hosting;
+using Orbitr.Server.Generation;
+using Orbitr.Server.Patterns;
 using Orbitr.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +14,9 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrbitrStorage(builder.Configuration);
+builder.Services.AddOrbitrGeneration(builder.Configuration);
+builder.Services.AddScoped<PatternStore>();
+builder.Services.AddScoped<PatternRenderer>();
 
 var app = builder.Build();
 await app.MigrateOrbitrDatabaseAsync();
@@ -20,9 +25,12 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders();
 app.UseAppShellFallback();
 app.UseRouting();
+app.UseRateLimiter();
 app.MapStaticAssets();   // the web app: fingerprinted, precompressed, cached for a year when fingerprinted
 app.MapHealthApi();
 app.MapSamplesApi();
+app.MapGenerationsApi();
+app.MapPatternsApi();
 await app.RunAsync();
 
 public partial class Program;

@@ -13,10 +13,12 @@ public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProv
 {
     public const int MaxPageSize = 100;
 
-    public async Task<SampleRecord> AddAsync(AudioBuffer audio, string name, string engine, string? prompt, CancellationToken cancel)
+    /// <param name="id">A fixed id makes the call idempotent (a retried generation finds the sample it already stored).</param>
+    public async Task<SampleRecord> AddAsync(AudioBuffer audio, string name, string engine, string? prompt, CancellationToken cancel, string? id = null)
     {
+        if (id is not null && await FindAsync(id, cancel) is { } existing) return existing;
         var wav = WavWriter.ToBytes(audio, WavSampleFormat.Pcm16);
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        id ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var record = new SampleRecord
         {
             Id = id,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Orbitr.Server.Generation;
 
 namespace Orbitr.Server.Storage;
 
@@ -8,6 +9,8 @@ namespace Orbitr.Server.Storage;
 public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) : DbContext(options)
 {
     public DbSet<SampleRecord> Samples => Set<SampleRecord>();
+    public DbSet<GenerationRecord> Generations => Set<GenerationRecord>();
+    public DbSet<PatternRecord> Patterns => Set<PatternRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -26,5 +29,32 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
             v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
             v => JsonSerializer.Deserialize<float[]>(v, (JsonSerializerOptions?)null) ?? Array.Empty<float>(),
             new ValueComparer<float[]>((a, b) => a!.SequenceEqual(b!), v => v.Length, v => v.ToArray()));
+
+        var generations = model.Entity<GenerationRecord>();
+        generations.HasKey(g => g.Id);
+        generations.Property(g => g.Id).HasMaxLength(32);
+        generations.Property(g => g.CacheKey).HasMaxLength(64);
+        generations.Property(g => g.Prompt).HasMaxLength(200);
+        generations.Property(g => g.Engine).HasMaxLength(16);
+        generations.Property(g => g.ModelVersion).HasMaxLength(64);
+        generations.Property(g => g.Quality).HasMaxLength(8);
+        generations.Property(g => g.ClientId).HasMaxLength(64);
+        generations.Property(g => g.Status).HasMaxLength(16);
+        generations.Property(g => g.SampleId).HasMaxLength(32);
+        generations.Property(g => g.Error).HasMaxLength(500);
+        generations.Property(g => g.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        generations.Property(g => g.StartedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        generations.Property(g => g.FinishedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        generations.HasIndex(g => new { g.CacheKey, g.Status });
+        generations.HasIndex(g => new { g.Status, g.CreatedAt });
+        generations.HasIndex(g => new { g.ClientId, g.CreatedAt });
+
+        var patterns = model.Entity<PatternRecord>();
+        patterns.HasKey(p => p.Id);
+        patterns.Property(p => p.Id).HasMaxLength(32);
+        patterns.Property(p => p.ContentType).HasMaxLength(64);
+        patterns.Property(p => p.EditTokenHash).HasMaxLength(64);
+        patterns.Property(p => p.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        patterns.Property(p => p.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
     }
 }

@@ -1,0 +1,92 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Orbitr.Server.Generation;
+
+namespace Orbitr.Server.Apis;
+
+/// <summary>/api/generations and /api/engines (ARCHITECTURE §4): submit, follow (poll or Server-Sent Events), cancel.</summary>
+public static class GenerationsApi
+{
+    public const int InvalidPromptCode = 2002, QuotaCode = 2003;
+
+    public static IEndpointRouteBuilder MapGenerationsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/engines", (EngineCatalog engines) => TypedResults.Ok(engines.All.Select(e =>
+            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"]))));
+        var api = app.MapGroup("/api/generations");
+        api.MapPost("/", SubmitAsync).RequireRateLimiting(GenerationServiceCollectionExtensions.RateLimitPolicy);
+        api.MapGet("/{id}", GetAsync);
+        api.MapGet("/{id}/events", Events);
+        api.MapDelete("/{id}", CancelAsync);
+        return app;
+    }
+
+    public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities);
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, CancellationToken cancel)
+    {
+        if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, InvalidPromptCode, "Send JSON",
+                "the body must be application/json: {\"prompt\": \"dusty lo-fi kick\"}");
+        var body = await BodyReader.ReadAsync(http.Request, GenerationRequest.MaxBodyBytes, cancel);
+        if (body is null)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, InvalidPromptCode, "Request too large", $"at most {GenerationRequest.MaxBodyBytes:N0} bytes");
+        var (request, problem) = GenerationRequest.Read(body);
+        if (request is null) return Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Invalid prompt", problem!);
+        var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), cancel);
+        return outcome switch
+        {
+            SubmitOutcome.Cached => TypedResults.Ok(generation),
+            SubmitOutcome.Queued => TypedResults.Accepted($"/api/generations/{generation!.Id}", generation),
+            SubmitOutcome.QuotaExceeded => Problems.Of(StatusCodes.Status429TooManyRequests, QuotaCode, "Daily generation quota used up", reason!),
+            _ => Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Engine not available", reason!),
+        };
+    }
+
+    private static async Task<IResult> GetAsync(GenerationService generations, string id, CancellationToken cancel) =>
+        await generations.GetAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
+
+    private static async Task<IResult> CancelAsync(GenerationService generations, string id, CancellationToken cancel) =>
+        await generations.CancelAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
+
+    private static IResult Events(IServiceScopeFactory scopes, GenerationEvents events, string id, HttpContext http) =>
+        TypedResults.ServerSentEvents(Stream(scopes, events, id, http.RequestAborted));
+
+    /// <summary>The generation as it changes, until it finishes. Woken by this process's jobs, and re-read every
+    /// 500 ms for jobs running in another process.</summary>
+    private static async IAsyncEnumerable<GenerationDto> Stream(IServiceScopeFactory scopes, GenerationEvents events, string id,
+        [EnumeratorCancellation] CancellationToken cancel)
+    {
+        GenerationDto? last = null;
+        while (!cancel.IsCancellationRequested)
+        {
+            var wake = events.WaitAsync(id, TimeSpan.FromMilliseconds(500), cancel);
+            GenerationDto? now;
+            await using (var scope = scopes.CreateAsyncScope())
+                now = await scope.ServiceProvider.GetRequiredService<GenerationService>().GetAsync(id, cancel);
+            if (now is null) yield break;
+            if (now != last) yield return now;
+            last = now;
+            if (GenerationStatus.IsFinished(now.Status)) yield break;
+            await wake;
+        }
+    }
+}
+
+/// <summary>Reads a request body up to a limit (null when it is larger).</summary>
+public static class BodyReader
+{
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancel)
+    {
+        if (request.ContentLength > maxBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

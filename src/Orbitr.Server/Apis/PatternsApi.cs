@@ -1,0 +1,125 @@
+using Microsoft.Net.Http.Headers;
+using Orbitr.Core.Json;
+using Orbitr.Core.Midi;
+using Orbitr.Dsp.Wav;
+using Orbitr.Server.Patterns;
+using Orbitr.Server.Storage;
+
+namespace Orbitr.Server.Apis;
+
+/// <summary>/api/patterns (ARCHITECTURE §4): save, load, update with the edit token and If-Match, render to WAV/MIDI.
+/// A body of application/octet-stream is an end-to-end encrypted share: stored as it came, never parsed.</summary>
+public static class PatternsApi
+{
+    public const int MaxCiphertextBytes = PatternJson.MaxBytes + 64 * 1024;
+    public const int MaxRenderCycles = 16;
+    public const double MaxRenderSeconds = 300;
+    private const string Json = "application/json", Ciphertext = "application/octet-stream";
+
+    public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/patterns");
+        api.MapPost("/", CreateAsync);
+        api.MapGet("/{id}", GetAsync);
+        api.MapPut("/{id}", UpdateAsync);
+        api.MapGet("/{id}/render", RenderAsync);
+        return app;
+    }
+
+    public sealed record SavedPattern(string Id, string EditToken, int Version, string Url);
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, CancellationToken cancel)
+    {
+        var (content, problem) = await ReadBodyAsync(request, cancel);
+        if (problem is not null) return problem;
+        var (record, token) = await patterns.CreateAsync(content!.Value.Type, content.Value.Bytes, cancel);
+        request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record);
+        return TypedResults.Created($"/api/patterns/{record.Id}", new SavedPattern(record.Id, token, record.Version, $"/p/{record.Id}"));
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
+    {
+        if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
+        http.Response.Headers.ETag = PatternStore.ETagOf(record);
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Bytes(record.Content, record.ContentType);
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
+    {
+        var auth = http.Request.Headers.Authorization.ToString();
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || auth.Length <= 7)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Edit token required",
+                detail: "send the pattern's edit token as Authorization: Bearer <editToken>");
+        var version = PatternStore.VersionOf(http.Request.Headers.IfMatch.ToString());
+        if (version is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
+                detail: "send the ETag you loaded in If-Match so that a newer save is never overwritten");
+        var (content, problem) = await ReadBodyAsync(http.Request, cancel);
+        if (problem is not null) return problem;
+        var (outcome, record) = await patterns.UpdateAsync(id, auth[7..].Trim(), version.Value, content!.Value.Type, content.Value.Bytes, cancel);
+        if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
+        return outcome switch
+        {
+            UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
+            UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
+            UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong edit token",
+                detail: "this edit token does not belong to the pattern; save a copy instead"),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern changed",
+                detail: $"it is at version {record!.Version} now, not {version}; load it again, then save", extensions: new Dictionary<string, object?> { ["version"] = record.Version }),
+        };
+    }
+
+    private static async Task<IResult> RenderAsync(PatternStore patterns, PatternRenderer renderer, string id, string? format, int? cycles, CancellationToken cancel)
+    {
+        var f = (format ?? "wav").ToLowerInvariant();
+        var n = cycles ?? 1;
+        if (f is not ("wav" or "mid" or "midi"))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be wav or mid"] });
+        if (n is < 1 or > MaxRenderCycles)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{MaxRenderCycles}"] });
+        if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
+        if (record.ContentType != Json)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Encrypted pattern",
+                detail: "this pattern is end-to-end encrypted; only a browser with the link's key can read it");
+        var pattern = PatternJson.Read(record.Content).Pattern!;
+        if (f != "wav") return TypedResults.File(MidiExport.ToBytes(pattern, n), "audio/midi", $"{id}.mid");
+        if (pattern.CycleSeconds * n > MaxRenderSeconds)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"{n} cycles last {pattern.CycleSeconds * n:0} s; at most {MaxRenderSeconds} s"] });
+        try
+        {
+            var audio = await renderer.RenderAsync(pattern, n, cancel);
+            return TypedResults.File(WavWriter.ToBytes(audio, WavSampleFormat.Pcm16), "audio/wav", $"{id}.wav");
+        }
+        catch (SampleUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, 1002, "A sample is missing", e.Message);
+        }
+    }
+
+    /// <summary>A pattern body: JSON validated by Core's reader (errors by path), or ciphertext kept as it is.</summary>
+    private static async Task<((string Type, byte[] Bytes)? Content, IResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
+    {
+        var type = request.ContentType ?? "";
+        var isJson = type.StartsWith(Json, StringComparison.OrdinalIgnoreCase);
+        var isCipher = type.StartsWith(Ciphertext, StringComparison.OrdinalIgnoreCase);
+        if (!isJson && !isCipher)
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content",
+                detail: "send the pattern as application/json, or an encrypted share as application/octet-stream"));
+        var limit = isJson ? PatternJson.MaxBytes : MaxCiphertextBytes;
+        var body = await BodyReader.ReadAsync(request, limit, cancel);
+        if (body is null)
+            return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Pattern too large", $"at most {limit:N0} bytes"));
+        if (isCipher)
+            return body.Length < 29 // AES-GCM: 12-byte nonce + 16-byte tag + at least one byte
+                ? (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an encrypted pattern", detail: "the body is too short to be AES-GCM ciphertext"))
+                : ((Ciphertext, body), null);
+        var read = PatternJson.Read(body);
+        if (!read.Ok)
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern",
+                detail: string.Join("; ", read.Errors.Take(5).Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}")),
+                extensions: new Dictionary<string, object?> { ["errors"] = read.Errors.Take(50).Select(e => new { path = e.Path, message = e.Message }) }));
+        // Stored in canonical form, so what a GET returns is what Core writes.
+        return ((Json, PatternJson.WriteUtf8(read.Pattern!)), null);
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Orbitr.Dsp.Audio;
+using Orbitr.Server.Samples;
+using Orbitr.Server.Storage;
+using Quartz;
+
+namespace Orbitr.Server.Generation;
+
+/// <summary>Runs one generation: marks it running, asks its engine for audio with a time limit, stores the result as a
+/// sample and marks it succeeded. Idempotent: a job that runs again (recovery after a crash) skips a finished
+/// generation and reuses a sample it already stored.</summary>
+[DisallowConcurrentExecution]
+public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog engines, GenerationOptions options, GenerationEvents events,
+    TimeProvider clock, ILogger<GenerationJob> log) : IJob
+{
+    public const string IdKey = "generationId";
+    public const int TimeoutCode = 2001;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken stopping)
+    {
+        var id = context.MergedJobDataMap.GetString(IdKey)!;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrbitrDbContext>();
+
+        // Claim: only a queued job, or one left running by a process that died, may start.
+        var claimed = await db.Generations
+            .Where(g => g.Id == id && (g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Running))
+            .ExecuteUpdateAsync(u => u.SetProperty(g => g.Status, GenerationStatus.Running)
+                .SetProperty(g => g.StartedAt, clock.GetUtcNow())
+                .SetProperty(g => g.Progress, 0.0)
+                .SetProperty(g => g.Attempts, g => g.Attempts + 1), stopping);
+        if (claimed == 0) return;
+        events.Changed(id);
+        var record = await db.Generations.AsNoTracking().FirstAsync(g => g.Id == id, stopping);
+        var engine = engines.Resolve(record.Engine);
+        if (engine is null)
+        {
+            await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the {record.Engine} engine is no longer available on this server");
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        var progress = new ProgressWriter(scopes, id, events, linked);
+        try
+        {
+            var audio = await engine.GenerateAsync(new GenerationSpec(record.Prompt, record.DurationSeconds, record.Quality == "hq", (uint)record.Seed),
+                progress, linked.Token);
+            await progress.FlushAsync();
+            linked.Token.ThrowIfCancellationRequested();
+            var library = scope.ServiceProvider.GetRequiredService<SampleLibrary>();
+            // The sample id follows from the generation id, so a retry cannot store a second copy.
+            var sample = await library.AddAsync(audio, NameOf(record.Prompt), record.Engine, record.Prompt, CancellationToken.None, "s" + id[1..]);
+            await FinishAsync(db, id, GenerationStatus.Succeeded, sample.Id, null, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            await FinishAsync(db, id, GenerationStatus.Failed, null, TimeoutCode,
+                $"generation took longer than {options.TimeoutSeconds:0.#} s and was stopped");
+        }
+        catch (OperationCanceledException)
+        {
+            if (progress.Canceled || await IsCanceledAsync(db, id))
+            {
+                // DELETE /api/generations/{id} already recorded it.
+                events.Changed(id);
+                return;
+            }
+            // The process is stopping: leave it "running" so the recovered job runs it again at the next start.
+            log.LogInformation("generation {Id} interrupted by shutdown; it will run again", id);
+            throw;
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "generation {Id} failed", id);
+            await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the engine could not make this sound: {e.Message}");
+        }
+    }
+
+    private static async Task<bool> IsCanceledAsync(OrbitrDbContext db, string id) =>
+        await db.Generations.AsNoTracking().AnyAsync(g => g.Id == id && g.Status == GenerationStatus.Canceled);
+
+    private async Task FinishAsync(OrbitrDbContext db, string id, string status, string? sampleId, int? code, string? error)
+    {
+        // Only a running job can finish: a cancel that won the race is kept.
+        await db.Generations.Where(g => g.Id == id && g.Status == GenerationStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(g => g.Status, status)
+                .SetProperty(g => g.SampleId, sampleId)
+                .SetProperty(g => g.ErrorCode, code)
+                .SetProperty(g => g.Error, error)
+                .SetProperty(g => g.Progress, g => status == GenerationStatus.Succeeded ? 1.0 : g.Progress)
+                .SetProperty(g => g.FinishedAt, clock.GetUtcNow()));
+        events.Changed(id);
+    }
+
+    private static string NameOf(string prompt) => prompt.Length <= 48 ? prompt : prompt[..47] + "…";
+
+    /// <summary>Writes progress to the database at most every 100 ms (or on a 10 % step) and notices a cancel made
+    /// elsewhere (another process) by the row it reads back.</summary>
+    private sealed class ProgressWriter(IServiceScopeFactory scopes, string id, GenerationEvents events, CancellationTokenSource run) : IProgress<double>
+    {
+        private readonly Lock gate = new();
+        private double latest, written;
+        private long writtenAt;
+        private Task pending = Task.CompletedTask;
+        public bool Canceled { get; private set; }
+
+        public void Report(double value)
+        {
+            lock (gate)
+            {
+                latest = Math.Clamp(value, 0, 1);
+                var now = Environment.TickCount64;
+                if (latest - written < 0.1 && now - writtenAt < 100 && latest < 1) return;
+                written = latest;
+                writtenAt = now;
+                var v = latest;
+                pending = pending.ContinueWith(_ => WriteAsync(v), TaskScheduler.Default).Unwrap();
+            }
+        }
+
+        public Task FlushAsync()
+        {
+            lock (gate) return pending;
+        }
+
+        private async Task WriteAsync(double value)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<OrbitrDbContext>();
+                var changed = await db.Generations.Where(g => g.Id == id && g.Status == GenerationStatus.Running)
+                    .ExecuteUpdateAsync(u => u.SetProperty(g => g.Progress, value));
+                if (changed == 0)
+                {
+                    Canceled = true;
+                    await run.CancelAsync();
+                }
+                events.Changed(id);
+            }
+            catch (Exception) when (run.IsCancellationRequested)
+            {
+            }
+        }
+    }
+}

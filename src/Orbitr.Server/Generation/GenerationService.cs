@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Samples;
+using Orbitr.Server.Storage;
+
+namespace Orbitr.Server.Generation;
+
+/// <summary>What the API says about a generation (ARCHITECTURE §4).</summary>
+public sealed record GenerationDto(string Id, string Status, double Progress, int Position, string? SampleId, string Prompt, string Engine,
+    double DurationSeconds, string Quality, uint Seed, bool Cached, int? ErrorCode, string? Error, DateTimeOffset CreatedAt);
+
+public enum SubmitOutcome { Queued, Cached, InvalidEngine, QuotaExceeded }
+
+/// <summary>Accepts generation requests: answers from the cache, joins an identical job already under way, or
+/// records a new one and puts it on the queue.</summary>
+public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines, GenerationQueue queue, GenerationOptions options,
+    TimeProvider clock)
+{
+    public async Task<(SubmitOutcome Outcome, GenerationDto? Generation, string? Problem)> SubmitAsync(GenerationRequest request, string clientId,
+        CancellationToken cancel)
+    {
+        var engine = engines.Resolve(request.Engine);
+        if (engine is null)
+            return (SubmitOutcome.InvalidEngine, null, $"the {request.Engine} engine is not available on this server (no model folder configured)");
+        if (request.DurationSeconds > engine.MaxDurationSeconds)
+            return (SubmitOutcome.InvalidEngine, null, $"the {engine.Name} engine makes at most {engine.MaxDurationSeconds} s");
+        var key = GenerationCacheKey.Compute(engine.Name, engine.ModelVersion, request.Prompt, request.DurationSeconds, request.Quality, request.Seed);
+
+        // Cache hit: the same request has made a sample that is still in the library.
+        var done = await db.Generations.AsNoTracking()
+            .Where(g => g.CacheKey == key && g.Status == GenerationStatus.Succeeded && g.SampleId != null)
+            .OrderByDescending(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
+        if (done is not null && await db.Samples.AnyAsync(s => s.Id == done.SampleId, cancel))
+            return (SubmitOutcome.Cached, ToDto(done, 0, cached: true), null);
+
+        // The same request already queued or running: share it rather than making the sound twice.
+        var pending = await db.Generations.AsNoTracking()
+            .Where(g => g.CacheKey == key && (g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Running))
+            .OrderBy(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
+        if (pending is not null) return (SubmitOutcome.Queued, ToDto(pending, await PositionAsync(pending, cancel)), null);
+
+        var dayStart = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var today = await db.Generations.CountAsync(g => g.ClientId == clientId && g.CreatedAt >= dayStart, cancel);
+        if (today >= options.DailyQuota)
+            return (SubmitOutcome.QuotaExceeded, null,
+                $"this client has started {today} generations today; the daily quota is {options.DailyQuota}. It resets at 00:00 UTC.");
+
+        var record = new GenerationRecord
+        {
+            Id = "g" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+            CacheKey = key,
+            Prompt = request.Prompt,
+            Engine = engine.Name,
+            ModelVersion = engine.ModelVersion,
+            DurationSeconds = request.DurationSeconds,
+            Quality = request.Quality,
+            Seed = request.Seed,
+            ClientId = clientId,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Generations.Add(record);
+        await db.SaveChangesAsync(cancel);
+        // Recorded first, queued second: if the process dies in between, start-up reconciliation queues it.
+        await queue.EnqueueAsync(record.Id, cancel);
+        return (SubmitOutcome.Queued, ToDto(record, await PositionAsync(record, cancel)), null);
+    }
+
+    public async Task<GenerationDto?> GetAsync(string id, CancellationToken cancel)
+    {
+        var record = await db.Generations.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancel);
+        return record is null ? null : ToDto(record, await PositionAsync(record, cancel));
+    }
+
+    /// <summary>Cancels a queued or running job; a finished one is left as it is.</summary>
+    public async Task<GenerationDto?> CancelAsync(string id, CancellationToken cancel)
+    {
+        var record = await db.Generations.FirstOrDefaultAsync(g => g.Id == id, cancel);
+        if (record is null) return null;
+        if (!GenerationStatus.IsFinished(record.Status))
+        {
+            // Conditional update: a job that finished a moment ago keeps its result.
+            var changed = await db.Generations
+                .Where(g => g.Id == id && (g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Running))
+                .ExecuteUpdateAsync(u => u.SetProperty(g => g.Status, GenerationStatus.Canceled)
+                    .SetProperty(g => g.FinishedAt, clock.GetUtcNow()), cancel);
+            if (changed > 0) await queue.CancelAsync(id, cancel);
+            await db.Entry(record).ReloadAsync(cancel);
+        }
+        return ToDto(record, 0);
+    }
+
+    /// <summary>1-based place among queued jobs (oldest first); 0 once running or finished.</summary>
+    public async Task<int> PositionAsync(GenerationRecord record, CancellationToken cancel)
+    {
+        if (record.Status != GenerationStatus.Queued) return 0;
+        var created = record.CreatedAt;
+        return 1 + await db.Generations.CountAsync(g => g.Status == GenerationStatus.Queued &&
+            (g.CreatedAt < created || (g.CreatedAt == created && string.Compare(g.Id, record.Id) < 0)), cancel);
+    }
+
+    public static GenerationDto ToDto(GenerationRecord g, int position, bool cached = false) =>
+        new(g.Id, g.Status, g.Progress, position, g.SampleId, g.Prompt, g.Engine, g.DurationSeconds, g.Quality, (uint)g.Seed, cached,
+            g.ErrorCode, g.Error, g.CreatedAt);
+}

@@ -1,0 +1,71 @@
+using Orbitr.Core.Model;
+using Orbitr.Dsp;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Rendering;
+using Orbitr.Dsp.Resampling;
+using Orbitr.Dsp.Wav;
+using Orbitr.Server.Samples;
+using Orbitr.Synthesis.Kit;
+
+namespace Orbitr.Server.Patterns;
+
+/// <summary>Renders a saved pattern on the server with the same C# renderer as the CLI: built-in sounds are
+/// synthesized, <c>generated:</c> samples come from the library.</summary>
+public sealed class PatternRenderer(SampleLibrary library)
+{
+    public const int SampleRate = 44100;
+
+    /// <exception cref="SampleUnavailableException">a sample the pattern plays cannot be found or read</exception>
+    public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles, CancellationToken cancel)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in pattern.Tracks)
+        {
+            if (t.Sample is not null && t.Steps.Items.Any(s => s.Active && s.Sample is null)) used.Add(t.Sample);
+            foreach (var s in t.Steps)
+                if (s.Active && s.Sample is not null) used.Add(s.Sample);
+        }
+        var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
+        foreach (var entry in pattern.Samples)
+            if (used.Contains(entry.Key)) buffers[entry.Key] = await LoadAsync(entry, cancel);
+        return OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles));
+    }
+
+    private async Task<AudioBuffer> LoadAsync(SampleEntry entry, CancellationToken cancel)
+    {
+        var sample = entry.Ref;
+        switch (sample.Kind)
+        {
+            case SampleSourceKind.Builtin:
+                try
+                {
+                    return KitSynthesizer.Render(sample.Value, SampleRate);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new SampleUnavailableException($"sample \"{entry.Key}\": {e.Message}");
+                }
+            case SampleSourceKind.Generated:
+                var record = await library.FindAsync(sample.Value, cancel)
+                    ?? throw new SampleUnavailableException($"sample \"{entry.Key}\" ({sample.Source}) is not in this server's library");
+                await using (var stream = await library.OpenAudioAsync(record, cancel)
+                    ?? throw new SampleUnavailableException($"the audio of sample \"{entry.Key}\" ({sample.Source}) is missing"))
+                {
+                    try
+                    {
+                        var buffer = WavReader.Read(stream);
+                        return buffer.SampleRate == SampleRate ? buffer : Resampler.Resample(buffer, SampleRate);
+                    }
+                    catch (AudioDecodeException e)
+                    {
+                        throw new SampleUnavailableException($"sample \"{entry.Key}\" cannot be decoded: {e.Message}");
+                    }
+                }
+            default:
+                throw new SampleUnavailableException(
+                    $"sample \"{entry.Key}\" ({sample.Source}) is a file on the author's machine; upload it to the library and use generated:<id>");
+        }
+    }
+}
+
+public sealed class SampleUnavailableException(string message) : Exception(message);
