@@ -49,8 +49,11 @@ public static class GenerationsApi
     private static async Task<IResult> CancelAsync(GenerationService generations, string id, CancellationToken cancel) =>
         await generations.CancelAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
 
-    private static IResult Events(IServiceScopeFactory scopes, GenerationEvents events, string id, HttpContext http) =>
-        TypedResults.ServerSentEvents(Stream(scopes, events, id, http.RequestAborted));
+    private static async Task<IResult> Events(GenerationService generations, IServiceScopeFactory scopes, GenerationEvents events, string id,
+        HttpContext http) =>
+        await generations.GetAsync(id, http.RequestAborted) is null
+            ? Problems.NotFound($"generation {id}")
+            : TypedResults.ServerSentEvents(Stream(scopes, events, id, http.RequestAborted));
 
     /// <summary>The generation as it changes, until it finishes. Woken by this process's jobs, and re-read every
     /// 500 ms for jobs running in another process.</summary>
