@@ -8,6 +8,7 @@ public static class ExitCodes
     public const int InvalidPattern = 2;
     public const int Io = 3;
     public const int Sample = 4;
+    public const int Generation = 5;
     public const int Internal = 70;
 }
 

@@ -3,7 +3,7 @@ using Orbitr.Cli.Commands;
 
 namespace Orbitr.Cli;
 
-/// <summary>The <c>orbitr</c> command line: new, validate, render, midi. Every failure is one line on stderr and a non-zero exit code.</summary>
+/// <summary>The <c>orbitr</c> command line: new, validate, render, midi, generate. Every failure is one line on stderr and a non-zero exit code.</summary>
 public static class OrbitrCli
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -14,6 +14,7 @@ public static class OrbitrCli
             ValidateCommand.Create(output),
             RenderCommand.Create(output),
             MidiCommand.Create(output),
+            GenerateCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,61 @@
+using Orbitr.Dsp.Wav;
+using Orbitr.Synthesis.Prompting;
+
+namespace Orbitr.Cli.Tests;
+
+public class GenerateTests
+{
+    [Fact]
+    public void Generate_writes_the_synth_engines_sound_and_a_seed_gives_a_variation()
+    {
+        using var cli = new CliRunner();
+        var (code, output, _) = cli.Run("generate", "glass bell, long tail", "-o", cli.Path("bell.wav"), "--duration", "1.5", "--seed", "3");
+        Assert.Equal(0, code);
+        Assert.Contains("with synth", output);
+        var expected = WavWriter.ToBytes(PromptSynthesizer.Generate("glass bell, long tail", 3, 1.5, 44100), WavSampleFormat.Pcm16);
+        Assert.Equal(expected, File.ReadAllBytes(cli.Path("bell.wav")));
+        Assert.Equal(0, cli.Run("generate", "glass bell, long tail", "-o", cli.Path("again.wav"), "--duration", "1.5", "--seed", "3").Code);
+        Assert.Equal(expected, File.ReadAllBytes(cli.Path("again.wav")));
+        Assert.Equal(0, cli.Run("generate", "glass bell, long tail", "-o", cli.Path("other.wav"), "--duration", "1.5", "--seed", "4").Code);
+        Assert.NotEqual(expected, File.ReadAllBytes(cli.Path("other.wav")));
+        Assert.Equal(0, cli.Run("generate", "808 kick", "-o", cli.Path("hq.wav"), "-q", "hq").Code);
+        Assert.Equal(2.0, WavReader.ReadFile(cli.Path("hq.wav")).Duration, 2);
+    }
+
+    [Theory]
+    [InlineData("", "2002")]
+    [InlineData("   ", "2002")]
+    [InlineData("kick\u0001", "control character")]
+    public void Invalid_prompts_exit_1_with_code_2002_and_write_nothing(string prompt, string message)
+    {
+        using var cli = new CliRunner();
+        var (code, _, error) = cli.Run("generate", prompt, "-o", cli.Path("x.wav"));
+        Assert.Equal(1, code);
+        Assert.Contains(message, error);
+        Assert.False(File.Exists(cli.Path("x.wav")));
+    }
+
+    [Theory]
+    [InlineData("--duration", "0")]
+    [InlineData("--duration", "11")]
+    [InlineData("--quality", "ultra")]
+    [InlineData("--seed", "-4")]
+    public void Bad_options_are_usage_errors(string option, string value)
+    {
+        using var cli = new CliRunner();
+        var (code, _, error) = cli.Run("generate", "kick", "-o", cli.Path("x.wav"), option, value);
+        Assert.Equal(1, code);
+        Assert.StartsWith("orbitr: error:", error);
+        Assert.False(File.Exists(cli.Path("x.wav")));
+    }
+
+    [Fact]
+    public void An_unreachable_server_exits_5_with_code_3001()
+    {
+        using var cli = new CliRunner();
+        var (code, _, error) = cli.Run("generate", "kick", "-o", cli.Path("x.wav"), "--server", "http://127.0.0.1:9");
+        Assert.Equal(5, code);
+        Assert.Contains("3001", error);
+        Assert.False(File.Exists(cli.Path("x.wav")));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using Orbitr.Cli;
+using Orbitr.Dsp.Wav;
+using Orbitr.Synthesis.Prompting;
+
+namespace Orbitr.Server.Tests;
+
+/// <summary><c>orbitr generate --server</c> against the real server listening on a loopback port (Kestrel).</summary>
+public class CliAgainstServerTests
+{
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task Generate_with_server_queues_waits_and_downloads_the_sample()
+    {
+        var port = FreePort();
+        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?> { ["Orbitr:Generation:DailyQuota"] = "1" });
+        server.UseKestrel(port);
+        server.StartServer();
+        var dir = Directory.CreateTempSubdirectory("orbitr-cli-server-").FullName;
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var code = OrbitrCli.Run(["generate", "dusty lo-fi kick", "-o", Path.Combine(dir, "k.wav"), "--server", $"http://127.0.0.1:{port}", "-d", "1"], output, error);
+            Assert.True(code == 0, error.ToString());
+            var expected = PromptSynthesizer.Generate("dusty lo-fi kick", 0, 1, 44100);
+            var got = WavReader.ReadFile(Path.Combine(dir, "k.wav"));
+            Assert.Equal(expected.Length, got.Length);
+
+            // Quota of 1 used up: a new prompt is refused with the server's code.
+            error = new StringWriter();
+            code = OrbitrCli.Run(["generate", "snare", "-o", Path.Combine(dir, "s.wav"), "--server", $"http://127.0.0.1:{port}"], output, error);
+            Assert.Equal(ExitCodes.Generation, code);
+            Assert.Contains("2003", error.ToString());
+            Assert.False(File.Exists(Path.Combine(dir, "s.wav")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
