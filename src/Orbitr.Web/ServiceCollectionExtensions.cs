@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
+using Orbitr.Web.Library;
+using Orbitr.Web.Server;
+using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
 
@@ -16,5 +19,9 @@ public static class ServiceCollectionExtensions
         .AddScoped<AudioEngine>()
         .AddScoped<PatternPersistence>()
         .AddScoped<PatternFiles>()
+        .AddScoped<OrbitrApi>()
+        .AddScoped<GenerationList>()
+        .AddScoped<SampleShelf>()
+        .AddScoped<PatternSharing>()
         .AddScoped<Studio>();
 }

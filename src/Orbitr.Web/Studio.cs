@@ -4,6 +4,8 @@ using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
+using Orbitr.Web.Library;
+using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
 
@@ -11,7 +13,8 @@ namespace Orbitr.Web;
 
 /// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
 /// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
-public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices)
+public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices,
+    GenerationList generations, SampleShelf shelf, PatternSharing sharing)
     : IAsyncDisposable
 {
     private readonly TapTempo _tap = new();
@@ -24,6 +27,11 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     public PatternStore Store => store;
     public AudioEngine Audio => audio;
     public Notices Notices => notices;
+    public GenerationList Generations => generations;
+    public SampleShelf Shelf => shelf;
+    public PatternSharing Sharing => sharing;
+    /// <summary>The library sound being dragged onto a ring or step.</summary>
+    public ShelfItem? Dragging { get; set; }
     public bool Ready { get; private set; }
     public bool Exporting { get; private set; }
 
@@ -34,6 +42,13 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     {
         var saved = await persistence.RestoreAsync();
         if (saved is not null) store.Load(saved);
+        // A share link wins over the saved pattern, as an undoable change (Ctrl+Z returns to your own).
+        if (await sharing.OpenLinkAsync() is { } shared)
+        {
+            store.Dispatch(_ => shared);
+            store.ClearSelection();
+        }
+        generations.Succeeded += job => _ = job.SampleId is { } id ? shelf.AddGeneratedAsync(id) : Task.CompletedTask;
         store.PatternChanged += OnPatternChanged;
         await persistence.SaveNowAsync(store.Pattern);
         _self = DotNetObjectReference.Create(this);
@@ -42,6 +57,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         _dropListener = await files.ListenForDropsAsync(_self);
         Ready = true;
         Changed?.Invoke();
+        _ = shelf.RefreshAsync();
         await audio.PrepareSamplesAsync(store.Pattern);
     }
 
@@ -146,13 +162,76 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         return p;
     }, gesture);
 
+    /// <summary>Gives a ring any library sound (kit, generated or uploaded).</summary>
+    public void AssignToTrack(int track, SampleRef sample)
+    {
+        if (track < 0 || track >= store.Pattern.Tracks.Count) return;
+        store.Dispatch(p =>
+        {
+            p = PatternEditor.WithSample(p, sample, out var key);
+            return PatternEditor.SetTrackSample(p, track, key);
+        });
+        _ = audio.PrepareSamplesAsync(store.Pattern);
+    }
+
+    /// <summary>Gives one step a library sound and switches it on (a sound dropped on a step should be heard).</summary>
+    public void AssignToStep(StepAddress step, SampleRef sample)
+    {
+        store.Dispatch(p =>
+        {
+            p = PatternEditor.WithSample(p, sample, out var key);
+            p = PatternEditor.SetStepSample(p, step.Track, step.Step, key);
+            return PatternEditor.SetStepActive(p, step.Track, step.Step, true);
+        });
+        store.Select(step, additive: false);
+        _ = audio.PrepareSamplesAsync(store.Pattern);
+    }
+
+    /// <summary>Gives every selected step a library sound.</summary>
+    public void AssignToSelection(SampleRef sample)
+    {
+        if (store.Selection.Count == 0) return;
+        store.Dispatch(p =>
+        {
+            p = PatternEditor.WithSample(p, sample, out var key);
+            foreach (var a in store.Selection) p = PatternEditor.SetStepSample(p, a.Track, a.Step, key);
+            return p;
+        });
+        _ = audio.PrepareSamplesAsync(store.Pattern);
+    }
+
+    public void DropOnStep(StepAddress step)
+    {
+        if (Dragging is { } item) AssignToStep(step, item.Source);
+        Dragging = null;
+    }
+
+    public void DropOnTrack(int track)
+    {
+        if (Dragging is { } item) AssignToTrack(track, item.Source);
+        Dragging = null;
+    }
+
+    /// <summary>Replaces the pattern with a genre's starting point (undoable).</summary>
+    public void ApplyStarterPack(string id)
+    {
+        if (StarterPacks.Find(id) is not { } pack) return;
+        store.Dispatch(p => StarterPacks.Build(pack, p.Seed));
+        store.ClearSelection();
+        notices.Info($"Started a {pack.Name} pattern at {pack.Bpm:0} BPM (Ctrl+Z to undo)", $"Try prompts such as \"{pack.Prompts[0]}\".");
+        _ = audio.PrepareSamplesAsync(store.Pattern);
+    }
+
     // ---- files ----
 
+    private static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".ogg", ".oga", ".mp3"];
+
     [JSInvokable]
-    public Task OnFileDropped(string name, byte[] bytes)
+    public async Task OnFileDropped(string name, byte[] bytes, string? zone)
     {
-        Import(name, bytes);
-        return Task.CompletedTask;
+        var isAudio = AudioExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        if (zone == "library" || isAudio) await shelf.UploadAsync(name, bytes);
+        else Import(name, bytes);
     }
 
     /// <summary>Imports a pattern file (undoable); a file that is not a valid pattern is listed error by error.</summary>

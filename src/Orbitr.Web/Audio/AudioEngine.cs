@@ -87,10 +87,10 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         var source = entry.Ref.Source;
         if (_buffers.TryGetValue(source, out var known)) return known;
         if (_unavailable.Contains(source)) return null;
-        var result = library.Resolve(entry.Ref);
+        var result = await library.ResolveAsync(entry.Ref);
         if (result.Audio is null)
         {
-            _unavailable.Add(source);
+            if (!result.Retry) _unavailable.Add(source);
             notices.Error(ErrorCodes.AudioDecodeFailed, $"Sample \"{entry.Key}\" cannot be played",
                 result.Error ?? "its audio could not be decoded", "The rest of the pattern keeps playing.");
             return null;
@@ -106,6 +106,15 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             _sources.Remove(old);
         }
         return id;
+    }
+
+    /// <summary>Plays one sample on its own (library preview). Starts audio if needed; false when it cannot play.</summary>
+    public async Task<bool> PreviewAsync(SampleRef sample)
+    {
+        if (!await EnsureStartedAsync()) return false;
+        var module = await ModuleAsync();
+        var id = await LoadAsync(module, new SampleEntry("preview", sample));
+        return id is not null && await module.InvokeAsync<bool>("preview", id.Value);
     }
 
     public async Task PlayAsync()

@@ -1,23 +1,48 @@
 using Orbitr.Core.Model;
+using Orbitr.Dsp;
 using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Resampling;
+using Orbitr.Dsp.Wav;
 using Orbitr.Synthesis.Kit;
+using Orbitr.Web.Server;
 
 namespace Orbitr.Web.Audio;
 
 /// <summary>Finds the audio behind a pattern's sample sources: the built-in kit is synthesized here in the browser
-/// from Orbitr.Synthesis (no download), at 44.1 kHz like the CLI, so exports match <c>orbitr render</c>.</summary>
-public sealed class SampleLibrary
+/// from Orbitr.Synthesis (no download), generated and uploaded samples come from the server's library as WAV. All
+/// at 44.1 kHz like the CLI, so exports match <c>orbitr render</c>.</summary>
+public sealed class SampleLibrary(OrbitrApi api)
 {
     public const int SampleRate = 44100;
 
     /// <summary>The audio for a source, or an explanation of why the browser cannot have it.</summary>
-    public SampleResult Resolve(SampleRef source) => source.Kind switch
+    public async Task<SampleResult> ResolveAsync(SampleRef source)
     {
-        SampleSourceKind.Builtin when KitSynthesizer.Names.Contains(source.Value) => new(KitSynthesizer.Render(source.Value, SampleRate), null),
-        SampleSourceKind.Builtin => new(null, $"\"{source.Value}\" is not a built-in sound"),
-        SampleSourceKind.File => new(null, $"the file \"{source.Value}\" is not available in the browser; use the CLI to render patterns that use files"),
-        _ => new(null, $"generated sample \"{source.Value}\" needs the Orbitr server's library"),
-    };
+        switch (source.Kind)
+        {
+            case SampleSourceKind.Builtin when KitSynthesizer.Names.Contains(source.Value):
+                return new(KitSynthesizer.Render(source.Value, SampleRate), null);
+            case SampleSourceKind.Builtin:
+                return new(null, $"\"{source.Value}\" is not a built-in sound");
+            case SampleSourceKind.File:
+                return new(null, $"the file \"{source.Value}\" is not available in the browser; upload it to the library, or use the CLI");
+        }
+        var bytes = await api.SampleAudioAsync(source.Value);
+        if (bytes.Problem is { } problem)
+            return new(null, problem.Status == 404
+                ? $"generated sample \"{source.Value}\" is not in this server's library (deleted?)"
+                : $"{problem.Title} (code {problem.Code}): {problem.Detail}", problem.Status == 0);
+        try
+        {
+            var audio = WavReader.Read(bytes.Value);
+            return new(audio.SampleRate == SampleRate ? audio : Resampler.Resample(audio, SampleRate), null);
+        }
+        catch (AudioDecodeException e)
+        {
+            return new(null, $"the server's audio for \"{source.Value}\" cannot be decoded: {e.Message}");
+        }
+    }
 }
 
-public readonly record struct SampleResult(AudioBuffer? Audio, string? Error);
+/// <summary>Audio, or why not. <see cref="Retry"/>: the failure may pass (the server was unreachable).</summary>
+public readonly record struct SampleResult(AudioBuffer? Audio, string? Error, bool Retry = false);

@@ -14,6 +14,9 @@ public abstract class StudioComponent : ComponentBase, IDisposable
         Studio.Notices.Changed += Refresh;
         Studio.Audio.StateChanged += Refresh;
         Studio.Changed += Refresh;
+        Studio.Generations.Changed += Refresh;
+        Studio.Shelf.Changed += Refresh;
+        Studio.Sharing.Changed += Refresh;
     }
 
     private void Refresh() => InvokeAsync(StateHasChanged);
@@ -24,6 +27,9 @@ public abstract class StudioComponent : ComponentBase, IDisposable
         Studio.Notices.Changed -= Refresh;
         Studio.Audio.StateChanged -= Refresh;
         Studio.Changed -= Refresh;
+        Studio.Generations.Changed -= Refresh;
+        Studio.Shelf.Changed -= Refresh;
+        Studio.Sharing.Changed -= Refresh;
         GC.SuppressFinalize(this);
     }
 }

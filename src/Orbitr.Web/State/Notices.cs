@@ -5,6 +5,12 @@ public static class ErrorCodes
 {
     public const int AudioContextFailed = 1001;
     public const int AudioDecodeFailed = 1002;
+    public const int GenerationTimeout = 2001;
+    public const int InvalidPrompt = 2002;
+    public const int GenerationQuota = 2003;
+    public const int Offline = 3001;
+    public const int NetworkTimeout = 3002;
+    public const int RateLimited = 3003;
     public const int StorageQuotaExceeded = 4001;
     public const int StoredDataCorrupted = 4002;
     public const int StoragePermissionDenied = 4003;

@@ -75,6 +75,22 @@ export function releaseSample(id) {
   samples.delete(id);
 }
 
+// Library preview: one sound at a time, straight to the master (so the master volume applies).
+let previewing = null;
+export function preview(id) {
+  const buffer = samples.get(id);
+  if (!ctx || !graph || !buffer) return false;
+  try { previewing?.stop(); } catch { /* already ended */ }
+  const source = ctx.createBufferSource();
+  source.buffer = buffer;
+  source.connect(graph.master);
+  source.onended = () => source.disconnect();
+  source.start();
+  previewing = source;
+  if (globalThis.__orbitrInstrument) (globalThis.__orbitrPreviewed ??= []).push(buffer.length);
+  return true;
+}
+
 export function registerCurve(id, bytes) {
   curves.set(id, floats(bytes));
 }
@@ -157,7 +173,7 @@ function schedule(context, g, events, liveSet, log) {
       liveSet.add(v);
       v.onEnd = () => liveSet.delete(v);
     }
-    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime });
+    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime, frames: buffer.length });
   }
 }
 

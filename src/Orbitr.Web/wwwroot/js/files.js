@@ -10,7 +10,8 @@ export function download(name, mime, bytes) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-// Pattern files dropped anywhere on the page go to C# (OnFileDropped) as bytes.
+// Files dropped anywhere on the page go to C# (OnFileDropped) as bytes, with the drop zone they landed in
+// (data-drop="library" uploads audio; elsewhere a .json imports a pattern and audio goes to the library).
 export function listenForDrops(dotnetRef) {
   const over = (e) => {
     if (e.dataTransfer?.types?.includes('Files')) {
@@ -25,7 +26,8 @@ export function listenForDrops(dotnetRef) {
     if (!file) return;
     e.preventDefault();
     const bytes = new Uint8Array(await file.arrayBuffer());
-    await dotnetRef.invokeMethodAsync('OnFileDropped', file.name, bytes);
+    const zone = e.target?.closest?.('[data-drop]')?.dataset?.drop ?? null;
+    await dotnetRef.invokeMethodAsync('OnFileDropped', file.name, bytes, zone);
   };
   document.addEventListener('dragover', over);
   document.addEventListener('dragleave', leave);

@@ -1,0 +1,99 @@
+using Orbitr.Core.Model;
+using Orbitr.Dsp.Analysis;
+using Orbitr.Synthesis.Kit;
+using Orbitr.Web.Audio;
+using Orbitr.Web.Server;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Library;
+
+/// <summary>One sound in the library panel: a built-in kit sound or a sample from the server.</summary>
+public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt);
+
+/// <summary>The sample library as the panel shows it: the built-in kit plus the server's generated and uploaded
+/// samples, searchable; upload and delete go to the server.</summary>
+public sealed class SampleShelf(OrbitrApi api, Notices notices)
+{
+    public const long MaxUploadBytes = 10 * 1024 * 1024;
+    private static IReadOnlyList<ShelfItem>? s_kit;
+    private List<ShelfItem> _server = [];
+
+    public string Search { get; private set; } = "";
+    public bool Loading { get; private set; }
+    public bool Uploading { get; private set; }
+    public ApiProblem? Problem { get; private set; }
+
+    public event Action? Changed;
+
+    /// <summary>The kit's waveforms are computed once, from the same synthesis the player uses.</summary>
+    public static IReadOnlyList<ShelfItem> Kit => s_kit ??= KitSynthesizer.Names.Select(n =>
+    {
+        var audio = KitSynthesizer.Render(n, SampleLibrary.SampleRate);
+        return new ShelfItem(SampleRef.Builtin(n), n, "kit", audio.Duration, WaveformPeaks.Compute(audio, 48), null);
+    }).ToList();
+
+    public IEnumerable<ShelfItem> Items
+    {
+        get
+        {
+            var term = Search.Trim();
+            var kit = term.Length == 0 ? Kit : Kit.Where(k => k.Name.Contains(term, StringComparison.OrdinalIgnoreCase));
+            return _server.Concat(kit);
+        }
+    }
+
+    public async Task RefreshAsync()
+    {
+        Loading = true;
+        Changed?.Invoke();
+        var result = await api.SamplesAsync(Search);
+        Loading = false;
+        Problem = result.Problem;
+        if (result.Value is { } page) _server = page.Items.Select(ToItem).ToList();
+        Changed?.Invoke();
+    }
+
+    public Task SearchAsync(string text)
+    {
+        Search = text ?? "";
+        return RefreshAsync();
+    }
+
+    public async Task UploadAsync(string fileName, byte[] bytes)
+    {
+        Uploading = true;
+        Changed?.Invoke();
+        var result = await api.UploadAsync(fileName, bytes);
+        Uploading = false;
+        if (result.Problem is { } p)
+            notices.Error(p.Code == 0 ? ErrorCodes.AudioDecodeFailed : p.Code, $"\"{fileName}\" was not added to the library", p.Detail);
+        else if (result.Value is { } sample)
+        {
+            _server.RemoveAll(s => s.Source.Value == sample.Id);
+            _server.Insert(0, ToItem(sample));
+        }
+        Changed?.Invoke();
+    }
+
+    public async Task DeleteAsync(ShelfItem item)
+    {
+        if (item.Source.Kind != SampleSourceKind.Generated) return;
+        var result = await api.DeleteSampleAsync(item.Source.Value);
+        if (result.Problem is { Status: not 404 } p) notices.Error(p.Code, $"\"{item.Name}\" was not deleted", p.Detail);
+        else _server.Remove(item);
+        Changed?.Invoke();
+    }
+
+    /// <summary>A finished generation: fetch its sample and put it first.</summary>
+    public async Task AddGeneratedAsync(string sampleId)
+    {
+        var result = await api.SampleAsync(sampleId);
+        if (result.Value is not { } sample) return;
+        _server.RemoveAll(s => s.Source.Value == sample.Id);
+        _server.Insert(0, ToItem(sample));
+        Changed?.Invoke();
+    }
+
+    private static ShelfItem ToItem(LibrarySample s) =>
+        new(SampleRef.Generated(s.Id, s.Name), s.Name, s.Engine == "upload" ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt);
+}

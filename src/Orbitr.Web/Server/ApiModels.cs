@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orbitr.Web.Server;
+
+/// <summary>The server's generation object (ARCHITECTURE §4).</summary>
+public sealed class Generation
+{
+    public string Id { get; set; } = "";
+    public string Status { get; set; } = "queued";
+    public double Progress { get; set; }
+    public int Position { get; set; }
+    public string? SampleId { get; set; }
+    public string Prompt { get; set; } = "";
+    public string Engine { get; set; } = "";
+    public double DurationSeconds { get; set; }
+    public string Quality { get; set; } = "draft";
+    public uint Seed { get; set; }
+    public bool Cached { get; set; }
+    public int? ErrorCode { get; set; }
+    public string? Error { get; set; }
+
+    [JsonIgnore] public bool Finished => Status is "succeeded" or "failed" or "canceled";
+}
+
+public sealed class GenerationRequestBody
+{
+    public string Prompt { get; set; } = "";
+    public double DurationSeconds { get; set; } = 2;
+    public string Quality { get; set; } = "draft";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Seed { get; set; }
+}
+
+public sealed class LibrarySample
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Prompt { get; set; }
+    public string Engine { get; set; } = "";
+    public double DurationSeconds { get; set; }
+    public int SampleRate { get; set; }
+    public int Channels { get; set; }
+    public float[] Peaks { get; set; } = [];
+    public string Source { get; set; } = "";
+}
+
+public sealed class SamplePage
+{
+    public List<LibrarySample> Items { get; set; } = [];
+    public int Total { get; set; }
+}
+
+public sealed class SavedPattern
+{
+    public string Id { get; set; } = "";
+    public string EditToken { get; set; } = "";
+    public int Version { get; set; }
+}
+
+public sealed class ProblemBody
+{
+    public string? Title { get; set; }
+    public string? Detail { get; set; }
+    public int? Code { get; set; }
+    public int? RetryAfterSeconds { get; set; }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Generation))]
+[JsonSerializable(typeof(GenerationRequestBody))]
+[JsonSerializable(typeof(SamplePage))]
+[JsonSerializable(typeof(LibrarySample))]
+[JsonSerializable(typeof(SavedPattern))]
+[JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

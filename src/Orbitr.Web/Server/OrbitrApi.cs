@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Server;
+
+/// <summary>A failed call: the design's code (3001 offline, 3002 timeout, or the server's), a message for the user,
+/// the HTTP status (0 when the server was not reached) and, for 429, when to try again.</summary>
+public sealed record ApiProblem(int Code, string Title, string Detail, int Status = 0, int? RetryAfterSeconds = null);
+
+public readonly record struct ApiResult<T>(T? Value, ApiProblem? Problem, HttpStatusCode Status = HttpStatusCode.OK)
+{
+    public bool Ok => Problem is null;
+}
+
+/// <summary>The Orbitr server's HTTP API as the browser app uses it. Never throws for network or server errors:
+/// every failure comes back as an <see cref="ApiProblem"/> with a code the UI can show.</summary>
+public sealed class OrbitrApi(HttpClient http)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    public Task<ApiResult<Generation>> GenerateAsync(GenerationRequestBody body) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/generations")
+        { Content = JsonContent.Create(body, ApiJsonContext.Default.GenerationRequestBody) }, ApiJsonContext.Default.Generation);
+
+    public Task<ApiResult<Generation>> GenerationAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
+
+    public Task<ApiResult<Generation>> CancelAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
+
+    public Task<ApiResult<SamplePage>> SamplesAsync(string? search) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples?pageSize=100{(string.IsNullOrWhiteSpace(search) ? "" : "&q=" + Uri.EscapeDataString(search))}"),
+            ApiJsonContext.Default.SamplePage);
+
+    public Task<ApiResult<LibrarySample>> SampleAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.LibrarySample);
+
+    public async Task<ApiResult<bool>> DeleteSampleAsync(string id)
+    {
+        var r = await SendAsync<ProblemBody>(() => new HttpRequestMessage(HttpMethod.Delete, $"api/samples/{Uri.EscapeDataString(id)}"), null);
+        return new(r.Ok, r.Problem, r.Status);
+    }
+
+    public Task<ApiResult<LibrarySample>> UploadAsync(string fileName, byte[] bytes) =>
+        SendAsync(() =>
+        {
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "file", fileName);
+            return new HttpRequestMessage(HttpMethod.Post, "api/samples") { Content = form };
+        }, ApiJsonContext.Default.LibrarySample);
+
+    public async Task<ApiResult<byte[]>> SampleAudioAsync(string id)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var response = await http.GetAsync($"api/samples/{Uri.EscapeDataString(id)}/audio", cts.Token);
+            if (!response.IsSuccessStatusCode) return new(null, await ProblemOf(response), response.StatusCode);
+            return new(await response.Content.ReadAsByteArrayAsync(cts.Token), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new(null, Unreachable(e));
+        }
+    }
+
+    /// <summary>POST (new) or PUT (with the owner's token and the version last seen) a pattern body.</summary>
+    public async Task<ApiResult<SavedPattern>> SavePatternAsync(byte[] body, string contentType, string? id = null, string? editToken = null, int? version = null)
+    {
+        var r = await SendAsync(() =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            var request = new HttpRequestMessage(id is null ? HttpMethod.Post : HttpMethod.Put, id is null ? "api/patterns" : $"api/patterns/{Uri.EscapeDataString(id)}") { Content = content };
+            if (editToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", editToken);
+            if (version is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"v{version}\"");
+            return request;
+        }, ApiJsonContext.Default.SavedPattern);
+        return r;
+    }
+
+    /// <summary>A saved pattern's bytes and content type.</summary>
+    public async Task<ApiResult<(byte[] Body, string ContentType, int Version)>> LoadPatternAsync(string id)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(Timeout);
+            using var response = await http.GetAsync($"api/patterns/{Uri.EscapeDataString(id)}", cts.Token);
+            if (!response.IsSuccessStatusCode) return new(default, await ProblemOf(response), response.StatusCode);
+            var etag = response.Headers.ETag?.Tag ?? "\"v1\"";
+            var version = int.TryParse(etag.Trim('"').TrimStart('v'), out var v) ? v : 1;
+            return new((await response.Content.ReadAsByteArrayAsync(cts.Token), response.Content.Headers.ContentType?.MediaType ?? "", version), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new(default, Unreachable(e));
+        }
+    }
+
+    private async Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> create, JsonTypeInfo<T>? type)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(Timeout);
+            using var request = create();
+            using var response = await http.SendAsync(request, cts.Token);
+            if (!response.IsSuccessStatusCode) return new(default, await ProblemOf(response), response.StatusCode);
+            if (type is null || response.StatusCode == HttpStatusCode.NoContent) return new(default, null, response.StatusCode);
+            return new(await response.Content.ReadFromJsonAsync(type, cts.Token), null, response.StatusCode);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new(default, Unreachable(e));
+        }
+        catch (JsonException)
+        {
+            return new(default, new ApiProblem(ErrorCodes.Offline, "The server answered strangely", "its answer was not what Orbitr expects; is this an Orbitr server?"));
+        }
+    }
+
+    private static ApiProblem Unreachable(Exception e) => e is TaskCanceledException
+        ? new ApiProblem(ErrorCodes.NetworkTimeout, "The server did not answer in time", "try again in a moment; everything local keeps working")
+        : new ApiProblem(ErrorCodes.Offline, "The Orbitr server cannot be reached", "you are offline or the server is down; everything local keeps working");
+
+    private static async Task<ApiProblem> ProblemOf(HttpResponseMessage response)
+    {
+        ProblemBody? body = null;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync(ApiJsonContext.Default.ProblemBody);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+        }
+        var retry = body?.RetryAfterSeconds ?? (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds;
+        return new ApiProblem(body?.Code ?? 0, body?.Title ?? response.ReasonPhrase ?? "The server refused", body?.Detail ?? $"HTTP {(int)response.StatusCode}",
+            (int)response.StatusCode, retry);
+    }
+}
