@@ -14,6 +14,8 @@ public class ComponentTests : BunitContext
     public ComponentTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // Nothing listens on port 9: every server call meets a real connection failure (offline, code 3001).
+        Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
         Services.AddOrbitrWeb();
     }
 

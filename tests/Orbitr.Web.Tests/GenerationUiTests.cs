@@ -1,0 +1,148 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Orbitr.Core.Model;
+using Orbitr.Core.Validation;
+using Orbitr.Web.Components;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Tests;
+
+/// <summary>Generation panel, library and starter packs (bUnit). The server is unreachable here (port 9), which is
+/// the offline case the issue asks for.</summary>
+public class GenerationUiTests : BunitContext
+{
+    public GenerationUiTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
+        Services.AddOrbitrWeb();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+        else base.Dispose(disposing);
+    }
+
+    private PatternStore Store => Services.GetRequiredService<PatternStore>();
+    private Studio Studio => Services.GetRequiredService<Studio>();
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    public void An_invalid_prompt_is_refused_with_code_2002_before_any_request(string prompt, string reason)
+    {
+        var cut = Render<GenerationPanel>();
+        cut.Find("#prompt").Input(prompt);
+        cut.Find("form").Submit();
+        var error = cut.Find(".form-error");
+        Assert.Equal("2002", error.GetAttribute("data-code"));
+        Assert.Contains(reason, error.TextContent);
+        Assert.Empty(Studio.Generations.Jobs);
+    }
+
+    [Fact]
+    public void With_the_server_down_generate_shows_code_3001_and_editing_goes_on()
+    {
+        var cut = Render<GenerationPanel>();
+        cut.Find("#prompt").Input("dusty lo-fi kick");
+        cut.Find("form").Submit();
+        cut.WaitForAssertion(() => Assert.Equal("3001", cut.Find(".form-error").GetAttribute("data-code")), TimeSpan.FromSeconds(10));
+        Assert.Contains("cannot be reached", cut.Find(".form-error").TextContent);
+        var before = Store.Pattern;
+        Studio.ToggleStep(new StepAddress(2, 3));
+        Assert.NotEqual(before, Store.Pattern);
+    }
+
+    [Fact]
+    public void The_prompt_box_has_the_id_the_G_shortcut_focuses_and_suggestions_from_the_packs()
+    {
+        var cut = Render<GenerationPanel>();
+        Assert.Equal("prompt-ideas", cut.Find("#prompt").GetAttribute("list"));
+        var ideas = cut.FindAll("#prompt-ideas option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Contains("dusty lo-fi kick", ideas);
+        Assert.True(ideas.Count >= 20);
+    }
+
+    [Fact]
+    public void Every_starter_pack_builds_a_valid_pattern_with_its_tempo_and_sounds()
+    {
+        foreach (var pack in StarterPacks.All)
+        {
+            var p = StarterPacks.Build(pack, 5);
+            Assert.Empty(PatternValidator.Validate(p));
+            Assert.Equal(pack.Bpm, p.Bpm);
+            Assert.Equal(pack.Swing, p.Swing);
+            Assert.InRange(p.Tracks.Count, 4, 8);
+            for (var t = 0; t < pack.Rings.Count; t++)
+            {
+                var key = p.Tracks[t].Sample!;
+                Assert.Equal(SampleRef.Builtin(pack.Rings[t].Sound).Source, p.Samples.Single(s => s.Key == key).Ref.Source);
+                Assert.Equal(pack.Rings[t].Steps.Count(c => c != '.'), p.Tracks[t].Steps.Count(s => s.Active));
+            }
+        }
+        Assert.Equal(6, StarterPacks.All.Count);
+    }
+
+    [Fact]
+    public void A_pack_button_replaces_the_pattern_and_undo_brings_it_back()
+    {
+        var cut = Render<GenerationPanel>();
+        var before = Store.Pattern;
+        cut.Find("button[aria-label='Start a Techno pattern']").Click();
+        Assert.Equal(130, Store.Pattern.Bpm);
+        Assert.Equal(16, Store.Pattern.Tracks[3].Steps.Count(s => s.Active));
+        Store.Undo();
+        Assert.Equal(before, Store.Pattern);
+    }
+
+    [Fact]
+    public void The_library_lists_the_kit_with_waveforms_and_assigns_a_sound_to_the_selected_ring_or_steps()
+    {
+        var cut = Render<LibraryPanel>();
+        var items = cut.FindAll("li.sample");
+        Assert.Equal(12, items.Count);
+        Assert.All(cut.FindAll("svg.wave path"), p => Assert.StartsWith("M", p.GetAttribute("d")));
+        Assert.True(cut.Find("svg.wave path").GetAttribute("d")!.Split('M').Length > 20);
+
+        Store.SelectTrack(2);
+        cut.Find("button[aria-label='Use cowbell on the selected ring']").Click();
+        var key = Store.Pattern.Tracks[2].Sample!;
+        Assert.Equal("builtin:cowbell", Store.Pattern.Samples.Single(s => s.Key == key).Ref.Source);
+
+        Assert.True(cut.Find("button[aria-label='Use rim on the selected steps']").HasAttribute("disabled"));
+        Store.Select(new StepAddress(0, 1), false);
+        Store.Select(new StepAddress(1, 2), true);
+        cut.Render();
+        Assert.False(cut.Find("button[aria-label='Use rim on the selected steps']").HasAttribute("disabled"));
+        // Re-renders arrive through the dispatcher: retry until the click lands on the current render.
+        cut.WaitForAssertion(() =>
+        {
+            cut.Find("button[aria-label='Use rim on the selected steps']").Click();
+            Assert.Contains(Store.Pattern.Samples, s => s.Ref.Source == "builtin:rim");
+        });
+        var rim = Store.Pattern.Samples.Single(s => s.Ref.Source == "builtin:rim").Key;
+        Assert.Equal(rim, Store.Pattern.Tracks[0].Steps[1].Sample);
+        Assert.Equal(rim, Store.Pattern.Tracks[1].Steps[2].Sample);
+    }
+
+    [Fact]
+    public void Dropping_a_library_sound_on_a_step_assigns_it_and_switches_the_step_on()
+    {
+        var cut = Render<Sequencer>();
+        var shaker = Orbitr.Web.Library.SampleShelf.Kit.Single(k => k.Name == "shaker");
+        Studio.Dragging = shaker;
+        cut.Find("[aria-label='Track 3 step 6']").TriggerEvent("ondrop", new Microsoft.AspNetCore.Components.Web.DragEventArgs());
+        var step = Store.Pattern.Tracks[2].Steps[5];
+        Assert.True(step.Active);
+        Assert.Equal("builtin:shaker", Store.Pattern.Samples.Single(s => s.Key == step.Sample).Ref.Source);
+        Assert.Null(Studio.Dragging);
+
+        cut.WaitForAssertion(() =>
+        {
+            Studio.Dragging = shaker;
+            cut.Find("circle.track-line[data-track='4']").TriggerEvent("ondrop", new Microsoft.AspNetCore.Components.Web.DragEventArgs());
+            Assert.Equal("builtin:shaker", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[4].Sample).Ref.Source);
+        });
+    }
+}
