@@ -100,7 +100,7 @@ public static class AppPageExtensions
             """, text);
 
     public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes) =>
-        await app.Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
+        await app.Page.Locator("input[type=file][aria-label='Import pattern JSON']").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
 
     public static async Task ImportByDropAsync(this AppPage app, string name, string text) =>
         await app.Page.EvaluateAsync("""
