@@ -50,11 +50,20 @@ public static class SamplesApi
     // Audio never changes for an id: an ETag from its hash, a year of caching, and Range requests.
     private static async Task<IResult> AudioAsync(SampleLibrary library, string id, CancellationToken cancel)
     {
-        if (await library.FindAsync(id, cancel) is not { } s) return Problems.NotFound($"sample {id}");
+        if (await library.AudioAsync(id, cancel) is not { } s) return Problems.NotFound($"sample {id}");
+        var etag = new EntityTagHeaderValue($"\"{s.ContentHash}\"");
+        // Files on local disk go out with sendfile, like static files; other stores stream.
+        if (library.LocalPath(s) is { } path)
+            return new CachedAudioResult(TypedResults.PhysicalFile(path, "audio/wav", fileDownloadName: null, lastModified: s.CreatedAt, entityTag: etag,
+                enableRangeProcessing: true));
         var stream = await library.OpenAudioAsync(s, cancel);
-        if (stream is null) return Problems.NotFound($"the audio of sample {id}");
-        return new CachedAudioResult(TypedResults.Stream(stream, "audio/wav", fileDownloadName: null,
-            lastModified: s.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{s.ContentHash}\""), enableRangeProcessing: true));
+        if (stream is null)
+        {
+            library.Forget(id);
+            return Problems.NotFound($"the audio of sample {id}");
+        }
+        return new CachedAudioResult(TypedResults.Stream(stream, "audio/wav", fileDownloadName: null, lastModified: s.CreatedAt, entityTag: etag,
+            enableRangeProcessing: true));
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, SampleLibrary library, CancellationToken cancel)

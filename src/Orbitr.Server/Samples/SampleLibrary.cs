@@ -9,7 +9,7 @@ namespace Orbitr.Server.Samples;
 
 /// <summary>The sample library: stores audio as WAV in the blob store and its metadata (with waveform peaks, computed
 /// once) in the database; lists, finds and deletes.</summary>
-public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProvider clock)
+public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProvider clock, SampleAudioIndex index)
 {
     public const int MaxPageSize = 100;
 
@@ -65,9 +65,46 @@ public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProv
         if (record is null) return false;
         db.Samples.Remove(record);
         await db.SaveChangesAsync(cancel);
+        index.Forget(id);
         await blobs.DeleteAsync(record.BlobKey, cancel);
         return true;
     }
 
     public Task<Stream?> OpenAudioAsync(SampleRecord record, CancellationToken cancel) => blobs.OpenAsync(record.BlobKey, cancel);
+
+    /// <summary>What serving a sample's audio needs, from memory after the first request (audio never changes for an id).</summary>
+    public async Task<SampleAudio?> AudioAsync(string id, CancellationToken cancel)
+    {
+        if (index.TryGet(id, out var known)) return known;
+        if (await FindAsync(id, cancel) is not { } s) return null;
+        var audio = new SampleAudio(s.Id, s.BlobKey, s.ContentHash, s.CreatedAt);
+        index.Remember(audio);
+        return audio;
+    }
+
+    public Task<Stream?> OpenAudioAsync(SampleAudio audio, CancellationToken cancel) => blobs.OpenAsync(audio.BlobKey, cancel);
+
+    public string? LocalPath(SampleAudio audio) => blobs.LocalPath(audio.BlobKey);
+
+    public void Forget(string id) => index.Forget(id);
+}
+
+public sealed record SampleAudio(string Id, string BlobKey, string ContentHash, DateTimeOffset CreatedAt);
+
+/// <summary>Sample id → where its audio is, kept in memory (bounded): the audio endpoint then needs no database
+/// round trip. An entry whose blob has gone (deleted by another process) is forgotten when the blob is missed.</summary>
+public sealed class SampleAudioIndex
+{
+    private const int Capacity = 50_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SampleAudio> entries = new(StringComparer.Ordinal);
+
+    public bool TryGet(string id, out SampleAudio audio) => entries.TryGetValue(id, out audio!);
+
+    public void Remember(SampleAudio audio)
+    {
+        if (entries.Count >= Capacity) entries.Clear();
+        entries[audio.Id] = audio;
+    }
+
+    public void Forget(string id) => entries.TryRemove(id, out _);
 }

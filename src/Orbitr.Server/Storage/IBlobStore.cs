@@ -7,6 +7,8 @@ public interface IBlobStore
     /// <summary>The blob's bytes as a stream, or null when it does not exist.</summary>
     Task<Stream?> OpenAsync(string key, CancellationToken cancel);
     Task DeleteAsync(string key, CancellationToken cancel);
+    /// <summary>A file path for the blob when the store keeps it on local disk (served with sendfile), else null.</summary>
+    string? LocalPath(string key) => null;
 }
 
 /// <summary>Blobs as files under <c>{DataPath}/blobs</c>, written through a temporary file and a rename so a
@@ -26,6 +28,12 @@ public sealed class FileBlobStore(string root) : IBlobStore
     {
         var path = PathFor(key);
         return Task.FromResult<Stream?>(File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true) : null);
+    }
+
+    public string? LocalPath(string key)
+    {
+        var path = PathFor(key);
+        return File.Exists(path) ? path : null;
     }
 
     public Task DeleteAsync(string key, CancellationToken cancel)

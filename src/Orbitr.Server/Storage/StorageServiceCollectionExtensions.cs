@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
             }
         });
         services.AddSingleton<IBlobStore>(new FileBlobStore(Path.Combine(options.FullDataPath, "blobs")));
+        services.AddSingleton<SampleAudioIndex>();
         services.AddScoped<SampleLibrary>();
         return services;
     }
