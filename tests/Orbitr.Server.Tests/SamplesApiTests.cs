@@ -146,7 +146,8 @@ public class SamplesApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactor
     [Theory]
     [InlineData("ogg")]
     [InlineData("mp3")]
-    public async Task Ogg_vorbis_and_mp3_uploads_are_decoded_and_stored_as_wav(string format)
+    [InlineData("flac")]
+    public async Task Ogg_vorbis_mp3_and_flac_uploads_are_decoded_and_stored_as_wav(string format)
     {
         // Encoded by sox (test.sh installs sox and libsox-fmt-all): 0.5 s of a 440 Hz sine.
         var dir = Directory.CreateTempSubdirectory("orbitr-codec-");

@@ -6,7 +6,7 @@ using Orbitr.Dsp.Wav;
 
 namespace Orbitr.Server.Samples;
 
-/// <summary>Decodes an uploaded file by its content, not its name: WAV (Orbitr.Dsp), OGG Vorbis (NVorbis), MP3 (NLayer).
+/// <summary>Decodes an uploaded file by its content, not its name: WAV and FLAC (Orbitr.Dsp), OGG Vorbis (NVorbis), MP3 (NLayer).
 /// Anything else, a renamed file included, is an <see cref="AudioDecodeException"/> (code 1002) saying what it is.</summary>
 public static class AudioDecoder
 {
@@ -20,8 +20,8 @@ public static class AudioDecoder
         if (span[..4].SequenceEqual("RIFF"u8) && span[8..12].SequenceEqual("WAVE"u8)) audio = WavReader.Read(span);
         else if (span[..4].SequenceEqual("OggS"u8)) audio = Vorbis(bytes);
         else if (span[..3].SequenceEqual("ID3"u8) || (span[0] == 0xFF && (span[1] & 0xE0) == 0xE0)) audio = Mp3(bytes);
-        else if (span[..4].SequenceEqual("fLaC"u8)) throw new AudioDecodeException("FLAC files cannot be decoded by this server yet; upload WAV, OGG Vorbis or MP3");
-        else throw new AudioDecodeException("the file is not WAV, OGG Vorbis or MP3 audio (its content was checked, not its name)");
+        else if (span[..4].SequenceEqual("fLaC"u8)) audio = Orbitr.Dsp.Flac.FlacReader.Read(span, MaxSeconds + 1);
+        else throw new AudioDecodeException("the file is not WAV, FLAC, OGG Vorbis or MP3 audio (its content was checked, not its name)");
         if (audio.Length == 0) throw new AudioDecodeException("the file holds no audio");
         if (audio.Duration > MaxSeconds + 0.05) throw new AudioDecodeException($"the sound is {audio.Duration:0.0} s long; at most {MaxSeconds:0} s");
         foreach (var c in Enumerable.Range(0, audio.ChannelCount))
