@@ -13,6 +13,12 @@ public sealed class AppServer : IAsyncLifetime
 {
     private Process? _server;
     private IPlaywright? _playwright;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    public AppServer() : this(new Dictionary<string, string>()) { }
+
+    /// <summary>A server of its own with extra settings (environment form, e.g. Orbitr__Generation__RateLimitPermits).</summary>
+    internal AppServer(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
@@ -23,7 +29,7 @@ public sealed class AppServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        BaseUrl = Environment.GetEnvironmentVariable("ORBITR_E2E_URL") ?? await StartServerAsync();
+        BaseUrl = (_environment.Count == 0 ? Environment.GetEnvironmentVariable("ORBITR_E2E_URL") : null) ?? await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -65,6 +71,7 @@ public sealed class AppServer : IAsyncLifetime
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Orbitr__DataPath"] = Directory.CreateTempSubdirectory("orbitr-e2e-").FullName;
+        foreach (var (key, value) in _environment) info.Environment[key] = value;
         _server = Process.Start(info)!;
         _server.OutputDataReceived += (_, _) => { };
         _server.ErrorDataReceived += (_, _) => { };
