@@ -80,6 +80,26 @@ public class GenerationTests(AppServer server)
     }
 
     [Fact]
+    public async Task Audio_files_dropped_on_the_library_are_uploaded()
+    {
+        await using var app = await server.OpenAsync();
+        var name = $"dropped{Guid.NewGuid():N}"[..15];
+        var wav = Orbitr.Dsp.Wav.WavWriter.ToBytes(new Orbitr.Dsp.Audio.AudioBuffer([Enumerable.Range(0, 11025).Select(i => (float)Math.Sin(i * 0.1) * 0.4f).ToArray()], 22050),
+            Orbitr.Dsp.Wav.WavSampleFormat.Pcm16);
+        await app.Page.EvaluateAsync("""
+            ([name, bytes]) => {
+              const dt = new DataTransfer();
+              dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'audio/wav' }));
+              document.querySelector('[data-drop=library] .samples').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            }
+            """, new object[] { name + ".wav", wav.Select(b => (int)b).ToArray() });
+        var item = app.Page.Locator("li.sample.upload", new() { HasText = name });
+        await Assertions.Expect(item).ToBeVisibleAsync();
+        await Assertions.Expect(item.Locator(".meta")).ToContainTextAsync("0.5 s");
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task With_the_server_unreachable_generation_shows_3001_and_the_sequencer_keeps_working()
     {
         await using var app = await server.OpenAsync();

@@ -1,13 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Generation;
+using Orbitr.Server.Storage;
+using Quartz;
+
 namespace Orbitr.Server.Apis;
 
-/// <summary>GET /api/health: liveness (dependencies join as they arrive).</summary>
+/// <summary>GET /api/health: liveness and each dependency's state (database, blob store, queue, engines).
+/// 200 when all are up, 503 when one is down; the body says which.</summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", () => TypedResults.Ok(new HealthReport("ok")));
+        app.MapGet("/api/health", CheckAsync);
         return app;
     }
 
-    public sealed record HealthReport(string Status);
+    public sealed record DependencyState(string Name, string Status, string? Detail = null);
+
+    public sealed record HealthReport(string Status, IReadOnlyList<DependencyState> Dependencies);
+
+    private static async Task<IResult> CheckAsync(OrbitrDbContext db, OrbitrOptions options, ISchedulerFactory schedulers, EngineCatalog engines,
+        CancellationToken cancel)
+    {
+        var states = new List<DependencyState>
+        {
+            await Probe("database", async () => await db.Database.CanConnectAsync(cancel) ? $"{options.Database.Provider}" : throw new InvalidOperationException("cannot connect")),
+            await Probe("blobs", () =>
+            {
+                var root = Path.Combine(options.FullDataPath, "blobs");
+                Directory.CreateDirectory(root);
+                return Task.FromResult($"files in {root}");
+            }),
+            await Probe("queue", async () =>
+            {
+                var scheduler = await schedulers.GetScheduler(cancel);
+                return scheduler.Status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown
+                    ? throw new InvalidOperationException("shut down")
+                    : scheduler.Status.ToString().ToLowerInvariant();
+            }),
+            new("engines", "up", string.Join(", ", engines.All.Select(e => $"{e.Name} ({e.ModelVersion})"))),
+        };
+        var ok = states.All(s => s.Status == "up");
+        var report = new HealthReport(ok ? "ok" : "degraded", states);
+        return ok ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<DependencyState> Probe(string name, Func<Task<string>> check)
+    {
+        try
+        {
+            return new DependencyState(name, "up", await check());
+        }
+        catch (Exception e)
+        {
+            return new DependencyState(name, "down", e.Message);
+        }
+    }
 }
