@@ -26,6 +26,9 @@ public class GenerationTests(AppServer server)
         await Assertions.Expect(job).ToHaveAttributeAsync("data-status", "succeeded");
         var progress = job.GetByRole(AriaRole.Progressbar);
         Assert.Equal("1", await progress.GetAttributeAsync("value"));
+        // Followed by Server-Sent Events, not polling.
+        Assert.True(await app.Page.EvaluateAsync<bool>("() => performance.getEntriesByType('resource').some(e => /\\/api\\/generations\\/[^/]+\\/events$/.test(e.name))"));
+        Assert.False(await app.Page.EvaluateAsync<bool>("() => performance.getEntriesByType('resource').some(e => /\\/api\\/generations\\/[^/]+$/.test(e.name))"));
 
         var item = app.Page.Locator("li.sample.generated", new() { HasText = prompt });
         await Assertions.Expect(item).ToBeVisibleAsync();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.JSInterop;
 using Orbitr.Web.Server;
 using Orbitr.Web.State;
 
@@ -5,8 +7,9 @@ namespace Orbitr.Web.Library;
 
 /// <summary>The user's generation jobs, newest first, each followed until it finishes. Holds the panel's state; the
 /// panel only renders it.</summary>
-public sealed class GenerationList(OrbitrApi api, Notices notices)
+public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js)
 {
+    private IJSObjectReference? _events;
     public const int MaxShown = 20;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly List<Generation> _jobs = [];
@@ -60,8 +63,68 @@ public sealed class GenerationList(OrbitrApi api, Notices notices)
         Changed?.Invoke();
     }
 
-    /// <summary>Polls the job (4 times a second) until it finishes; a lost connection shows 3001 and keeps trying.</summary>
+    /// <summary>Follows a job by Server-Sent Events; if the stream ends before the job does (or EventSource is not
+    /// there), polls instead.</summary>
     private async Task FollowAsync(string id)
+    {
+        if (!await StreamAsync(id)) await PollAsync(id);
+    }
+
+    private async Task<bool> StreamAsync(string id)
+    {
+        try
+        {
+            _events ??= await js.InvokeAsync<IJSObjectReference?>("import", "./js/events.js");
+            if (_events is null) return false;
+            var follower = new StreamFollower(this, id);
+            using var self = DotNetObjectReference.Create(follower);
+            var handle = await _events.InvokeAsync<IJSObjectReference?>("follow", $"api/generations/{Uri.EscapeDataString(id)}/events", self);
+            if (handle is null) return false;
+            await follower.Ended.Task;
+            await handle.InvokeVoidAsync("stop");
+            await handle.DisposeAsync();
+            return follower.SawFinished;
+        }
+        catch (JSException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Receives one job's events from events.js.</summary>
+    public sealed class StreamFollower(GenerationList list, string id)
+    {
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool SawFinished { get; private set; }
+
+        [JSInvokable]
+        public void OnUpdate(string json)
+        {
+            Generation? job;
+            try
+            {
+                job = JsonSerializer.Deserialize(json, ApiJsonContext.Default.Generation);
+            }
+            catch (JsonException)
+            {
+                return;
+            }
+            if (job is null || job.Id != id) return;
+            list.Replace(job);
+            if (job.Finished && !SawFinished)
+            {
+                SawFinished = true;
+                list.Finish(job);
+            }
+            list.Changed?.Invoke();
+        }
+
+        [JSInvokable]
+        public void OnClosed() => Ended.TrySetResult();
+    }
+
+    /// <summary>Polls the job (4 times a second) until it finishes; a lost connection shows 3001 and keeps trying.</summary>
+    private async Task PollAsync(string id)
     {
         var failures = 0;
         while (true)
