@@ -139,18 +139,27 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
 
     // ---- samples ----
 
-    /// <summary>Gives a track a built-in kit sound (adding it to the pattern's sample table when needed).</summary>
-    public void SetTrackSound(int track, string kitName) => store.Dispatch(p =>
-    {
-        p = PatternEditor.WithSample(p, SampleRef.Builtin(kitName), out var key);
-        return PatternEditor.SetTrackSample(p, track, key);
-    });
+    /// <summary>A sound menu's value: a kit name, or a sample source already in the pattern ("generated:id").</summary>
+    private SampleRef RefOf(string value) =>
+        value.Contains(':') && store.Pattern.Samples.FirstOrDefault(e => e.Ref.Source == value) is { } entry ? entry.Ref : SampleRef.Builtin(value);
 
-    /// <summary>Sets the sample of every selected step: null for "the track's sample", else a kit sound.</summary>
-    public void SetSelectedStepsSound(string? kitName) => store.Dispatch(p =>
+    /// <summary>Gives a track a kit sound or one of the pattern's samples (adding it to the sample table when needed).</summary>
+    public void SetTrackSound(int track, string value)
+    {
+        if (string.IsNullOrEmpty(value)) return;
+        var sample = RefOf(value);
+        store.Dispatch(p =>
+        {
+            p = PatternEditor.WithSample(p, sample, out var key);
+            return PatternEditor.SetTrackSample(p, track, key);
+        });
+    }
+
+    /// <summary>Sets the sample of every selected step: null for "the track's sample", else a kit sound or pattern sample.</summary>
+    public void SetSelectedStepsSound(string? value) => store.Dispatch(p =>
     {
         string? key = null;
-        if (kitName is not null) p = PatternEditor.WithSample(p, SampleRef.Builtin(kitName), out key);
+        if (value is not null) p = PatternEditor.WithSample(p, RefOf(value), out key);
         foreach (var a in store.Selection) p = PatternEditor.SetStepSample(p, a.Track, a.Step, key);
         return p;
     });

@@ -41,6 +41,8 @@ public class GenerationTests(AppServer server)
         var saved = await app.WaitForSavedAsync(p => p.Tracks[1].Steps[2].Sample is { } k && p.FindSample(k)?.Source == source);
         Assert.True(saved.Tracks[1].Steps[2].Active);
         await app.ExpectStepAsync(2, 3, true);
+        // For looking at (docs, reviews): the panel after a generation, the sample on its step.
+        await app.Page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "orbitr-generation.png"), FullPage = true });
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();

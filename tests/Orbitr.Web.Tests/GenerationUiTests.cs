@@ -145,4 +145,23 @@ public class GenerationUiTests : BunitContext
             Assert.Equal("builtin:shaker", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[4].Sample).Ref.Source);
         });
     }
+
+    [Fact]
+    public void Step_and_track_sound_menus_show_a_library_sample_and_can_choose_it_again()
+    {
+        var bell = SampleRef.Generated("abc123", "glass bell");
+        Studio.AssignToStep(new StepAddress(1, 2), bell);
+        var editor = Render<StepEditor>();
+        var selected = editor.Find("select[aria-label=Sample] option[selected]");
+        Assert.Equal("glass bell", selected.TextContent);
+        Assert.Equal("generated:abc123", selected.GetAttribute("value"));
+
+        Store.SelectTrack(3);
+        var detail = Render<TrackDetail>();
+        detail.Find("select[aria-label='Track 4 sample']").Change("generated:abc123");
+        var key = Store.Pattern.Tracks[3].Sample!;
+        Assert.Equal(bell, Store.Pattern.Samples.Single(s => s.Key == key).Ref);
+        detail.Find("select[aria-label='Track 4 sample']").Change("clap");
+        Assert.Equal("builtin:clap", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[3].Sample).Ref.Source);
+    }
 }
