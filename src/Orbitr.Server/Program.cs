@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Orbitr.Server.Apis;
 using Orbitr.Server.Hosting;
 using Orbitr.Server.Generation;
@@ -18,7 +19,19 @@ builder.Services.AddOrbitrGeneration(builder.Configuration);
 builder.Services.AddScoped<PatternStore>();
 builder.Services.AddScoped<PatternRenderer>();
 
+// Behind a reverse proxy every client has the proxy's address: trust X-Forwarded-For only when told to, so the
+// per-client rate limit and quota see real clients.
+var trustForwarded = builder.Configuration.GetValue<bool>("Orbitr:TrustForwardedHeaders");
+if (trustForwarded)
+    builder.Services.Configure<ForwardedHeadersOptions>(o =>
+    {
+        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        o.KnownIPNetworks.Clear();
+        o.KnownProxies.Clear();
+    });
+
 var app = builder.Build();
+if (trustForwarded) app.UseForwardedHeaders();
 await app.MigrateOrbitrDatabaseAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -136,6 +136,28 @@ public class GenerationQueueTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/samples")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(bool trust)
+    {
+        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?>
+        {
+            ["Orbitr:Generation:RateLimitPermits"] = "1",
+            ["Orbitr:TrustForwardedHeaders"] = trust ? "true" : "false",
+        });
+        var client = server.CreateClient();
+        async Task<HttpStatusCode> From(string address, string prompt)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/generations") { Content = Body(JsonSerializer.Serialize(new { prompt })) };
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Accepted, await From("203.0.113.1", "kick a"));
+        Assert.Equal(trust ? HttpStatusCode.Accepted : HttpStatusCode.TooManyRequests, await From("203.0.113.2", "kick b"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await From("203.0.113.1", "kick c"));
+    }
+
     [Fact]
     public async Task The_daily_quota_stops_new_generations_with_code_2003_but_cache_hits_still_answer()
     {
