@@ -63,15 +63,15 @@ public static class GenerationsApi
         GenerationDto? last = null;
         while (!cancel.IsCancellationRequested)
         {
-            var wake = events.WaitAsync(id, TimeSpan.FromMilliseconds(500), cancel);
             GenerationDto? now;
             await using (var scope = scopes.CreateAsyncScope())
                 now = await scope.ServiceProvider.GetRequiredService<GenerationService>().GetAsync(id, cancel);
             if (now is null) yield break;
             if (now != last) yield return now;
             last = now;
+            // Finished: stop before registering a waiter, so none is left behind for a job that will not change.
             if (GenerationStatus.IsFinished(now.Status)) yield break;
-            await wake;
+            await events.WaitAsync(id, TimeSpan.FromMilliseconds(500), cancel);
         }
     }
 }
