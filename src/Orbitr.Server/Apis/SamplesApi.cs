@@ -48,18 +48,23 @@ public static class SamplesApi
         await library.FindAsync(id, cancel) is { } s ? TypedResults.Ok(ToDto(s)) : Problems.NotFound($"sample {id}");
 
     // Audio never changes for an id: an ETag from its hash, a year of caching, and Range requests.
-    private static async Task<IResult> AudioAsync(SampleLibrary library, string id, CancellationToken cancel)
+    private static async Task<IResult> AudioAsync(SampleAudioIndex index, IBlobStore blobs, IServiceProvider services, string id, CancellationToken cancel)
     {
-        if (await library.AudioAsync(id, cancel) is not { } s) return Problems.NotFound($"sample {id}");
+        // Known ids are answered from memory: no database context is even created on this path.
+        if (!index.TryGet(id, out var s))
+        {
+            if (await services.GetRequiredService<SampleLibrary>().AudioAsync(id, cancel) is not { } found) return Problems.NotFound($"sample {id}");
+            s = found;
+        }
         var etag = new EntityTagHeaderValue($"\"{s.ContentHash}\"");
         // Files on local disk go out with sendfile, like static files; other stores stream.
-        if (library.LocalPath(s) is { } path)
+        if (blobs.LocalPath(s.BlobKey) is { } path)
             return new CachedAudioResult(TypedResults.PhysicalFile(path, "audio/wav", fileDownloadName: null, lastModified: s.CreatedAt, entityTag: etag,
                 enableRangeProcessing: true));
-        var stream = await library.OpenAudioAsync(s, cancel);
+        var stream = await blobs.OpenAsync(s.BlobKey, cancel);
         if (stream is null)
         {
-            library.Forget(id);
+            index.Forget(id);
             return Problems.NotFound($"the audio of sample {id}");
         }
         return new CachedAudioResult(TypedResults.Stream(stream, "audio/wav", fileDownloadName: null, lastModified: s.CreatedAt, entityTag: etag,
