@@ -185,3 +185,18 @@ public class SchedulerTests
         });
     }
 }
+
+public class SamplesInUseTests
+{
+    [Property(MaxTest = 300)]
+    public Property Every_scheduled_note_plays_a_sample_in_use_and_every_sample_in_use_belongs_to_an_active_step()
+    {
+        return Prop.ForAll(RandomPatterns.Valid, p =>
+        {
+            var inUse = p.SamplesInUse().Select(e => e.Key).ToHashSet();
+            var played = Scheduler.EventsBetween(p, 0, 3 * p.CycleSeconds).Select(e => e.SampleKey).ToHashSet();
+            var active = p.Tracks.SelectMany(t => t.Steps.Items.Where(s => s.Active).Select(s => s.Sample ?? t.Sample)).ToHashSet();
+            return played.IsSubsetOf(inUse) && inUse.All(k => active.Contains(k));
+        });
+    }
+}

@@ -13,19 +13,8 @@ public static class SampleLoader
 {
     public static Dictionary<string, AudioBuffer> Load(Pattern pattern, string patternDirectory, int sampleRate)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in pattern.Tracks)
-        {
-            if (t.Sample is not null && t.Steps.Items.Any(s => s.Active && s.Sample is null)) used.Add(t.Sample);
-            foreach (var s in t.Steps)
-                if (s.Active && s.Sample is not null) used.Add(s.Sample);
-        }
         var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
-        foreach (var entry in pattern.Samples)
-        {
-            if (!used.Contains(entry.Key)) continue;
-            buffers[entry.Key] = LoadOne(entry, patternDirectory, sampleRate);
-        }
+        foreach (var entry in pattern.SamplesInUse()) buffers[entry.Key] = LoadOne(entry, patternDirectory, sampleRate);
         return buffers;
     }
 

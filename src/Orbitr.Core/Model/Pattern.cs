@@ -30,6 +30,17 @@ public sealed record Pattern(
     /// <summary>Seconds of one cycle of the pattern (its <see cref="Length"/> steps).</summary>
     public double CycleSeconds => Length * StepSeconds;
 
+    /// <summary>The sample-table entries an active step can play (its own sample, or its track's when it has none):
+    /// what a renderer has to load.</summary>
+    public IEnumerable<SampleEntry> SamplesInUse()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in Tracks)
+            foreach (var s in t.Steps)
+                if (s.Active && (s.Sample ?? t.Sample) is { } key) used.Add(key);
+        return Samples.Where(e => used.Contains(e.Key));
+    }
+
     public SampleRef? FindSample(string key)
     {
         foreach (var entry in Samples)

@@ -18,16 +18,8 @@ public sealed class PatternRenderer(SampleLibrary library)
     /// <exception cref="SampleUnavailableException">a sample the pattern plays cannot be found or read</exception>
     public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles, CancellationToken cancel)
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var t in pattern.Tracks)
-        {
-            if (t.Sample is not null && t.Steps.Items.Any(s => s.Active && s.Sample is null)) used.Add(t.Sample);
-            foreach (var s in t.Steps)
-                if (s.Active && s.Sample is not null) used.Add(s.Sample);
-        }
         var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
-        foreach (var entry in pattern.Samples)
-            if (used.Contains(entry.Key)) buffers[entry.Key] = await LoadAsync(entry, cancel);
+        foreach (var entry in pattern.SamplesInUse()) buffers[entry.Key] = await LoadAsync(entry, cancel);
         return OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles));
     }
 
