@@ -81,12 +81,6 @@ public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProv
         index.Remember(audio);
         return audio;
     }
-
-    public Task<Stream?> OpenAudioAsync(SampleAudio audio, CancellationToken cancel) => blobs.OpenAsync(audio.BlobKey, cancel);
-
-    public string? LocalPath(SampleAudio audio) => blobs.LocalPath(audio.BlobKey);
-
-    public void Forget(string id) => index.Forget(id);
 }
 
 public sealed record SampleAudio(string Id, string BlobKey, string ContentHash, DateTimeOffset CreatedAt);

@@ -7,8 +7,27 @@ using Orbitr.Web.State;
 
 namespace Orbitr.Web.Library;
 
-/// <summary>One sound in the library panel: a built-in kit sound or a sample from the server.</summary>
-public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt);
+/// <summary>One sound in the library panel: a built-in kit sound or a sample from the server, with its waveform as an
+/// SVG path (made once: the panel re-renders on every edit).</summary>
+public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt)
+{
+    public string WavePath { get; } = Waveform(Peaks);
+
+    /// <summary>Peaks as vertical bars around the middle line of a 100 × 20 box.</summary>
+    public static string Waveform(float[] peaks)
+    {
+        if (peaks.Length == 0) return "M0 10 H100";
+        var step = Math.Max(1, peaks.Length / 50);
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < peaks.Length; i += step)
+        {
+            var x = 100.0 * i / peaks.Length;
+            var h = Math.Clamp(peaks[i], 0, 1) * 9.5 + 0.25;
+            sb.Append(FormattableString.Invariant($"M{x:0.##} {10 - h:0.##}V{10 + h:0.##}"));
+        }
+        return sb.ToString();
+    }
+}
 
 /// <summary>The sample library as the panel shows it: the built-in kit plus the server's generated and uploaded
 /// samples, searchable; upload and delete go to the server.</summary>
