@@ -139,15 +139,15 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
 
     // ---- samples ----
 
-    /// <summary>A sound menu's value: a kit name, or a sample source already in the pattern ("generated:id").</summary>
-    private SampleRef RefOf(string value) =>
-        value.Contains(':') && store.Pattern.Samples.FirstOrDefault(e => e.Ref.Source == value) is { } entry ? entry.Ref : SampleRef.Builtin(value);
+    /// <summary>A sound menu's value is a sample source ("builtin:kick", "generated:id"); one the pattern already
+    /// has keeps its entry (and name).</summary>
+    private SampleRef? RefOf(string source) =>
+        store.Pattern.Samples.FirstOrDefault(e => e.Ref.Source == source)?.Ref ?? SampleRef.TryParse(source);
 
-    /// <summary>Gives a track a kit sound or one of the pattern's samples (adding it to the sample table when needed).</summary>
-    public void SetTrackSound(int track, string value)
+    /// <summary>Gives a track a sound from its menu (adding it to the sample table when needed).</summary>
+    public void SetTrackSound(int track, string source)
     {
-        if (string.IsNullOrEmpty(value)) return;
-        var sample = RefOf(value);
+        if (RefOf(source) is not { } sample) return;
         store.Dispatch(p =>
         {
             p = PatternEditor.WithSample(p, sample, out var key);
@@ -155,14 +155,19 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         });
     }
 
-    /// <summary>Sets the sample of every selected step: null for "the track's sample", else a kit sound or pattern sample.</summary>
-    public void SetSelectedStepsSound(string? value) => store.Dispatch(p =>
+    /// <summary>Sets the sample of every selected step: null for "the track's sample", else a sound from the menu.</summary>
+    public void SetSelectedStepsSound(string? source)
     {
-        string? key = null;
-        if (value is not null) p = PatternEditor.WithSample(p, RefOf(value), out key);
-        foreach (var a in store.Selection) p = PatternEditor.SetStepSample(p, a.Track, a.Step, key);
-        return p;
-    });
+        var sample = source is null ? null : RefOf(source);
+        if (source is not null && sample is null) return;
+        store.Dispatch(p =>
+        {
+            string? key = null;
+            if (sample is not null) p = PatternEditor.WithSample(p, sample, out key);
+            foreach (var a in store.Selection) p = PatternEditor.SetStepSample(p, a.Track, a.Step, key);
+            return p;
+        });
+    }
 
     /// <summary>Applies one change to every selected step (one undo level per gesture).</summary>
     public void EditSelectedSteps(Func<Step, Step> change, string gesture) => store.Dispatch(p =>

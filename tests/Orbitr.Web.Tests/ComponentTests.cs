@@ -9,25 +9,8 @@ using Orbitr.Web.State;
 namespace Orbitr.Web.Tests;
 
 /// <summary>Components render the store and dispatch to it (bUnit; JS modules are bUnit's loose fakes).</summary>
-public class ComponentTests : BunitContext
+public class ComponentTests : AppTestContext
 {
-    public ComponentTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        // Nothing listens on port 9: every server call meets a real connection failure (offline, code 3001).
-        Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
-        Services.AddOrbitrWeb();
-    }
-
-    private PatternStore Store => Services.GetRequiredService<PatternStore>();
-
-    // The app's services are IAsyncDisposable only (they release JS modules); xunit 2 disposes synchronously.
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
-        else base.Dispose(disposing);
-    }
-
     private static string StepName(int track, int step) => $"Track {track} step {step}";
 
     [Fact]
@@ -84,7 +67,7 @@ public class ComponentTests : BunitContext
         Assert.Equal(-20, Store.Pattern.Tracks[1].Steps[1].Timing);
         cut.Find("[aria-label='Filter type']").Change("highpass");
         Assert.Equal(FilterType.Highpass, Store.Pattern.Tracks[1].Steps[0].Effects?.Filter?.Type);
-        cut.Find("[aria-label=Sample]").Change("cowbell");
+        cut.Find("[aria-label=Sample]").Change("builtin:cowbell");
         var key = Store.Pattern.Tracks[1].Steps[0].Sample;
         Assert.Equal(SampleRef.Builtin("cowbell"), Store.Pattern.FindSample(key!));
         Assert.Contains("2 steps", cut.Markup);

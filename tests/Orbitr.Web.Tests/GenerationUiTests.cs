@@ -9,24 +9,8 @@ namespace Orbitr.Web.Tests;
 
 /// <summary>Generation panel, library and starter packs (bUnit). The server is unreachable here (port 9), which is
 /// the offline case the issue asks for.</summary>
-public class GenerationUiTests : BunitContext
+public class GenerationUiTests : AppTestContext
 {
-    public GenerationUiTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
-        Services.AddOrbitrWeb();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
-        else base.Dispose(disposing);
-    }
-
-    private PatternStore Store => Services.GetRequiredService<PatternStore>();
-    private Studio Studio => Services.GetRequiredService<Studio>();
-
     [Theory]
     [InlineData("", "empty")]
     [InlineData("   ", "empty")]
@@ -161,7 +145,7 @@ public class GenerationUiTests : BunitContext
         detail.Find("select[aria-label='Track 4 sample']").Change("generated:abc123");
         var key = Store.Pattern.Tracks[3].Sample!;
         Assert.Equal(bell, Store.Pattern.Samples.Single(s => s.Key == key).Ref);
-        detail.Find("select[aria-label='Track 4 sample']").Change("clap");
+        detail.Find("select[aria-label='Track 4 sample']").Change("builtin:clap");
         Assert.Equal("builtin:clap", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[3].Sample).Ref.Source);
     }
 }

@@ -38,7 +38,7 @@ public static class SampleLoader
                 {
                     throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) cannot be decoded (code 1002): {ex.Message}", ExitCodes.Sample);
                 }
-                return buffer.SampleRate == sampleRate ? buffer : Resampler.Resample(buffer, sampleRate);
+                return Resampler.Resample(buffer, sampleRate); // the same buffer when the rate already matches
             default:
                 throw new CliException(
                     $"sample \"{entry.Key}\" ({sample.Source}) is a generated sample stored on an Orbitr server; download its WAV and refer to it as file:<path>",

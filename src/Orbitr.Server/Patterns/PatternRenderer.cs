@@ -46,7 +46,7 @@ public sealed class PatternRenderer(SampleLibrary library)
                     try
                     {
                         var buffer = WavReader.Read(stream);
-                        return buffer.SampleRate == SampleRate ? buffer : Resampler.Resample(buffer, SampleRate);
+                        return Resampler.Resample(buffer, SampleRate); // the same buffer when the rate already matches
                     }
                     catch (AudioDecodeException e)
                     {

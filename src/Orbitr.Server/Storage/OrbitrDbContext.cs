@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Orbitr.Server.Generation;
 
 namespace Orbitr.Server.Storage;
@@ -12,6 +13,12 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
     public DbSet<GenerationRecord> Generations => Set<GenerationRecord>();
     public DbSet<PatternRecord> Patterns => Set<PatternRecord>();
 
+    // SQLite cannot order by DateTimeOffset: every one is kept as UTC ticks.
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions) =>
+        conventions.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         var samples = model.Entity<SampleRecord>();
@@ -22,8 +29,6 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
         samples.Property(s => s.Engine).HasMaxLength(16);
         samples.Property(s => s.BlobKey).HasMaxLength(200);
         samples.Property(s => s.ContentHash).HasMaxLength(64);
-        // SQLite cannot order by DateTimeOffset: keep it as UTC ticks.
-        samples.Property(s => s.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
         samples.HasIndex(s => s.CreatedAt);
         samples.Property(s => s.Peaks).HasConversion(
             v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
@@ -42,9 +47,6 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
         generations.Property(g => g.Status).HasMaxLength(16);
         generations.Property(g => g.SampleId).HasMaxLength(32);
         generations.Property(g => g.Error).HasMaxLength(500);
-        generations.Property(g => g.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
-        generations.Property(g => g.StartedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
-        generations.Property(g => g.FinishedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
         generations.HasIndex(g => new { g.CacheKey, g.Status });
         generations.HasIndex(g => new { g.Status, g.CreatedAt });
         generations.HasIndex(g => new { g.ClientId, g.CreatedAt });
@@ -54,7 +56,5 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
         patterns.Property(p => p.Id).HasMaxLength(32);
         patterns.Property(p => p.ContentType).HasMaxLength(64);
         patterns.Property(p => p.EditTokenHash).HasMaxLength(64);
-        patterns.Property(p => p.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
-        patterns.Property(p => p.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
     }
 }

@@ -14,6 +14,10 @@ namespace Orbitr.Web.Audio;
 public sealed class SampleLibrary(OrbitrApi api)
 {
     public const int SampleRate = 44100;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AudioBuffer> s_kit = new(StringComparer.Ordinal);
+
+    /// <summary>A built-in sound at 44.1 kHz, synthesized once per page (the player and the library's waveforms share it).</summary>
+    public static AudioBuffer Kit(string name) => s_kit.GetOrAdd(name, n => KitSynthesizer.Render(n, SampleRate));
 
     /// <summary>The audio for a source, or an explanation of why the browser cannot have it.</summary>
     public async Task<SampleResult> ResolveAsync(SampleRef source)
@@ -21,7 +25,7 @@ public sealed class SampleLibrary(OrbitrApi api)
         switch (source.Kind)
         {
             case SampleSourceKind.Builtin when KitSynthesizer.Names.Contains(source.Value):
-                return new(KitSynthesizer.Render(source.Value, SampleRate), null);
+                return new(Kit(source.Value), null);
             case SampleSourceKind.Builtin:
                 return new(null, $"\"{source.Value}\" is not a built-in sound");
             case SampleSourceKind.File:
@@ -35,7 +39,7 @@ public sealed class SampleLibrary(OrbitrApi api)
         try
         {
             var audio = WavReader.Read(bytes.Value);
-            return new(audio.SampleRate == SampleRate ? audio : Resampler.Resample(audio, SampleRate), null);
+            return new(Resampler.Resample(audio, SampleRate), null); // the same buffer when the rate already matches
         }
         catch (AudioDecodeException e)
         {

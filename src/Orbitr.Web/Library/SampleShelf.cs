@@ -47,7 +47,7 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices)
     /// <summary>The kit's waveforms are computed once, from the same synthesis the player uses.</summary>
     public static IReadOnlyList<ShelfItem> Kit => s_kit ??= KitSynthesizer.Names.Select(n =>
     {
-        var audio = KitSynthesizer.Render(n, SampleLibrary.SampleRate);
+        var audio = SampleLibrary.Kit(n);
         return new ShelfItem(SampleRef.Builtin(n), n, "kit", audio.Duration, WaveformPeaks.Compute(audio, 48), null);
     }).ToList();
 

@@ -1,0 +1,27 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Tests;
+
+/// <summary>The app's services in bUnit: JS modules are bUnit's loose fakes, and the server is a closed port (9),
+/// so every server call meets a real connection failure (offline, code 3001).</summary>
+public abstract class AppTestContext : BunitContext
+{
+    protected AppTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
+        Services.AddOrbitrWeb();
+    }
+
+    protected PatternStore Store => Services.GetRequiredService<PatternStore>();
+    protected Studio Studio => Services.GetRequiredService<Studio>();
+
+    // The app's services are IAsyncDisposable only (they release JS modules); xunit 2 disposes synchronously.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
+        else base.Dispose(disposing);
+    }
+}
