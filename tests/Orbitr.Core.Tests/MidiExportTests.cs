@@ -8,7 +8,7 @@ namespace Orbitr.Core.Tests;
 
 public class MidiExportTests
 {
-    private static MidiFile Read(byte[] bytes)
+    internal static MidiFile Read(byte[] bytes)
     {
         var path = Path.GetTempFileName();
         try

@@ -1,3 +1,4 @@
+using Orbitr.Dsp.Rendering;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
@@ -118,9 +119,14 @@ public class TransportTests
         var right = new float[100];
         right[70] = 0.01f;
         left[90] = 1e-6f; // below −90 dBFS
-        Assert.Equal(71, AudioEngine.TrimmedLength(left, right, 50));
-        Assert.Equal(80, AudioEngine.TrimmedLength(left, right, 80));
-        Assert.Equal(50, AudioEngine.TrimmedLength(new float[100], new float[100], 50));
+        var off = new LimiterSettings(false, -1);
+        Assert.Equal(71, OutputStage.Finish(left, right, off, 44100, 50).Length);
+        Assert.Equal(80, OutputStage.Finish(left, right, off, 44100, 80).Length);
+        Assert.Equal(50, OutputStage.Finish(new float[100], new float[100], off, 44100, 50).Length);
+        // With the limiter on, its look-ahead is flushed: the same frames come out, none lost at the end.
+        var on = OutputStage.Finish(left, right, new LimiterSettings(true, -1), 44100, 50);
+        Assert.Equal(71, on.Length);
+        Assert.Equal(0.01f, on.Channel(1)[70]);
     }
 }
 

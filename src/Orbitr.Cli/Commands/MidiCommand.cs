@@ -29,7 +29,7 @@ public static class MidiCommand
 /// <summary>Options shared by several commands.</summary>
 internal static class CommonOptions
 {
-    public const int MaxCycles = 1000;
+    public const int MaxCycles = 100_000;
 
     public static Option<int> Cycles()
     {

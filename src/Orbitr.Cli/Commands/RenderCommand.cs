@@ -35,17 +35,28 @@ public static class RenderCommand
             var sampleRate = parse.GetValue(rate);
             var tailText = parse.GetValue(tail)!;
             double? tailSeconds = tailText == "auto" ? null : double.Parse(tailText, CultureInfo.InvariantCulture);
-            var samples = SampleLoader.Load(pattern, info.DirectoryName ?? ".", sampleRate);
-            var buffer = OfflineRenderer.Render(pattern, samples, new RenderOptions(sampleRate, parse.GetValue(cycles), tailSeconds));
             var wavFormat = parse.GetValue(format) switch
             {
                 "24" => WavSampleFormat.Pcm24,
                 "32f" => WavSampleFormat.Float32,
                 _ => WavSampleFormat.Pcm16,
             };
-            AtomicFile.Write(target.FullName, s => WavWriter.Write(s, buffer, wavFormat));
+            var options = new RenderOptions(sampleRate, parse.GetValue(cycles), tailSeconds);
+            var maxFrames = OfflineRenderer.SpanFrames(pattern, options) + (long)Math.Round((tailSeconds ?? RenderOptions.MaxAutoTail) * sampleRate);
+            if (maxFrames * 2 * WavWriter.BytesPerSample(wavFormat) > uint.MaxValue - 36)
+                throw new CliException($"{parse.GetValue(cycles)} cycles at {sampleRate} Hz would make a WAV file over 4 GB; render fewer cycles, a lower rate or a smaller format", ExitCodes.Usage);
+            var samples = SampleLoader.Load(pattern, info.DirectoryName ?? ".", sampleRate);
+            // Streamed block by block into the file (through a temporary file, renamed at the end): memory stays
+            // the same however long the render.
+            var result = default(RenderResult);
+            AtomicFile.Write(target.FullName, s =>
+            {
+                var wav = new WavStreamWriter(s, sampleRate, wavFormat);
+                result = OfflineRenderer.Render(pattern, samples, options, wav);
+                wav.Complete();
+            });
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rendered {parse.GetValue(cycles)} cycle(s) of {info.Name} to {target.Name}: {buffer.Duration:0.000} s, {sampleRate} Hz, {parse.GetValue(format)}, peak {20 * Math.Log10(Math.Max(buffer.Peak(), 1e-10)):0.0} dBFS"));
+                $"rendered {parse.GetValue(cycles)} cycle(s) of {info.Name} to {target.Name}: {result.Duration:0.000} s, {sampleRate} Hz, {parse.GetValue(format)}, peak {20 * Math.Log10(Math.Max(result.Peak, 1e-10)):0.0} dBFS"));
             return ExitCodes.Ok;
         });
         return command;

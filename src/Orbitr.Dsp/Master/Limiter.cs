@@ -1,48 +1,53 @@
-using System.Numerics.Tensors;
+using Orbitr.Dsp.Rendering;
 
 namespace Orbitr.Dsp.Master;
 
-/// <summary>A look-ahead peak limiter over a finished stereo render: a signal whose peak stays at or under the
-/// ceiling passes bit-identical; otherwise the gain ramps down ahead of each over (1.5 ms), recovers with a release,
-/// and a final clamp guarantees no sample exceeds the ceiling.</summary>
+/// <summary>The <see cref="LookAheadLimiter"/> over a finished stereo buffer, in place (for callers that hold the
+/// whole render, such as the browser's export after its OfflineAudioContext).</summary>
 public static class Limiter
 {
     public static void Process(Span<float> left, Span<float> right, double ceilingDb, int sampleRate)
     {
-        var ceiling = (float)Math.Pow(10, ceilingDb / 20);
-        var n = left.Length;
-        if (n == 0) return;
-        // The common case (nothing over the ceiling) is one vectorized scan per channel.
-        var peak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
-        if (peak <= ceiling) return;
+        if (left.Length != right.Length) throw new ArgumentException("both channels must have the same length", nameof(right));
+        var sink = new SpanSink(left.Length);
+        var limiter = new LookAheadLimiter(ceilingDb, sampleRate, sink);
+        const int Block = 8192;
+        // The limiter reads a block before it writes the frames of that block back: copy each block out first.
+        var l = new float[Block];
+        var r = new float[Block];
+        for (var start = 0; start < left.Length; start += Block)
+        {
+            var n = Math.Min(Block, left.Length - start);
+            left.Slice(start, n).CopyTo(l);
+            right.Slice(start, n).CopyTo(r);
+            limiter.Write(l.AsSpan(0, n), r.AsSpan(0, n));
+            sink.Drain(left, right);
+        }
+        limiter.Flush();
+        sink.Drain(left, right);
+    }
 
-        var lookahead = Math.Max(1, (int)(0.0015 * sampleRate));
-        var release = (float)Math.Exp(-1.0 / (0.05 * sampleRate));
-        var gain = new float[n]; // only when limiting is needed at all
-        for (var i = 0; i < n; i++)
+    // Collects the limiter's output and writes it back over the source frames it came from.
+    private sealed class SpanSink(int capacity) : IAudioSink
+    {
+        private readonly List<(float[] L, float[] R)> _chunks = [];
+        private int _written;
+
+        public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
         {
-            var p = MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i]));
-            gain[i] = p > ceiling ? ceiling / p : 1f;
+            if (_written + left.Length > capacity) throw new InvalidOperationException("the limiter wrote more frames than it was given");
+            _chunks.Add((left.ToArray(), right.ToArray()));
         }
-        // Ramp down ahead of each over: g[i] ≤ g[j] + (1 − g[j])·(j − i)/lookahead for j in (i, i + lookahead].
-        for (var j = n - 1; j >= 0; j--)
+
+        public void Drain(Span<float> left, Span<float> right)
         {
-            var g = gain[j];
-            if (g >= 1f) continue;
-            for (var k = 1; k <= lookahead && j - k >= 0; k++)
+            foreach (var (l, r) in _chunks)
             {
-                var ramp = g + (1 - g) * k / lookahead;
-                if (ramp >= gain[j - k]) break;
-                gain[j - k] = ramp;
+                l.CopyTo(left[_written..]);
+                r.CopyTo(right[_written..]);
+                _written += l.Length;
             }
-        }
-        var current = 1f;
-        for (var i = 0; i < n; i++)
-        {
-            var target = gain[i];
-            current = target < current ? target : target + release * (current - target);
-            left[i] = Math.Clamp(left[i] * current, -ceiling, ceiling);
-            right[i] = Math.Clamp(right[i] * current, -ceiling, ceiling);
+            _chunks.Clear();
         }
     }
 }

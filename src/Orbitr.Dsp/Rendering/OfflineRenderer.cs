@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
 using Orbitr.Dsp.Audio;
@@ -6,61 +7,77 @@ using Orbitr.Dsp.Voice;
 
 namespace Orbitr.Dsp.Rendering;
 
-/// <summary>Pattern + samples → stereo buffer, through the chain of ARCHITECTURE §2. Notes come from the same
-/// <see cref="Scheduler"/> the browser uses and start at <see cref="Timing.ToSampleIndex"/>.
-/// Work per block is allocation-free: identical voices are rendered once up front (a voice's sound before the delay
-/// depends only on its <see cref="VoiceKey"/>), and the voices of a track that share delay settings feed one delay
-/// line (delay is linear and time-invariant, so that equals a delay per voice to rounding).</summary>
+/// <summary>Pattern + samples → stereo audio, through the chain of ARCHITECTURE §2, streamed block by block into an
+/// <see cref="IAudioSink"/>: memory holds the voices, the delay lines, the limiter's look-ahead and the quiet end of
+/// the tail, never the song, so a render of an hour needs no more than one of a bar. Notes come lazily from the
+/// same <see cref="Scheduler"/> the browser uses (the notes of N cycles by the integer rule) and start at
+/// <see cref="Timing.ToSampleIndex"/>. Identical voices are rendered once (a voice's sound before the delay depends
+/// only on its <see cref="VoiceKey"/>), and the voices of a track that share delay settings feed one delay line
+/// (delay is linear and time-invariant, so that equals a delay per voice to rounding).
+/// Stages per block: voices → track buses (+ delay) → master gain → compressor → limiter → auto tail → sink.</summary>
 public static class OfflineRenderer
 {
-    private const int BlockSize = 1024;
+    private const int BlockSize = 2048;
 
+    /// <summary>Renders into memory (tests, the browser, short renders). For long renders stream to a sink.</summary>
     public static AudioBuffer Render(Pattern pattern, IReadOnlyDictionary<string, AudioBuffer> samples, RenderOptions options)
+    {
+        var sink = new BufferSink(options.SampleRate, (int)Math.Min(1 << 24, Math.Max(0, SpanFrames(pattern, options))));
+        Render(pattern, samples, options, sink);
+        return sink.ToBuffer();
+    }
+
+    /// <summary>Frames of the pattern's N cycles: round(N × cycle seconds × rate). Notes are chosen by the grid, not by this.</summary>
+    public static long SpanFrames(Pattern pattern, RenderOptions options) =>
+        (long)Math.Round(options.Cycles * pattern.CycleSeconds * options.SampleRate);
+
+    /// <summary>Streams the render into <paramref name="sink"/>; returns how many frames went there and their peak.</summary>
+    /// <exception cref="MissingSampleException">a note plays a sample that is not in <paramref name="samples"/></exception>
+    public static RenderResult Render(Pattern pattern, IReadOnlyDictionary<string, AudioBuffer> samples, RenderOptions options, IAudioSink sink,
+        CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SampleRate, 1000);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Cycles, 1);
         if (options.TailSeconds is { } t && !(t >= 0 && t <= 600)) throw new ArgumentOutOfRangeException(nameof(options), "tail must be 0–600 s");
         var rate = options.SampleRate;
-        var events = Scheduler.EventsForCycles(pattern, options.Cycles);
-        var spanFrames = (int)Math.Round(options.Cycles * pattern.CycleSeconds * rate);
-        var tailFrames = (int)Math.Round((options.TailSeconds ?? RenderOptions.MaxAutoTail) * rate);
-        var totalFrames = spanFrames + tailFrames;
+        var autoTail = options.TailSeconds is null;
+        var spanFrames = SpanFrames(pattern, options);
+        var totalFrames = spanFrames + (long)Math.Round((options.TailSeconds ?? RenderOptions.MaxAutoTail) * rate);
+        var silence = (float)Math.Pow(10, RenderOptions.SilenceDb / 20);
 
-        // ---- setup: voices, delay lines, buffers (all allocation happens here) ----
-        var voiceCache = new Dictionary<VoiceKey, AudioBuffer>();
+        // ---- setup: buses and delay lines for every delay setting the pattern can play, the master chain ----
         var tracks = new TrackBus[pattern.Tracks.Count];
-        for (var i = 0; i < tracks.Length; i++) tracks[i] = new TrackBus((float)pattern.Tracks[i].Volume);
-        var notes = new Note[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < tracks.Length; i++)
         {
-            var e = events[i];
-            if (!samples.TryGetValue(e.SampleKey, out var sample)) throw new MissingSampleException(e.SampleKey);
-            if (sample.SampleRate != rate)
-                throw new ArgumentException($"sample \"{e.SampleKey}\" is at {sample.SampleRate} Hz but the render is at {rate} Hz; resample it first", nameof(samples));
-            var key = new VoiceKey(e.SampleKey, e.Gain, e.Pan, e.Effects?.Filter, e.Effects?.Distortion);
-            if (!voiceCache.TryGetValue(key, out var voice)) voiceCache[key] = voice = VoiceRenderer.Render(sample, key);
-            var bus = tracks[e.TrackIndex];
-            var send = e.Effects?.Delay is { } delay ? bus.SendFor(delay, rate) : -1;
-            notes[i] = new Note(Timing.ToSampleIndex(e.Time, rate), voice, e.TrackIndex, send);
+            tracks[i] = new TrackBus((float)pattern.Tracks[i].Volume);
+            foreach (var step in pattern.Tracks[i].Steps)
+                if (step.Active && step.Effects?.Delay is { } delay) tracks[i].SendFor(delay, rate);
+            tracks[i].Allocate(BlockSize);
         }
-        var output = new AudioBuffer(2, totalFrames, rate);
+        var voices = new Dictionary<VoiceKey, AudioBuffer>();
         var mixL = new float[BlockSize];
         var mixR = new float[BlockSize];
-        foreach (var bus in tracks) bus.Allocate(BlockSize);
-        var active = new Note[Math.Max(1, notes.Length)];
+        var active = new Note[64];
         var activeCount = 0;
-        var nextNote = 0;
         var compressor = pattern.Master.Compressor.Enabled ? new Compressor(pattern.Master.Compressor, rate) : null;
         var masterGain = (float)pattern.Master.Volume;
-        var silence = (float)Math.Pow(10, RenderOptions.SilenceDb / 20);
-        var lastLoud = -1L;
+        var master = new OutputStage(pattern.Master.Limiter, rate, autoTail ? spanFrames : totalFrames, sink, BlockSize);
+
+        using var notes = Scheduler.EnumerateCycles(pattern, options.Cycles).GetEnumerator();
+        var next = notes.MoveNext() ? ToNote(notes.Current) : (Note?)null;
 
         // ---- blocks ----
         for (long start = 0; start < totalFrames; start += BlockSize)
         {
+            if ((start & 0xFFFFF) == 0) cancel.ThrowIfCancellationRequested();
             var frames = (int)Math.Min(BlockSize, totalFrames - start);
             var end = start + frames;
-            while (nextNote < notes.Length && notes[nextNote].Start < end) active[activeCount++] = notes[nextNote++];
+            while (next is { } n && n.Start < end)
+            {
+                if (activeCount == active.Length) Array.Resize(ref active, active.Length * 2);
+                active[activeCount++] = n;
+                next = notes.MoveNext() ? ToNote(notes.Current) : null;
+            }
             foreach (var bus in tracks) bus.Clear(frames);
 
             for (var a = 0; a < activeCount; a++)
@@ -74,59 +91,47 @@ public static class OfflineRenderer
                 var count = Math.Min(frames - from, voiceL.Length - offset);
                 var dryL = bus.DryL.AsSpan(from, count);
                 var dryR = bus.DryR.AsSpan(from, count);
-                Add(voiceL.AsSpan(offset, count), dryL);
-                Add(voiceR.AsSpan(offset, count), dryR);
+                TensorPrimitives.Add(voiceL.AsSpan(offset, count), dryL, dryL);
+                TensorPrimitives.Add(voiceR.AsSpan(offset, count), dryR, dryR);
                 if (note.Send >= 0)
                 {
-                    Add(voiceL.AsSpan(offset, count), bus.SendL(note.Send).AsSpan(from, count));
-                    Add(voiceR.AsSpan(offset, count), bus.SendR(note.Send).AsSpan(from, count));
+                    var sendL = bus.SendL(note.Send).AsSpan(from, count);
+                    var sendR = bus.SendR(note.Send).AsSpan(from, count);
+                    TensorPrimitives.Add(voiceL.AsSpan(offset, count), sendL, sendL);
+                    TensorPrimitives.Add(voiceR.AsSpan(offset, count), sendR, sendR);
                 }
                 if (offset + count >= voiceL.Length) active[a--] = active[--activeCount]; // voice ended
             }
 
-            Array.Clear(mixL, 0, frames);
-            Array.Clear(mixR, 0, frames);
-            foreach (var bus in tracks) bus.MixInto(mixL.AsSpan(0, frames), mixR.AsSpan(0, frames));
-
-            var outL = output.Channel(0).AsSpan((int)start, frames);
-            var outR = output.Channel(1).AsSpan((int)start, frames);
-            for (var i = 0; i < frames; i++)
-            {
-                outL[i] = mixL[i] * masterGain;
-                outR[i] = mixR[i] * masterGain;
-            }
+            var outL = mixL.AsSpan(0, frames);
+            var outR = mixR.AsSpan(0, frames);
+            outL.Clear();
+            outR.Clear();
+            foreach (var bus in tracks) bus.MixInto(outL, outR);
+            TensorPrimitives.Multiply(outL, masterGain, outL);
+            TensorPrimitives.Multiply(outR, masterGain, outR);
             compressor?.Process(outL, outR);
-            for (var i = frames - 1; i >= 0; i--)
-            {
-                if (MathF.Abs(outL[i]) > silence || MathF.Abs(outR[i]) > silence)
-                {
-                    lastLoud = start + i;
-                    break;
-                }
-            }
+            var quiet = !(MathF.Abs(TensorPrimitives.MaxMagnitude(outL)) > silence) && !(MathF.Abs(TensorPrimitives.MaxMagnitude(outR)) > silence);
+            master.Write(outL, outR);
             // Auto tail: past the span, stop once nothing sounds and nothing is left to sound.
-            if (options.TailSeconds is null && end >= spanFrames && activeCount == 0 && nextNote == notes.Length
-                && lastLoud < start && AllSilent(tracks))
+            if (autoTail && end >= spanFrames && activeCount == 0 && next is null && quiet && AllSilent(tracks))
                 break;
         }
+        return master.Complete();
 
-        if (pattern.Master.Limiter.Enabled)
-            Limiter.Process(output.Span(0), output.Span(1), pattern.Master.Limiter.Ceiling, rate);
-        if (options.TailSeconds is not null) return output;
-        var length = (int)Math.Max(spanFrames, lastLoud + 1);
-        return length == totalFrames ? output : new AudioBuffer([output.Channel(0)[..length], output.Channel(1)[..length]], rate);
-    }
-
-    private static void Add(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        var i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
+        Note ToNote(NoteEvent e)
         {
-            var width = System.Numerics.Vector<float>.Count;
-            for (; i <= source.Length - width; i += width)
-                (new System.Numerics.Vector<float>(source[i..]) + new System.Numerics.Vector<float>(destination[i..])).CopyTo(destination[i..]);
+            var key = new VoiceKey(e.SampleKey, e.Gain, e.Pan, e.Effects?.Filter, e.Effects?.Distortion);
+            if (!voices.TryGetValue(key, out var voice))
+            {
+                if (!samples.TryGetValue(e.SampleKey, out var sample)) throw new MissingSampleException(e.SampleKey);
+                if (sample.SampleRate != rate)
+                    throw new ArgumentException($"sample \"{e.SampleKey}\" is at {sample.SampleRate} Hz but the render is at {rate} Hz; resample it first", nameof(samples));
+                voices[key] = voice = VoiceRenderer.Render(sample, key);
+            }
+            var send = e.Effects?.Delay is { } d ? tracks[e.TrackIndex].SendFor(d, rate) : -1;
+            return new Note(Timing.ToSampleIndex(e.Time, rate), voice, e.TrackIndex, send);
         }
-        for (; i < source.Length; i++) destination[i] += source[i];
     }
 
     private static bool AllSilent(TrackBus[] tracks)
@@ -136,4 +141,10 @@ public static class OfflineRenderer
     }
 
     private readonly record struct Note(long Start, AudioBuffer Voice, int Track, int Send);
+}
+
+/// <summary>What a streamed render produced: its length and peak.</summary>
+public readonly record struct RenderResult(long Frames, float Peak, int SampleRate)
+{
+    public double Duration => (double)Frames / SampleRate;
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Orbitr.Core.Model;
 using Orbitr.Dsp.Voice;
 
@@ -63,11 +64,8 @@ internal sealed class TrackBus(float volume)
             s.Left.Process(s.L.AsSpan(0, frames), DryL.AsSpan(0, frames));
             s.Right.Process(s.R.AsSpan(0, frames), DryR.AsSpan(0, frames));
         }
-        for (var i = 0; i < frames; i++)
-        {
-            left[i] += DryL[i] * volume;
-            right[i] += DryR[i] * volume;
-        }
+        TensorPrimitives.MultiplyAdd(DryL.AsSpan(0, frames), volume, left, left);
+        TensorPrimitives.MultiplyAdd(DryR.AsSpan(0, frames), volume, right, right);
     }
 
     public bool Silent()

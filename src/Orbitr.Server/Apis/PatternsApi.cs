@@ -86,14 +86,23 @@ public static class PatternsApi
         if (f != "wav") return TypedResults.File(MidiExport.ToBytes(pattern, n), "audio/midi", $"{id}.mid");
         if (pattern.CycleSeconds * n > MaxRenderSeconds)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"{n} cycles last {pattern.CycleSeconds * n:0} s; at most {MaxRenderSeconds} s"] });
+        // Rendered into a temporary file that goes away when the response has been sent (or fails).
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            var audio = await renderer.RenderAsync(pattern, n, cancel);
-            return TypedResults.File(WavWriter.ToBytes(audio, WavSampleFormat.Pcm16), "audio/wav", $"{id}.wav");
+            await renderer.RenderWavAsync(pattern, n, file, cancel);
+            file.Position = 0;
+            return TypedResults.Stream(file, "audio/wav", $"{id}.wav");
         }
         catch (SampleUnavailableException e)
         {
+            await file.DisposeAsync();
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, 1002, "A sample is missing", e.Message);
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
         }
     }
 

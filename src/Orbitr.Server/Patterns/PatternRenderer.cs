@@ -15,12 +15,17 @@ public sealed class PatternRenderer(SampleLibrary library)
 {
     public const int SampleRate = 44100;
 
+    /// <summary>Streams a 16-bit WAV render into <paramref name="output"/> (seekable: the header is completed at the
+    /// end) with the same streaming core as the CLI, so memory does not grow with the length.</summary>
     /// <exception cref="SampleUnavailableException">a sample the pattern plays cannot be found or read</exception>
-    public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles, CancellationToken cancel)
+    public async Task<RenderResult> RenderWavAsync(Pattern pattern, int cycles, Stream output, CancellationToken cancel)
     {
         var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
         foreach (var entry in pattern.SamplesInUse()) buffers[entry.Key] = await LoadAsync(entry, cancel);
-        return OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles));
+        var wav = new WavStreamWriter(output, SampleRate, WavSampleFormat.Pcm16);
+        var result = OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles), wav, cancel);
+        wav.Complete();
+        return result;
     }
 
     private async Task<AudioBuffer> LoadAsync(SampleEntry entry, CancellationToken cancel)

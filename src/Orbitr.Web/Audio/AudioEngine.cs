@@ -169,7 +169,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     }
 
     /// <summary>Renders <paramref name="cycles"/> cycles in an OfflineAudioContext on the playback graph (compressor
-    /// included), then applies the same limiter and tail trim as Orbitr.Dsp's OfflineRenderer.</summary>
+    /// included), then ends it through the same <see cref="OutputStage"/> (limiter, auto tail) as Orbitr.Dsp's OfflineRenderer.</summary>
     public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles)
     {
         var module = await ModuleAsync();
@@ -181,24 +181,11 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         var notes = Scheduler.EventsForCycles(pattern, cycles);
         for (var i = 0; i < notes.Count; i++) notes[i] = notes[i] with { Time = Timing.ToSampleIndex(notes[i].Time, rate) / (double)rate };
         await AppendNotesAsync(pattern, 0, notes);
-        var spanFrames = (int)Math.Round(cycles * pattern.CycleSeconds * rate);
+        var spanFrames = (int)OfflineRenderer.SpanFrames(pattern, new RenderOptions(rate, cycles));
         var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
         var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest { SampleRate = rate, Frames = frames, Events = _message.ToArray(), Mix = Mix(pattern) });
         var floats = MemoryMarshal.Cast<byte, float>(bytes);
-        var left = floats[..frames].ToArray();
-        var right = floats[frames..(2 * frames)].ToArray();
-        if (pattern.Master.Limiter.Enabled) Limiter.Process(left, right, pattern.Master.Limiter.Ceiling, rate);
-        var length = TrimmedLength(left, right, spanFrames);
-        return new AudioBuffer([left[..length], right[..length]], rate);
-    }
-
-    /// <summary>Frames up to the last sample above −90 dBFS, never shorter than the pattern's span (as OfflineRenderer).</summary>
-    public static int TrimmedLength(float[] left, float[] right, int spanFrames)
-    {
-        var silence = (float)Math.Pow(10, RenderOptions.SilenceDb / 20);
-        for (var i = left.Length - 1; i >= spanFrames; i--)
-            if (MathF.Abs(left[i]) > silence || MathF.Abs(right[i]) > silence) return i + 1;
-        return Math.Min(spanFrames, left.Length);
+        return OutputStage.Finish(floats[..frames], floats[frames..(2 * frames)], pattern.Master.Limiter, rate, spanFrames);
     }
 
     private async Task AppendNotesAsync(Pattern pattern, double origin, List<NoteEvent> notes)

@@ -1,0 +1,45 @@
+using Orbitr.Core.Model;
+using Orbitr.Dsp.Master;
+
+namespace Orbitr.Dsp.Rendering;
+
+/// <summary>The end of every render, in one place: look-ahead limiter (when the pattern enables it) → auto tail →
+/// the caller's sink. The C# renderer streams its blocks through it; the browser export pushes what its
+/// OfflineAudioContext rendered through the same stages, so both end the same way.</summary>
+public sealed class OutputStage : IAudioSink
+{
+    private readonly LookAheadLimiter? _limiter;
+    private readonly TailTrim _tail;
+    private readonly IAudioSink _first;
+    private readonly int _sampleRate;
+
+    /// <param name="keepFrames">frames always kept (the pattern's span); after them the output ends at its last frame
+    /// above −90 dBFS. Pass the whole length for an explicit tail.</param>
+    public OutputStage(LimiterSettings limiter, int sampleRate, long keepFrames, IAudioSink sink, int maxBlock = 8192)
+    {
+        _sampleRate = sampleRate;
+        _tail = new TailTrim(keepFrames, (float)Math.Pow(10, RenderOptions.SilenceDb / 20), sink);
+        _limiter = limiter.Enabled ? new LookAheadLimiter(limiter.Ceiling, sampleRate, _tail, maxBlock) : null;
+        _first = _limiter is null ? _tail : _limiter;
+    }
+
+    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right) => _first.Write(left, right);
+
+    /// <summary>Sends the limiter's look-ahead on, drops the quiet end of the tail, and says what went out.</summary>
+    public RenderResult Complete()
+    {
+        _limiter?.Flush();
+        _tail.Complete();
+        return new RenderResult(_tail.Frames, _tail.Peak, _sampleRate);
+    }
+
+    /// <summary>The stages over a whole buffer (the browser's export): the finished, trimmed audio.</summary>
+    public static Audio.AudioBuffer Finish(ReadOnlySpan<float> left, ReadOnlySpan<float> right, LimiterSettings limiter, int sampleRate, long keepFrames)
+    {
+        var sink = new BufferSink(sampleRate, left.Length);
+        var stage = new OutputStage(limiter, sampleRate, keepFrames, sink);
+        stage.Write(left, right);
+        stage.Complete();
+        return sink.ToBuffer();
+    }
+}

@@ -1,0 +1,63 @@
+using Orbitr.Dsp.Rendering;
+
+namespace Orbitr.Dsp.Wav;
+
+/// <summary>Streams stereo audio into a WAV file block by block: the header goes first with the sizes unknown and is
+/// filled in by <see cref="Complete"/>, which needs a seekable stream (a file; a server renders to a temporary file).</summary>
+public sealed class WavStreamWriter : IAudioSink
+{
+    private const int Channels = 2;
+    private const int FramesPerChunk = 4096;
+    private readonly Stream _output;
+    private readonly long _start;
+    private readonly WavSampleFormat _format;
+    private readonly int _sampleRate, _blockAlign, _bytesPerSample;
+    private readonly byte[] _chunk;
+    private readonly float[] _scratch = new float[FramesPerChunk];
+    private long _frames;
+
+    public WavStreamWriter(Stream output, int sampleRate, WavSampleFormat format)
+    {
+        if (!output.CanSeek || !output.CanWrite) throw new ArgumentException("a streamed WAV needs a writable, seekable stream", nameof(output));
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
+        _output = output;
+        _start = output.Position;
+        _format = format;
+        _sampleRate = sampleRate;
+        _bytesPerSample = WavWriter.BytesPerSample(format);
+        _blockAlign = Channels * _bytesPerSample;
+        _chunk = new byte[FramesPerChunk * _blockAlign];
+        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes];
+        WavWriter.WriteHeader(header, format, Channels, sampleRate, 0);
+        output.Write(header);
+    }
+
+    /// <summary>Frames written so far.</summary>
+    public long Frames => _frames;
+
+    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
+    {
+        if ((_frames + left.Length) * _blockAlign > uint.MaxValue - 36)
+            throw new InvalidOperationException("the audio is too long for a WAV file (4 GB); render fewer cycles or a smaller format");
+        for (var start = 0; start < left.Length; start += FramesPerChunk)
+        {
+            var n = Math.Min(FramesPerChunk, left.Length - start);
+            WavWriter.Encode(left.Slice(start, n), _format, _chunk, 0, _blockAlign, _scratch);
+            WavWriter.Encode(right.Slice(start, n), _format, _chunk, _bytesPerSample, _blockAlign, _scratch);
+            _output.Write(_chunk, 0, n * _blockAlign);
+        }
+        _frames += left.Length;
+    }
+
+    /// <summary>Writes the final sizes into the header and leaves the stream at its end.</summary>
+    public void Complete()
+    {
+        var end = _output.Position;
+        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes];
+        WavWriter.WriteHeader(header, _format, Channels, _sampleRate, _frames * _blockAlign);
+        _output.Position = _start;
+        _output.Write(header);
+        _output.Position = end;
+        _output.Flush();
+    }
+}
