@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orbitr.Core.Kit;
 using Orbitr.Core.Model;
 using Orbitr.Core.Validation;
 
@@ -18,8 +19,7 @@ internal sealed class PatternJsonReader
     {
         if (utf8.Length > PatternJson.MaxBytes) return TooLarge(utf8.Length);
         if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8 = utf8[3..];
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-            return new(null, [new PatternError("", "the file is not valid UTF-8 text")]);
+        if (EncodingProblem(utf8) is { } encoding) return new(null, [new PatternError("", encoding)]);
         JsonDocument document;
         try
         {
@@ -42,10 +42,34 @@ internal sealed class PatternJsonReader
         {
             var self = new PatternJsonReader();
             var pattern = self.ReadPattern(document.RootElement);
-            if (self._errors.Count > 0 || pattern is null) return new(null, self._errors);
-            var rangeErrors = PatternValidator.Validate(pattern);
-            return rangeErrors.Count > 0 ? new(null, rangeErrors) : new(pattern, []);
+            if (pattern is null) return new(null, self._errors);
+            // Every problem at once: what could not be read kept its default (so it adds no range error of its own),
+            // and the ranges of everything else are checked too.
+            foreach (var e in PatternValidator.Validate(pattern))
+                if (!self._errors.Any(s => s.Path == e.Path)) self.Error(e.Path, e.Message);
+            return self._errors.Count > 0 ? new(null, self._errors) : new(pattern, []);
         }
+    }
+
+    /// <summary>Why these bytes are not UTF-8 text, in words a user can act on; null when they are.</summary>
+    private static string? EncodingProblem(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+            return "the file is UTF-32 text; a pattern must be saved as UTF-8";
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            return "the file is UTF-16 text; a pattern must be saved as UTF-8";
+        var nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+            return $"the file holds a NUL byte at byte {nul}: it is not UTF-8 text (UTF-16 without a byte order mark, or not text at all)";
+        if (System.Text.Unicode.Utf8.IsValid(bytes)) return null;
+        var at = 0;
+        while (at < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out var used) != System.Buffers.OperationStatus.Done)
+                return $"the file is not valid UTF-8 text (an invalid byte sequence at byte {at})";
+            at += used;
+        }
+        return null;
     }
 
     private static string Describe(JsonException ex)
@@ -62,10 +86,10 @@ internal sealed class PatternJsonReader
             Error("", $"a pattern must be a JSON object, not {Kind(root)}");
             return null;
         }
-        if (!CheckDuplicates(root, "")) return null;
+        CheckDuplicates(root, "");
 
         // The version decides how to read everything else, so look at it first.
-        if (root.TryGetProperty("version", out var versionEl))
+        if (TryField(root, "version", out var versionEl))
         {
             var version = Integer(versionEl, "version", long.MinValue, long.MaxValue);
             if (version is { } v && v > Pattern.Version)
@@ -77,7 +101,7 @@ internal sealed class PatternJsonReader
         }
 
         var p = PatternFactory.Defaults();
-        foreach (var prop in root.EnumerateObject())
+        foreach (var prop in Fields(root, ""))
         {
             var el = prop.Value;
             var path = prop.Name;
@@ -100,7 +124,7 @@ internal sealed class PatternJsonReader
                 default: Unknown(path); break;
             }
         }
-        if (root.TryGetProperty("tracks", out var tracksEl))
+        if (TryField(root, "tracks", out var tracksEl))
             p = p with { Tracks = ReadTracks(tracksEl, "tracks", p.Length) ?? p.Tracks };
         return p;
     }
@@ -121,7 +145,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var m = MasterSettings.Default;
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             switch (prop.Name)
@@ -139,7 +163,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var c = new CompressorSettings();
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             switch (prop.Name)
@@ -160,7 +184,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var l = new LimiterSettings();
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             switch (prop.Name)
@@ -177,7 +201,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var entries = new List<SampleEntry>();
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             if (entries.Count >= Pattern.MaxSamples)
             {
@@ -185,9 +209,16 @@ internal sealed class PatternJsonReader
                 return null;
             }
             var p = $"{path}.{prop.Name}";
-            if (!Object(prop.Value, p)) continue;
+            // An entry that cannot be read keeps its key (with a placeholder sound), so the rings and steps that use
+            // it are not reported as well.
+            var placeholder = new SampleEntry(prop.Name, SampleRef.Builtin(BuiltinSounds.All[0].Name));
+            if (!Object(prop.Value, p))
+            {
+                entries.Add(placeholder);
+                continue;
+            }
             string? source = null, name = null;
-            foreach (var field in prop.Value.EnumerateObject())
+            foreach (var field in Fields(prop.Value, p))
             {
                 var fp = $"{p}.{field.Name}";
                 switch (field.Name)
@@ -199,13 +230,15 @@ internal sealed class PatternJsonReader
             }
             if (source is null)
             {
-                if (!prop.Value.TryGetProperty("source", out _)) Error($"{p}.source", "is missing; a sample needs a source such as \"builtin:kick\"");
+                if (!TryField(prop.Value, "source", out _)) Error($"{p}.source", "is missing; a sample needs a source such as \"builtin:kick\"");
+                entries.Add(placeholder);
                 continue;
             }
             var sampleRef = SampleRef.TryParse(source, name);
             if (sampleRef is null)
             {
                 Error($"{p}.source", $"\"{Clip(source)}\" is not a sample source (builtin:<name>, file:<path> or generated:<id>)");
+                entries.Add(placeholder);
                 continue;
             }
             entries.Add(new SampleEntry(prop.Name, sampleRef));
@@ -230,21 +263,32 @@ internal sealed class PatternJsonReader
         var i = 0;
         foreach (var item in el.EnumerateArray())
         {
-            var t = ReadTrack(item, $"{path}[{i}]", i, patternLength);
-            if (t is not null) tracks.Add(t);
+            // A ring that is not an object keeps its place (as a default ring), so the paths of the others stay right.
+            tracks.Add(ReadTrack(item, $"{path}[{i}]", i, patternLength) ?? DefaultTrack(i, patternLength));
             i++;
         }
         return new EquatableArray<Track>(tracks);
+    }
+
+    private static Track DefaultTrack(int index, int patternLength)
+    {
+        var length = patternLength is >= Pattern.MinLength and <= Pattern.MaxLength ? patternLength : Pattern.DefaultLength;
+        return Track.Create(PatternFactory.TrackName(index), PatternFactory.DefaultColor(index), null, length);
     }
 
     private Track? ReadTrack(JsonElement el, string path, int index, int patternLength)
     {
         if (!Object(el, path)) return null;
         var length = patternLength is >= Pattern.MinLength and <= Pattern.MaxLength ? patternLength : Pattern.DefaultLength;
-        if (el.TryGetProperty("length", out var lengthEl))
-            length = (int?)Integer(lengthEl, $"{path}.length", -1, 1_000_000) ?? length;
+        var lengthUnreadable = false;
+        if (TryField(el, "length", out var lengthEl))
+        {
+            var read = (int?)Integer(lengthEl, $"{path}.length", -1, 1_000_000);
+            length = read ?? length;
+            lengthUnreadable = read is null;
+        }
         var t = Track.Create(PatternFactory.TrackName(index), PatternFactory.DefaultColor(index), null, Math.Clamp(length, 0, Pattern.MaxLength)) with { Length = length };
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             var v = prop.Value;
@@ -262,7 +306,8 @@ internal sealed class PatternJsonReader
                 default: Unknown(p); break;
             }
         }
-        return t;
+        // The length was already reported: don't also report the steps for not matching a length nobody wrote.
+        return lengthUnreadable ? t with { Length = t.Steps.Count } : t;
     }
 
     private EquatableArray<Step>? ReadSteps(JsonElement el, string path)
@@ -292,7 +337,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var s = Step.Off;
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             var v = prop.Value;
@@ -314,7 +359,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var fx = new StepEffects();
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             var v = prop.Value;
@@ -325,7 +370,7 @@ internal sealed class PatternJsonReader
                 case "distortion":
                     if (!Object(v, p)) break;
                     var d = new DistortionEffect();
-                    foreach (var f in v.EnumerateObject())
+                    foreach (var f in Fields(v, p))
                     {
                         if (f.Name == "amount") d = d with { Amount = Number(f.Value, $"{p}.amount") ?? d.Amount };
                         else Unknown($"{p}.{f.Name}");
@@ -335,7 +380,7 @@ internal sealed class PatternJsonReader
                 case "delay":
                     if (!Object(v, p)) break;
                     var dl = new DelayEffect();
-                    foreach (var f in v.EnumerateObject())
+                    foreach (var f in Fields(v, p))
                     {
                         var fp = $"{p}.{f.Name}";
                         switch (f.Name)
@@ -358,7 +403,7 @@ internal sealed class PatternJsonReader
     {
         if (!Object(el, path)) return null;
         var f = new FilterEffect();
-        foreach (var prop in el.EnumerateObject())
+        foreach (var prop in Fields(el, path))
         {
             var p = $"{path}.{prop.Name}";
             switch (prop.Name)
@@ -391,29 +436,90 @@ internal sealed class PatternJsonReader
             Error(path, $"must be an object, not {Kind(el)}");
             return false;
         }
-        return CheckDuplicates(el, path);
+        CheckDuplicates(el, path);
+        return true;
     }
 
-    private bool CheckDuplicates(JsonElement el, string path)
+    /// <summary>A field of an object: its decoded name and value.</summary>
+    private readonly record struct Field(string Name, JsonElement Value);
+
+    /// <summary>The fields of an object whose names can be decoded; a name holding a lone surrogate escape
+    /// (<c>"\ud800"</c>) cannot be a string, so it is reported at its path as written and skipped.</summary>
+    private IEnumerable<Field> Fields(JsonElement el, string path)
     {
-        HashSet<string>? seen = null;
         foreach (var prop in el.EnumerateObject())
         {
-            seen ??= new HashSet<string>(StringComparer.Ordinal);
-            if (!seen.Add(prop.Name))
+            if (TryName(prop) is { } name)
             {
-                Error(path.Length == 0 ? prop.Name : $"{path}.{prop.Name}", "appears more than once");
-                return false;
+                yield return new Field(name, prop.Value);
+                continue;
             }
+            var raw = System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(prop));
+            Error(Join(path, Clip(raw)), $"this field name holds {BadEscape} (and is not a field of an Orbitr pattern)");
         }
-        return true;
+    }
+
+    private const string BadEscape = "an invalid Unicode escape (a lone or reversed surrogate such as \\ud800): write the character itself or a whole surrogate pair";
+
+    private static string? TryName(JsonProperty prop)
+    {
+        try
+        {
+            return prop.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>TryGetProperty that tolerates names it cannot decode (System.Text.Json throws on them); the last
+    /// of duplicated fields wins, as in the reading loops.</summary>
+    private static bool TryField(JsonElement el, string name, out JsonElement value)
+    {
+        value = default;
+        var found = false;
+        foreach (var prop in el.EnumerateObject())
+        {
+            if (TryName(prop) != name) continue;
+            value = prop.Value;
+            found = true;
+        }
+        return found;
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>Reports every field that appears more than once (the last one is read, as JSON readers do).</summary>
+    private void CheckDuplicates(JsonElement el, string path)
+    {
+        HashSet<string>? seen = null;
+        HashSet<string>? reported = null;
+        foreach (var prop in el.EnumerateObject())
+        {
+            if (TryName(prop) is not { } name) continue; // reported by Fields
+            seen ??= new HashSet<string>(StringComparer.Ordinal);
+            if (!seen.Add(name) && (reported ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                Error(Join(path, name), "appears more than once");
+        }
     }
 
     private string? String(JsonElement el, string path)
     {
-        if (el.ValueKind == JsonValueKind.String) return el.GetString();
-        Error(path, $"must be a string, not {Kind(el)}");
-        return null;
+        if (el.ValueKind != JsonValueKind.String)
+        {
+            Error(path, $"must be a string, not {Kind(el)}");
+            return null;
+        }
+        try
+        {
+            return el.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            Error(path, $"holds {BadEscape}");
+            return null;
+        }
     }
 
     private bool? Bool(JsonElement el, string path)

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+using Orbitr.Tests.Fuzz;
+
+namespace Orbitr.Cli.Tests;
+
+/// <summary>No input file reaches the CLI's "internal error" path: a corpus of damaged pattern files (byte-level and
+/// JSON-level mutations, plus the cases reported from outside) ends in exit 0 (valid) or 2 (invalid pattern), with
+/// one clear error line per problem, in-process for the whole corpus and through the real process for a sample.</summary>
+public class FuzzCorpusTests
+{
+    /// <summary>Documents reported from outside or known to be nasty, always in the corpus.</summary>
+    private static readonly string[] Known =
+    [
+        """{"name": "\ud800", "tracks": [{}]}""",
+        """{"name": "\udc00\ud800", "tracks": [{}]}""",
+        """{"\ud800": 1, "tracks": [{}]}""",
+        """{"samples": {"a\udfffb": {"source": "builtin:kick"}}, "tracks": [{"sample": "a\udfffb"}]}""",
+        """{"bpm": 1e400, "tracks": [{}]}""",
+        """{"bpm": 123456789012345678901234567890123456789012345678901234567890e300, "tracks": [{}]}""",
+        """{"tempoo": 120, "bpm": 250, "tracks": [{"length": 4, "steps": [{}, {}, {"velocity": 140}, {}]}, {"pan": -3}], "length": 4}""",
+        "\uFEFF\uFEFF{}",
+        "{\"name\": \"a\u0001b\", \"tracks\": [{}]}",
+        "{\"name\": \"tab\there\"}",
+        "",
+        "null",
+        new string('[', 5000),
+    ];
+
+    private static IEnumerable<byte[]> Corpus(int size)
+    {
+        var p = PatternEditor.SetStepEffects(PatternEditor.EuclideanFill(PatternFactory.Create(4, 9), 0, 5), 0, 0,
+            new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 2), new DistortionEffect(0.3), new DelayEffect(0.1, 0.2, 0.3)));
+        byte[][] seeds = [PatternJson.WriteUtf8(p), PatternJson.WriteUtf8(PatternFactory.Create(8, 2)), Encoding.UTF8.GetBytes(Known[6])];
+        foreach (var k in Known) yield return Encoding.UTF8.GetBytes(k);
+        yield return [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("{}")];
+        yield return Encoding.Unicode.GetBytes("{\"bpm\": 120}");
+        var rng = new Random(25112026);
+        for (var i = 0; i < size; i++) yield return JsonMutator.Mutate(seeds[i % seeds.Length], rng);
+    }
+
+    [Fact]
+    public void Every_file_of_the_fuzz_corpus_is_valid_or_invalid_never_an_internal_error()
+    {
+        using var cli = new CliRunner();
+        var path = cli.Path("fuzz.json");
+        var outcomes = new Dictionary<int, int>();
+        var i = 0;
+        foreach (var doc in Corpus(1500))
+        {
+            File.WriteAllBytes(path, doc);
+            foreach (var args in new[]
+            {
+                new[] { "validate", path },
+                ["render", path, "-o", cli.Path("out.wav"), "--cycles", "1", "--tail", "0", "--sample-rate", "8000"],
+                ["midi", path, "-o", cli.Path("out.mid")],
+            })
+            {
+                var (code, _, err) = cli.Run(args);
+                Assert.True(code is ExitCodes.Ok or ExitCodes.InvalidPattern,
+                    $"document {i} ({args[0]}): exit {code}: {err.Trim()}\n{Encoding.UTF8.GetString(doc.AsSpan(0, Math.Min(400, doc.Length)))}");
+                Assert.DoesNotContain("internal error", err);
+                if (code != 0) Assert.StartsWith(args[0] == "validate" ? "fuzz.json: " : "orbitr: error: ", err);
+                outcomes[code] = outcomes.GetValueOrDefault(code) + 1;
+            }
+            i++;
+        }
+        Assert.True(outcomes.GetValueOrDefault(0) > 50, $"only {outcomes.GetValueOrDefault(0)} successful runs");
+        Assert.True(outcomes.GetValueOrDefault(2) > 1500, $"only {outcomes.GetValueOrDefault(2)} invalid-pattern runs");
+    }
+
+    [Fact]
+    public async Task The_cli_process_exits_zero_or_two_on_damaged_files()
+    {
+        using var cli = new CliRunner();
+        var dll = Path.Combine(AppContext.BaseDirectory, "orbitr.dll");
+        Assert.True(File.Exists(dll), dll);
+        var i = 0;
+        foreach (var doc in Corpus(25))
+        {
+            var path = cli.Path($"f{i++}.json");
+            File.WriteAllBytes(path, doc);
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { dll, "validate", path }) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            var errTask = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var err = await errTask;
+            Assert.True(process.ExitCode is 0 or 2, $"{path}: exit {process.ExitCode}: {err}");
+            Assert.DoesNotContain("internal error", err);
+        }
+    }
+}
