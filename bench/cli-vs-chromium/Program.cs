@@ -68,6 +68,7 @@ try
         var file = Path.Combine(dir, "pattern.json");
         await File.WriteAllTextAsync(file, PatternJson.Write(pattern));
         cases.Add(new Case(name, pattern, file));
+        Console.WriteLine($"{name}: {Scheduler.EventsForCycles(pattern, Cycles).Count} notes in {Cycles} cycles");
     }
     Console.WriteLine($"patterns: 8 tracks x 16 steps all on, 120 BPM, one 0.3 s sample (file:hit.wav), master volume {MasterVolume}, " +
                       $"compressor + limiter on; {Cycles} cycles = {Cycles * cases[0].Pattern.CycleSeconds:0} s at {Rate} Hz");
@@ -91,7 +92,7 @@ try
         c.CliPeakDb = peak.Success && double.TryParse(peak.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var db) ? db : double.NaN;
         Console.WriteLine($"CLI {c.Name}: {c.CliLine}");
         Console.WriteLine($"CLI {c.Name}: {CliRuns} runs after {CliWarmups} warm-up: {Join(times)} ms");
-        if (!(c.CliPeakDb < -1)) Console.WriteLine($"WARNING: {c.Name} peak {c.CliPeakDb} dBFS is not below -1 dBFS: the limiter is working");
+        if (!(c.CliPeakDb < -1)) Console.WriteLine($"WARNING: {c.Name} peak {c.CliPeakDb:0.0} dBFS is not below -1 dBFS: the limiter is working");
         File.Delete(output);
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Net.Http.Headers;
 using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
-using Orbitr.Dsp.Wav;
+using Orbitr.Server.Http;
 using Orbitr.Server.Patterns;
 using Orbitr.Server.Storage;
 
@@ -51,13 +51,19 @@ public static class PatternsApi
         if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || auth.Length <= 7)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Edit token required",
                 detail: "send the pattern's edit token as Authorization: Bearer <editToken>");
-        var version = PatternStore.VersionOf(http.Request.Headers.IfMatch.ToString());
-        if (version is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                detail: "send the ETag you loaded in If-Match so that a newer save is never overwritten");
+        // RFC 9110 §13.1.1: absent → 428 (we never overwrite blindly), malformed → 400, no tag matches → 412.
+        switch (IfMatch.TryParse(http.Request.Headers.IfMatch, out var condition, out var malformed))
+        {
+            case IfMatch.Parse.Absent:
+                return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
+                    detail: "send the ETag you loaded in If-Match (or * to overwrite whatever is there) so that a newer save is never overwritten by accident");
+            case IfMatch.Parse.Malformed:
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed If-Match",
+                    detail: $"If-Match must be * or a list of entity tags such as \"v3\": {malformed}");
+        }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record) = await patterns.UpdateAsync(id, auth[7..].Trim(), version.Value, content!.Value.Type, content.Value.Bytes, cancel);
+        var (outcome, record) = await patterns.UpdateAsync(id, auth[7..].Trim(), condition!, content!.Value.Type, content.Value.Bytes, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
@@ -66,7 +72,8 @@ public static class PatternsApi
             UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong edit token",
                 detail: "this edit token does not belong to the pattern; save a copy instead"),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern changed",
-                detail: $"it is at version {record!.Version} now, not {version}; load it again, then save", extensions: new Dictionary<string, object?> { ["version"] = record.Version }),
+                detail: $"it is at version {record!.Version} now ({PatternStore.ETagOf(record)}), which If-Match does not name; load it again, then save",
+                extensions: new Dictionary<string, object?> { ["version"] = record.Version }),
         };
     }
 

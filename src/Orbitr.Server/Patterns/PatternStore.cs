@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Http;
 using Orbitr.Server.Storage;
 
 namespace Orbitr.Server.Patterns;
@@ -33,13 +34,15 @@ public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
     public Task<PatternRecord?> FindAsync(string id, CancellationToken cancel) =>
         db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancel);
 
-    public async Task<(UpdateOutcome Outcome, PatternRecord? Record)> UpdateAsync(string id, string editToken, int expectedVersion, string contentType,
+    public async Task<(UpdateOutcome Outcome, PatternRecord? Record)> UpdateAsync(string id, string editToken, IfMatch condition, string contentType,
         byte[] content, CancellationToken cancel)
     {
         var current = await FindAsync(id, cancel);
         if (current is null) return (UpdateOutcome.NotFound, null);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(editToken)), Encoding.ASCII.GetBytes(current.EditTokenHash)))
             return (UpdateOutcome.Forbidden, current);
+        if (!condition.Matches(ETagOf(current))) return (UpdateOutcome.Stale, current);
+        var expectedVersion = current.Version;
         // One statement, conditional on the version: of two concurrent updates exactly one matches.
         var changed = await db.Patterns.Where(p => p.Id == id && p.Version == expectedVersion)
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.Content, content)
@@ -51,15 +54,6 @@ public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
     }
 
     public static string ETagOf(PatternRecord record) => $"\"v{record.Version}\"";
-
-    /// <summary>The version an If-Match header names, or null when it is not one of ours.</summary>
-    public static int? VersionOf(string? ifMatch)
-    {
-        if (ifMatch is null) return null;
-        var v = ifMatch.Trim();
-        if (v.StartsWith("W/", StringComparison.Ordinal)) v = v[2..];
-        return v.Length > 3 && v[0] == '"' && v[1] == 'v' && v[^1] == '"' && int.TryParse(v.AsSpan(2, v.Length - 3), out var n) ? n : null;
-    }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
