@@ -106,6 +106,23 @@ public class GenerationQueueTests
     }
 
     [Fact]
+    public async Task Progress_never_goes_backwards_even_when_an_engine_restarts_its_count()
+    {
+        await using var server = new ConfiguredOrbitrFactory(null, new TwoStageEngine());
+        var client = server.CreateClient();
+        var id = await SubmitAsync(client, "two stage bell");
+        using var response = await client.GetAsync($"/api/generations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var progress = new List<double>();
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+                progress.Add(JsonSerializer.Deserialize<JsonElement>(line[6..]).GetProperty("progress").GetDouble());
+        Assert.Contains(0.6, progress);
+        Assert.Equal(progress.Order(), progress);
+        Assert.Equal(1.0, progress[^1]);
+    }
+
+    [Fact]
     public async Task A_job_past_its_time_limit_fails_with_code_2001()
     {
         var engine = new GatedEngine(); // never opened

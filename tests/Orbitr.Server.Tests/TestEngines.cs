@@ -31,3 +31,25 @@ public sealed class GatedEngine : IGenerationEngine
         return audio;
     }
 }
+
+/// <summary>The real synth after a first stage of its own that counts to 0.6: the synth then reports 0.1 and 1, a
+/// count that goes backwards (as a multi-stage engine's may), slowly enough for every report to be written.</summary>
+public sealed class TwoStageEngine : IGenerationEngine
+{
+    private readonly SynthEngine synth = new();
+
+    public string Name => synth.Name;
+    public string ModelVersion => synth.ModelVersion;
+    public double MaxDurationSeconds => synth.MaxDurationSeconds;
+
+    public async Task<AudioBuffer> GenerateAsync(GenerationSpec spec, IProgress<double> progress, CancellationToken cancel)
+    {
+        progress.Report(0.3);
+        await Task.Delay(250, cancel);
+        progress.Report(0.6);
+        await Task.Delay(250, cancel);
+        progress.Report(0.1);
+        await Task.Delay(250, cancel);
+        return await synth.GenerateAsync(spec, progress, cancel);
+    }
+}

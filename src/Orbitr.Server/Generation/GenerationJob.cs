@@ -95,7 +95,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
 
     private static string NameOf(string prompt) => prompt.Length <= 48 ? prompt : prompt[..47] + "…";
 
-    /// <summary>Writes progress to the database at most every 100 ms (or on a 10 % step) and notices a cancel made
+    /// <summary>Writes progress (monotone) to the database at most every 100 ms (or on a 10 % step) and notices a cancel made
     /// elsewhere (another process) by the row it reads back.</summary>
     private sealed class ProgressWriter(IServiceScopeFactory scopes, string id, GenerationEvents events, CancellationTokenSource run) : IProgress<double>
     {
@@ -109,8 +109,10 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         {
             lock (gate)
             {
-                latest = Math.Clamp(value, 0, 1);
+                // Never backwards: an engine that restarts its count (a stage of its own) must not make the bar jump back.
+                latest = Math.Max(latest, Math.Clamp(value, 0, 1));
                 var now = Environment.TickCount64;
+                if (latest <= written) return;
                 if (latest - written < 0.1 && now - writtenAt < 100 && latest < 1) return;
                 written = latest;
                 writtenAt = now;
