@@ -155,4 +155,37 @@ public class WavTests
         }
         Assert.True(ok > 100 && failed > 1000, $"{ok} decoded, {failed} failed");
     }
+
+    // The definition the vectorized encoder must meet: round half away from zero, clip, NaN → 0.
+    private static int Reference(float v, int max, int min)
+    {
+        if (float.IsNaN(v)) return 0;
+        var r = Math.Round((double)v, MidpointRounding.AwayFromZero);
+        return (int)Math.Clamp(r, min, max);
+    }
+
+    [Fact]
+    public void Pcm_quantization_rounds_half_away_from_zero_clips_and_maps_nan_to_zero()
+    {
+        var rng = new Random(5);
+        var values = new List<float> { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1f, -1f, 2f, -2f, float.MaxValue, float.MinValue, float.Epsilon };
+        foreach (var scale in new[] { 32768f, 8388608f })
+            for (var k = -40; k <= 40; k++)
+            {
+                // Exact halves, and the floats just either side of them.
+                var half = (k + 0.5f) / scale;
+                values.AddRange([half, MathF.BitIncrement(half), MathF.BitDecrement(half), k / scale, 0.49999997f / scale * (k % 2 == 0 ? 1 : -1)]);
+            }
+        for (var i = 0; i < 20_000; i++) values.Add((float)(rng.NextDouble() * 2.4 - 1.2));
+        var samples = values.ToArray();
+        var buffer = new AudioBuffer([samples], 44100);
+        var pcm16 = WavWriter.ToBytes(buffer, WavSampleFormat.Pcm16);
+        var pcm24 = WavWriter.ToBytes(buffer, WavSampleFormat.Pcm24);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            Assert.Equal(Reference(samples[i] * 32768f, 32767, -32768), BinaryPrimitives.ReadInt16LittleEndian(pcm16.AsSpan(44 + 2 * i)));
+            var b = pcm24.AsSpan(44 + 3 * i);
+            Assert.Equal(Reference(samples[i] * 8388608f, 8388607, -8388608), (b[0] | b[1] << 8 | (sbyte)b[2] << 16));
+        }
+    }
 }

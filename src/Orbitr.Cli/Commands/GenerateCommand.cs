@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Orbitr.Cli.Io;
 using Orbitr.Dsp.Wav;
@@ -65,8 +64,8 @@ public static class GenerateCommand
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
-            var post = http.PostAsJsonAsync("/api/generations", new { prompt, durationSeconds = seconds, quality, seed }).GetAwaiter().GetResult();
-            var body = post.Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
+            var post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed)).GetAwaiter().GetResult();
+            var body = ReadJson(post);
             if (!post.IsSuccessStatusCode)
                 throw new CliException($"the server refused the request (code {Code(body)}): {Detail(body)}", ExitCodes.Generation);
             var id = body.GetProperty("id").GetString()!;
@@ -75,7 +74,8 @@ public static class GenerateCommand
             {
                 if (DateTime.UtcNow > until) throw new CliException($"generation {id} did not finish within 5 minutes (code 3002)", ExitCodes.Generation);
                 Thread.Sleep(200);
-                body = http.GetFromJsonAsync<JsonElement>($"/api/generations/{id}").GetAwaiter().GetResult();
+                using var poll = http.GetAsync($"/api/generations/{id}").GetAwaiter().GetResult();
+                body = ReadJson(poll.EnsureSuccessStatusCode());
             }
             if (body.GetProperty("status").GetString() != "succeeded")
                 throw new CliException($"generation {body.GetProperty("status").GetString()} (code {Code(body, "errorCode")}): {body.GetProperty("error").GetString()}", ExitCodes.Generation);
@@ -94,6 +94,31 @@ public static class GenerateCommand
         {
             throw new CliException($"{server} did not answer like an Orbitr server", ExitCodes.Generation);
         }
+    }
+
+    // Written and read with the DOM types, not reflection-based serialization, so the CLI publishes as Native AOT.
+    private static ByteArrayContent RequestBody(string prompt, double seconds, string quality, uint seed)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("prompt", prompt);
+            json.WriteNumber("durationSeconds", seconds);
+            json.WriteString("quality", quality);
+            json.WriteNumber("seed", seed);
+            json.WriteEndObject();
+        }
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static JsonElement ReadJson(HttpResponseMessage response)
+    {
+        using var stream = response.Content.ReadAsStream();
+        using var document = JsonDocument.Parse(stream);
+        return document.RootElement.Clone();
     }
 
     private static string Code(JsonElement body, string name = "code") =>

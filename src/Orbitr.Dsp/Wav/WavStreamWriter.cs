@@ -13,7 +13,6 @@ public sealed class WavStreamWriter : IAudioSink
     private readonly WavSampleFormat _format;
     private readonly int _sampleRate, _blockAlign, _bytesPerSample;
     private readonly byte[] _chunk;
-    private readonly float[] _scratch = new float[FramesPerChunk];
     private long _frames;
 
     public WavStreamWriter(Stream output, int sampleRate, WavSampleFormat format)
@@ -42,8 +41,8 @@ public sealed class WavStreamWriter : IAudioSink
         for (var start = 0; start < left.Length; start += FramesPerChunk)
         {
             var n = Math.Min(FramesPerChunk, left.Length - start);
-            WavWriter.Encode(left.Slice(start, n), _format, _chunk, 0, _blockAlign, _scratch);
-            WavWriter.Encode(right.Slice(start, n), _format, _chunk, _bytesPerSample, _blockAlign, _scratch);
+            WavWriter.Encode(left.Slice(start, n), _format, _chunk, 0, _blockAlign);
+            WavWriter.Encode(right.Slice(start, n), _format, _chunk, _bytesPerSample, _blockAlign);
             _output.Write(_chunk, 0, n * _blockAlign);
         }
         _frames += left.Length;

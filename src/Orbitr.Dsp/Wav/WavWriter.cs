@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Orbitr.Dsp.Audio;
 
 namespace Orbitr.Dsp.Wav;
@@ -27,12 +29,11 @@ public static class WavWriter
         output.Write(header);
 
         var chunk = new byte[FramesPerChunk * blockAlign];
-        var scratch = new float[FramesPerChunk];
         for (var start = 0; start < buffer.Length; start += FramesPerChunk)
         {
             var frames = Math.Min(FramesPerChunk, buffer.Length - start);
             for (var c = 0; c < channels; c++)
-                Encode(buffer.Channel(c).AsSpan(start, frames), format, chunk, c * bytesPerSample, blockAlign, scratch);
+                Encode(buffer.Channel(c).AsSpan(start, frames), format, chunk, c * bytesPerSample, blockAlign);
             output.Write(chunk, 0, frames * blockAlign);
         }
     }
@@ -61,44 +62,90 @@ public static class WavWriter
     }
 
     /// <summary>Encodes one channel's samples into interleaved frames: sample i goes to
-    /// <paramref name="offset"/> + i × <paramref name="blockAlign"/>. <paramref name="scratch"/> holds at least as many floats.</summary>
-    public static void Encode(ReadOnlySpan<float> source, WavSampleFormat format, Span<byte> chunk, int offset, int blockAlign, Span<float> scratch)
+    /// <paramref name="offset"/> + i × <paramref name="blockAlign"/>.</summary>
+    public static void Encode(ReadOnlySpan<float> source, WavSampleFormat format, Span<byte> chunk, int offset, int blockAlign)
     {
         var frames = source.Length;
         var o = offset;
-        // One tight loop per format (the browser's WebAssembly runtime is slow on per-sample switches).
         switch (format)
         {
             case WavSampleFormat.Pcm16:
-                TensorPrimitives.Multiply(source, 32768f, scratch[..frames]);
-                for (var i = 0; i < frames; i++, o += blockAlign)
+            {
+                Span<int> q = stackalloc int[Math.Min(frames, 4096)];
+                for (var start = 0; start < frames; start += q.Length)
                 {
-                    var q = Quantize(scratch[i], 32767, -32768);
-                    chunk[o] = (byte)q;
-                    chunk[o + 1] = (byte)(q >> 8);
+                    var n = Math.Min(q.Length, frames - start);
+                    Quantize(source.Slice(start, n), 32768f, q[..n]);
+                    if (BitConverter.IsLittleEndian && offset % 2 == 0 && blockAlign % 2 == 0)
+                    {
+                        // Whole 16-bit stores into the interleaved frames.
+                        var shorts = MemoryMarshal.Cast<byte, short>(chunk);
+                        var stride = blockAlign / 2;
+                        var at = o / 2;
+                        for (var i = 0; i < n; i++, at += stride) shorts[at] = (short)q[i];
+                        o = at * 2;
+                    }
+                    else
+                    {
+                        for (var i = 0; i < n; i++, o += blockAlign)
+                        {
+                            chunk[o] = (byte)q[i];
+                            chunk[o + 1] = (byte)(q[i] >> 8);
+                        }
+                    }
                 }
                 break;
+            }
             case WavSampleFormat.Pcm24:
-                TensorPrimitives.Multiply(source, 8388608f, scratch[..frames]);
-                for (var i = 0; i < frames; i++, o += blockAlign)
+            {
+                Span<int> q = stackalloc int[Math.Min(frames, 4096)];
+                for (var start = 0; start < frames; start += q.Length)
                 {
-                    var q = Quantize(scratch[i], 8388607, -8388608);
-                    chunk[o] = (byte)q;
-                    chunk[o + 1] = (byte)(q >> 8);
-                    chunk[o + 2] = (byte)(q >> 16);
+                    var n = Math.Min(q.Length, frames - start);
+                    Quantize(source.Slice(start, n), 8388608f, q[..n]);
+                    for (var i = 0; i < n; i++, o += blockAlign)
+                    {
+                        chunk[o] = (byte)q[i];
+                        chunk[o + 1] = (byte)(q[i] >> 8);
+                        chunk[o + 2] = (byte)(q[i] >> 16);
+                    }
                 }
                 break;
+            }
             default:
                 for (var i = 0; i < frames; i++, o += blockAlign) BinaryPrimitives.WriteSingleLittleEndian(chunk[o..], source[i]);
                 break;
         }
     }
 
-    // v is already scaled (exact: the scales are powers of two); round half away from zero, clip, NaN → 0.
-    private static int Quantize(float v, int max, int min)
+    /// <summary>scale·x rounded half away from zero and clipped to the format's range, NaN → 0, four samples at a time
+    /// (the per-sample MathF.Round this replaces was 40 % of a render). Rounding: trunc(v + copysign(0.5⁻, v)) with 0.5⁻
+    /// the float just below ½ is exact for |v| &lt; 2²³, which the clip guarantees.</summary>
+    private static void Quantize(ReadOnlySpan<float> source, float scale, Span<int> destination)
     {
-        if (!(v < max)) return float.IsNaN(v) ? 0 : max;
-        if (!(v > min)) return min;
-        return (int)MathF.Round(v, MidpointRounding.AwayFromZero);
+        var n = source.Length;
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var s = Vector128.Create(scale);
+            var max = Vector128.Create(scale - 1);
+            var min = Vector128.Create(-scale);
+            var half = Vector128.Create(0.49999997f);
+            ref var from = ref MemoryMarshal.GetReference(source);
+            ref var to = ref MemoryMarshal.GetReference(destination);
+            for (; i <= n - 4; i += 4)
+            {
+                var v = Vector128.LoadUnsafe(ref from, (nuint)i) * s;                  // exact: the scales are powers of two
+                v = Vector128.ConditionalSelect(Vector128.Equals(v, v), v, Vector128<float>.Zero); // NaN → 0
+                v = Vector128.Min(Vector128.Max(v, min), max);
+                v += Vector128.CopySign(half, v);
+                Vector128.ConvertToInt32Native(v).StoreUnsafe(ref to, (nuint)i);     // truncates; in range after the clip
+            }
+        }
+        for (; i < n; i++)
+        {
+            var v = source[i] * scale;
+            destination[i] = float.IsNaN(v) ? 0 : (int)Math.Clamp(v >= 0 ? v + 0.5 : v - 0.5, -scale, scale - 1);
+        }
     }
 }
