@@ -55,13 +55,18 @@ public sealed class LookAheadLimiter : IAudioSink
 
     private bool Idle => _minCount == 0 && _belowOne == 0 && _current == 1f;
 
-    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
+    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right) => Write(left, right, float.NaN);
+
+    /// <summary>As <see cref="Write(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, with the block's peak (largest
+    /// |sample| of both channels) when the caller has already measured it.</summary>
+    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right, float peak)
     {
         while (left.Length > MaxBlock)
         {
             Write(left[..MaxBlock], right[..MaxBlock]);
             left = left[MaxBlock..];
             right = right[MaxBlock..];
+            peak = float.NaN;
         }
         var n = left.Length;
         if (n == 0) return;
@@ -71,7 +76,7 @@ public sealed class LookAheadLimiter : IAudioSink
         var total = pending + n;
         var ready = Math.Max(0, total - Latency);  // frames whose look-ahead is complete
 
-        var peak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
+        if (float.IsNaN(peak)) peak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
         if (Idle && !(peak > _ceiling))
         {
             // Nothing over the ceiling within reach: the delayed input is the output, untouched.

@@ -111,8 +111,8 @@ public static class OfflineRenderer
             TensorPrimitives.Multiply(outL, masterGain, outL);
             TensorPrimitives.Multiply(outR, masterGain, outR);
             compressor?.Process(outL, outR);
-            var quiet = !(MathF.Abs(TensorPrimitives.MaxMagnitude(outL)) > silence) && !(MathF.Abs(TensorPrimitives.MaxMagnitude(outR)) > silence);
             master.Write(outL, outR);
+            var quiet = !(master.LastPeak > silence);
             // Auto tail: past the span, stop once nothing sounds and nothing is left to sound.
             if (autoTail && end >= spanFrames && activeCount == 0 && next is null && quiet && AllSilent(tracks))
                 break;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Orbitr.Core.Model;
 using Orbitr.Dsp.Master;
 
@@ -10,7 +11,6 @@ public sealed class OutputStage : IAudioSink
 {
     private readonly LookAheadLimiter? _limiter;
     private readonly TailTrim _tail;
-    private readonly IAudioSink _first;
     private readonly int _sampleRate;
 
     /// <param name="keepFrames">frames always kept (the pattern's span); after them the output ends at its last frame
@@ -20,10 +20,18 @@ public sealed class OutputStage : IAudioSink
         _sampleRate = sampleRate;
         _tail = new TailTrim(keepFrames, (float)Math.Pow(10, RenderOptions.SilenceDb / 20), sink);
         _limiter = limiter.Enabled ? new LookAheadLimiter(limiter.Ceiling, sampleRate, _tail, maxBlock) : null;
-        _first = _limiter is null ? _tail : _limiter;
     }
 
-    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right) => _first.Write(left, right);
+    /// <summary>Largest |sample| of the last block written (before the limiter): the renderer's "is it quiet yet".</summary>
+    public float LastPeak { get; private set; }
+
+    public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
+    {
+        // One scan serves the renderer's auto tail and the limiter's fast path.
+        LastPeak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
+        if (_limiter is not null) _limiter.Write(left, right, LastPeak);
+        else _tail.Write(left, right);
+    }
 
     /// <summary>Sends the limiter's look-ahead on, drops the quiet end of the tail, and says what went out.</summary>
     public RenderResult Complete()
