@@ -95,3 +95,58 @@ public class FuzzCorpusTests
         }
     }
 }
+
+/// <summary>`dotnet publish src/Orbitr.Cli -c Release` makes the Native AOT executable the README and the benchmarks
+/// describe, and it writes the same bytes as the CLI running on the JIT.</summary>
+public class NativeExecutableTests
+{
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orbitr.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("no Orbitr.slnx above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(string file, string workDir, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workDir };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var err = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output, await err);
+    }
+
+    [Fact]
+    public async Task The_published_native_executable_renders_the_bytes_of_the_jit_cli_and_refuses_bad_files()
+    {
+        using var cli = new CliRunner();
+        var root = RepoRoot();
+        var publish = await RunAsync("dotnet", root, "publish", Path.Combine(root, "src", "Orbitr.Cli"), "-c", "Release", "-o", cli.Path("native"), "-nologo");
+        Assert.True(publish.Code == 0, publish.Out + publish.Err);
+        var exe = cli.Path("native/orbitr");
+        Assert.True(File.Exists(exe));
+        Assert.False(File.Exists(cli.Path("native/orbitr.dll")), "the published CLI should be a native executable, not a managed assembly");
+
+        var p = PatternEditor.SetStepEffects(PatternEditor.EuclideanFill(PatternFactory.Create(6, 3), 0, 5), 0, 0,
+            new StepEffects(new FilterEffect(FilterType.Lowpass, 900, 2), new DistortionEffect(0.5), new DelayEffect(0.2, 0.5, 0.4)));
+        p = PatternEditor.EuclideanFill(p, 1, 7) with { Swing = 30, Bpm = 133.3 };
+        var pattern = cli.Path("p.json");
+        File.WriteAllBytes(pattern, PatternJson.WriteUtf8(p));
+        foreach (var format in new[] { "16", "24", "32f" })
+        {
+            var native = await RunAsync(exe, cli.Dir, "render", pattern, "-o", cli.Path($"native-{format}.wav"), "--cycles", "3", "--format", format);
+            Assert.True(native.Code == 0, native.Err);
+            Assert.Equal(0, cli.Run("render", pattern, "-o", cli.Path($"jit-{format}.wav"), "--cycles", "3", "--format", format).Code);
+            Assert.Equal(File.ReadAllBytes(cli.Path($"jit-{format}.wav")), File.ReadAllBytes(cli.Path($"native-{format}.wav")));
+        }
+        var midi = await RunAsync(exe, cli.Dir, "midi", pattern, "-o", cli.Path("n.mid"), "--cycles", "3");
+        Assert.Equal(0, midi.Code);
+        File.WriteAllText(cli.Path("bad.json"), """{"name": "\ud800", "bpm": 250, "tracks": [{}]}""");
+        var bad = await RunAsync(exe, cli.Dir, "validate", cli.Path("bad.json"));
+        Assert.Equal(ExitCodes.InvalidPattern, bad.Code);
+        Assert.Contains("name:", bad.Err);
+        Assert.Contains("bpm:", bad.Err);
+    }
+}
