@@ -8,7 +8,6 @@ using Orbitr.Core.Json;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
 using Orbitr.Dsp.Audio;
-using Orbitr.Dsp.Voice;
 using Orbitr.Dsp.Wav;
 
 // Whole-process `orbitr render` (the published CLI) against an OfflineAudioContext render of the same notes in
@@ -234,36 +233,7 @@ static string JobJson(Pattern pattern, AudioBuffer hit)
 {
     // The sample as the CLI reads it: the 16-bit WAV decoded back.
     var sample = WavReader.Read(WavWriter.ToBytes(hit, WavSampleFormat.Pcm16));
-    var curves = new List<float[]>();
-    var curveIndex = new Dictionary<double, int>();
-    var notes = Scheduler.EventsForCycles(pattern, Cycles).Select(e =>
-    {
-        var amount = e.Effects?.Distortion?.Amount ?? 0;
-        var curve = -1;
-        if (amount > 0 && !curveIndex.TryGetValue(amount, out curve))
-        {
-            curve = curveIndex[amount] = curves.Count;
-            curves.Add(DistortionCurve.Create(amount));
-        }
-        var f = e.Effects?.Filter;
-        var d = e.Effects?.Delay;
-        return new
-        {
-            time = e.Time, track = e.TrackIndex, sample = e.SampleKey, gain = e.Gain, pan = e.Pan, curve,
-            filter = f is null ? null : new { type = f.Type.ToString().ToLowerInvariant(), frequency = f.Frequency, q = f.Q },
-            delay = d is null ? null : new { time = d.Time, feedback = d.Feedback, mix = d.Mix },
-        };
-    }).ToList();
-    var job = new
-    {
-        sampleRate = Rate,
-        frames = (int)Math.Round(Cycles * pattern.CycleSeconds * Rate),
-        samples = pattern.Samples.Items.ToDictionary(s => s.Key, _ => sample.Channel(0)),
-        curves,
-        tracks = pattern.Tracks.Select(t => new { volume = t.Volume }).ToArray(),
-        notes,
-        masterVolume = pattern.Master.Volume,
-    };
+    var job = ChromiumRenderJob.Build(pattern, Cycles, Rate, pattern.Samples.Items.ToDictionary(s => s.Key, _ => sample.Channel(0)));
     return JsonSerializer.Serialize(job);
 }
 

@@ -5,7 +5,6 @@ using Orbitr.Benchmarks;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
 using Orbitr.Dsp.Rendering;
-using Orbitr.Dsp.Voice;
 
 // Renders the same 60 s of notes with the C# OfflineRenderer and with Chromium's OfflineAudioContext in one run,
 // and prints both realtime factors and their ratio.
@@ -24,36 +23,8 @@ for (var i = 0; i < 3; i++)
     csharp = Math.Min(csharp, sw.Elapsed.TotalMilliseconds);
 }
 
-var curves = new List<float[]>();
-var curveIndex = new Dictionary<double, int>();
-var notes = Scheduler.EventsForCycles(pattern, cycles).Select(e =>
-{
-    var amount = e.Effects?.Distortion?.Amount ?? 0;
-    var curve = -1;
-    if (amount > 0 && !curveIndex.TryGetValue(amount, out curve))
-    {
-        curve = curveIndex[amount] = curves.Count;
-        curves.Add(DistortionCurve.Create(amount));
-    }
-    var f = e.Effects?.Filter;
-    var d = e.Effects?.Delay;
-    return new
-    {
-        time = e.Time, track = e.TrackIndex, sample = e.SampleKey, gain = e.Gain, pan = e.Pan, curve,
-        filter = f is null ? null : new { type = f.Type.ToString().ToLowerInvariant(), frequency = f.Frequency, q = f.Q },
-        delay = d is null ? null : new { time = d.Time, feedback = d.Feedback, mix = d.Mix },
-    };
-}).ToList();
-var job = new
-{
-    sampleRate = rate,
-    frames = (int)Math.Round(cycles * pattern.CycleSeconds * rate),
-    samples = samples.ToDictionary(s => s.Key, s => s.Value.Channel(0)),
-    curves,
-    tracks = pattern.Tracks.Select(t => new { volume = t.Volume }).ToArray(),
-    notes,
-    masterVolume = pattern.Master.Volume,
-};
+var job = ChromiumRenderJob.Build(pattern, cycles, rate, samples.ToDictionary(s => s.Key, s => s.Value.Channel(0)));
+var noteCount = Scheduler.EventsForCycles(pattern, cycles).Count;
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -73,7 +44,7 @@ for (var i = 0; i < 3; i++)
     var result = await page.EvaluateAsync<JsonElement>("a => window.renderNotes(JSON.parse(a))", json);
     chromium = Math.Min(chromium, result.GetProperty("ms").GetDouble());
 }
-Console.WriteLine($"notes: {notes.Count}, music: {cycles * pattern.CycleSeconds:0.0} s at {rate} Hz, best of 3");
+Console.WriteLine($"notes: {noteCount}, music: {cycles * pattern.CycleSeconds:0.0} s at {rate} Hz, best of 3");
 Console.WriteLine($"C# OfflineRenderer:            {csharp,8:0.0} ms = {seconds * 1000 / csharp,6:0.0}x realtime");
 Console.WriteLine($"Chromium OfflineAudioContext: {chromium,8:0.0} ms = {seconds * 1000 / chromium,6:0.0}x realtime");
 Console.WriteLine($"ratio C#/Chromium speed: {chromium / csharp:0.00}");
