@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Orbitr.Server.Apis;
 using Orbitr.Server.Hosting;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Patterns;
 using Orbitr.Server.Storage;
@@ -16,6 +17,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrbitrStorage(builder.Configuration);
 builder.Services.AddOrbitrGeneration(builder.Configuration);
+builder.Services.AddOrbitrOwners(builder.Configuration);
 builder.Services.AddScoped<PatternStore>();
 builder.Services.AddScoped<PatternRenderer>();
 
@@ -44,6 +46,7 @@ app.MapHealthApi();
 app.MapSamplesApi();
 app.MapGenerationsApi();
 app.MapPatternsApi();
+app.MapOwnersApi();
 await app.RunAsync();
 
 public partial class Program;

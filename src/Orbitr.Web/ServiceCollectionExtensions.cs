@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
+using Orbitr.Web.Owner;
 using Orbitr.Web.Server;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
@@ -19,9 +20,11 @@ public static class ServiceCollectionExtensions
         .AddScoped<AudioEngine>()
         .AddScoped<PatternPersistence>()
         .AddScoped<PatternFiles>()
+        .AddScoped<OwnerSession>()
         .AddScoped<OrbitrApi>()
         .AddScoped<GenerationList>()
         .AddScoped<SampleShelf>()
+        .AddScoped<YourData>()
         .AddScoped<PatternSharing>()
         .AddScoped<Studio>();
 }

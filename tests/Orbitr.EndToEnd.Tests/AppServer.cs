@@ -71,6 +71,8 @@ public sealed class AppServer : IAsyncLifetime
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Orbitr__DataPath"] = Directory.CreateTempSubdirectory("orbitr-e2e-").FullName;
+        // Every browser context is a new owner, all from 127.0.0.1: give the tests room (a test may ask for the limit).
+        info.Environment["Orbitr__Limits__OwnersPerHour"] = "10000";
         foreach (var (key, value) in _environment) info.Environment[key] = value;
         _server = Process.Start(info)!;
         _server.OutputDataReceived += (_, _) => { };

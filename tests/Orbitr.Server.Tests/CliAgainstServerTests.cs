@@ -24,6 +24,8 @@ public class CliAgainstServerTests
         server.UseKestrel(port);
         server.StartServer();
         var dir = Directory.CreateTempSubdirectory("orbitr-cli-server-").FullName;
+        var config = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", Path.Combine(dir, "config"));
         try
         {
             var output = new StringWriter();
@@ -34,6 +36,17 @@ public class CliAgainstServerTests
             var got = WavReader.ReadFile(Path.Combine(dir, "k.wav"));
             Assert.Equal(expected.Length, got.Length);
 
+            // The CLI created its owner once and keeps its token (user-only) in the config folder: the sample is in
+            // that owner's library.
+            var tokenFile = Path.Combine(dir, "config", "orbitr", "owner");
+            Assert.True(File.Exists(tokenFile));
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(tokenFile));
+            var library = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/samples")).RootElement;
+            Assert.Equal(1, library.GetProperty("total").GetInt32());
+            Assert.Equal("dusty lo-fi kick", library.GetProperty("items")[0].GetProperty("prompt").GetString());
+
             // Quota of 1 used up: a new prompt is refused with the server's code.
             error = new StringWriter();
             code = OrbitrCli.Run(["generate", "snare", "-o", Path.Combine(dir, "s.wav"), "--server", $"http://127.0.0.1:{port}"], output, error);
@@ -43,6 +56,7 @@ public class CliAgainstServerTests
         }
         finally
         {
+            Environment.SetEnvironmentVariable("XDG_CONFIG_HOME", config);
             Directory.Delete(dir, true);
         }
     }

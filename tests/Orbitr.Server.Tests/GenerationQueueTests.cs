@@ -207,6 +207,7 @@ public class GenerationQueueTests
         {
             await using var second = new ConfiguredOrbitrFactory(null, null, data);
             var client2 = second.CreateClient();
+            client2.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization; // the same owner
             foreach (var id in ids)
             {
                 var done = await WaitFinishedAsync(client2, id);

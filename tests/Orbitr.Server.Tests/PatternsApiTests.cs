@@ -79,7 +79,7 @@ public class PatternsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
         var client = factory.CreateClient();
         var (id, token) = await SaveAsync(client, Beat());
         var other = PatternJson.WriteUtf8(PatternEditor.SetBpm(Beat(), 99));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Put(id, null, "\"v1\"", Json(other)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateAnonymousClient().SendAsync(Put(id, null, "\"v1\"", Json(other)))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(Put(id, "not-the-token", "\"v1\"", Json(other)))).StatusCode);
         Assert.Equal((HttpStatusCode)428, (await client.SendAsync(Put(id, token, null, Json(other)))).StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.SendAsync(Put(id, token, "\"v7\"", Json(other)))).StatusCode);

@@ -64,7 +64,15 @@ public static class GenerateCommand
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http));
             var post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed)).GetAwaiter().GetResult();
+            if (post.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                // The saved owner is unknown to this server (deleted, or another server's): act as a new one.
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http, renew: true));
+                post.Dispose();
+                post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed)).GetAwaiter().GetResult();
+            }
             var body = ReadJson(post);
             if (!post.IsSuccessStatusCode)
                 throw new CliException($"the server refused the request (code {Code(body)}): {Detail(body)}", ExitCodes.Generation);

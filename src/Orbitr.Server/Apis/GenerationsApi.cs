@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Orbitr.Server.Generation;
+using Orbitr.Server.Owners;
 
 namespace Orbitr.Server.Apis;
 
@@ -23,8 +24,10 @@ public static class GenerationsApi
 
     public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities);
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, CancellationToken cancel)
+    private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, OwnerStore owners, CancellationToken cancel)
     {
+        var (owner, denied) = await OwnerAuth.RequireAsync(http.Request, owners, cancel);
+        if (owner is null) return denied!;
         if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, InvalidPromptCode, "Send JSON",
                 "the body must be application/json: {\"prompt\": \"dusty lo-fi kick\"}");
@@ -33,12 +36,13 @@ public static class GenerationsApi
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, InvalidPromptCode, "Request too large", $"at most {GenerationRequest.MaxBodyBytes:N0} bytes");
         var (request, problem) = GenerationRequest.Read(body);
         if (request is null) return Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Invalid prompt", problem!);
-        var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), cancel);
+        var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), owner.Id, cancel);
         return outcome switch
         {
             SubmitOutcome.Cached => TypedResults.Ok(generation),
             SubmitOutcome.Queued => TypedResults.Accepted($"/api/generations/{generation!.Id}", generation),
             SubmitOutcome.QuotaExceeded => Problems.Of(StatusCodes.Status429TooManyRequests, QuotaCode, "Daily generation quota used up", reason!),
+            SubmitOutcome.StorageFull => Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", reason!),
             _ => Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Engine not available", reason!),
         };
     }
@@ -46,8 +50,12 @@ public static class GenerationsApi
     private static async Task<IResult> GetAsync(GenerationService generations, string id, CancellationToken cancel) =>
         await generations.GetAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
 
-    private static async Task<IResult> CancelAsync(GenerationService generations, string id, CancellationToken cancel) =>
-        await generations.CancelAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
+    private static async Task<IResult> CancelAsync(HttpRequest request, GenerationService generations, OwnerStore owners, string id, CancellationToken cancel)
+    {
+        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return denied!;
+        return await generations.CancelAsync(id, owner.Id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id} of yours");
+    }
 
     private static async Task<IResult> Events(GenerationService generations, IServiceScopeFactory scopes, GenerationEvents events, string id,
         HttpContext http) =>

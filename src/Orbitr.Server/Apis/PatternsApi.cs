@@ -2,6 +2,7 @@ using Microsoft.Net.Http.Headers;
 using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
 using Orbitr.Server.Http;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Patterns;
 using Orbitr.Server.Storage;
 
@@ -19,20 +20,24 @@ public static class PatternsApi
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/patterns");
-        api.MapPost("/", CreateAsync);
+        api.MapPost("/", CreateAsync).RequireRateLimiting(SavePolicy);
         api.MapGet("/{id}", GetAsync);
-        api.MapPut("/{id}", UpdateAsync);
+        api.MapPut("/{id}", UpdateAsync).RequireRateLimiting(SavePolicy);
         api.MapGet("/{id}/render", RenderAsync);
         return app;
     }
 
     public sealed record SavedPattern(string Id, string EditToken, int Version, string Url);
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, CancellationToken cancel)
+    public const string SavePolicy = "pattern-saves";
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, OwnerStore owners, CancellationToken cancel)
     {
+        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return denied!;
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
-        var (record, token) = await patterns.CreateAsync(content!.Value.Type, content.Value.Bytes, cancel);
+        var (record, token) = await patterns.CreateAsync(content!.Value.Type, content.Value.Bytes, owner.Id, cancel);
         request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record);
         return TypedResults.Created($"/api/patterns/{record.Id}", new SavedPattern(record.Id, token, record.Version, $"/p/{record.Id}"));
     }
@@ -45,12 +50,13 @@ public static class PatternsApi
         return TypedResults.Bytes(record.Content, record.ContentType);
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
+    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, OwnerStore owners, string id, CancellationToken cancel)
     {
-        var auth = http.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || auth.Length <= 7)
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Edit token required",
-                detail: "send the pattern's edit token as Authorization: Bearer <editToken>");
+        if (OwnerAuth.BearerToken(http.Request) is not { } bearer)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Owner or edit token required",
+                detail: "send your owner token, or the pattern's edit token, as Authorization: Bearer <token>");
+        // The owner's token or the pattern's edit token: both existing clients keep working.
+        var owner = await owners.FindByTokenAsync(bearer, cancel);
         // RFC 9110 §13.1.1: absent → 428 (we never overwrite blindly), malformed → 400, no tag matches → 412.
         switch (IfMatch.TryParse(http.Request.Headers.IfMatch, out var condition, out var malformed))
         {
@@ -63,14 +69,14 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record) = await patterns.UpdateAsync(id, auth[7..].Trim(), condition!, content!.Value.Type, content.Value.Bytes, cancel);
+        var (outcome, record) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!.Value.Type, content.Value.Bytes, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
             UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
             UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
-            UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong edit token",
-                detail: "this edit token does not belong to the pattern; save a copy instead"),
+            UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your pattern",
+                detail: "this token is neither the pattern's owner nor its edit token; save a copy instead"),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern changed",
                 detail: $"it is at version {record!.Version} now ({PatternStore.ETagOf(record)}), which If-Match does not name; load it again, then save",
                 extensions: new Dictionary<string, object?> { ["version"] = record.Version }),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Orbitr.Dsp;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
 
@@ -17,7 +18,8 @@ public static class SamplesApi
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
         api.MapGet("/{id}/audio", AudioAsync);
-        api.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + 64 * 1024));
+        api.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + 64 * 1024))
+            .RequireRateLimiting(UploadPolicy);
         api.MapDelete("/{id}", DeleteAsync);
         return app;
     }
@@ -30,8 +32,13 @@ public static class SamplesApi
     public static SampleDto ToDto(SampleRecord s) => new(s.Id, s.Name, s.Prompt, s.Engine, s.DurationSeconds, s.SampleRate, s.Channels,
         s.Peaks, s.CreatedAt, $"generated:{s.Id}", $"/api/samples/{s.Id}/audio");
 
-    private static async Task<IResult> ListAsync(SampleLibrary library, string? q, int? page, int? pageSize, CancellationToken cancel)
+    public const string UploadPolicy = "uploads";
+
+    private static async Task<IResult> ListAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, string? q, int? page, int? pageSize,
+        CancellationToken cancel)
     {
+        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return problem!;
         var p = page ?? 1;
         var size = pageSize ?? 50;
         if (p < 1 || size < 1 || size > SampleLibrary.MaxPageSize)
@@ -40,7 +47,7 @@ public static class SamplesApi
                 ["page"] = p < 1 ? ["page starts at 1"] : [],
                 ["pageSize"] = size < 1 || size > SampleLibrary.MaxPageSize ? [$"pageSize must be 1–{SampleLibrary.MaxPageSize}"] : [],
             }.Where(kv => kv.Value.Length > 0).ToDictionary());
-        var (items, total) = await library.ListAsync(q, p, size, cancel);
+        var (items, total) = await library.ListAsync(owner.Id, q, p, size, cancel);
         return TypedResults.Ok(new SamplePage(items.Select(ToDto).ToList(), p, size, total));
     }
 
@@ -71,8 +78,10 @@ public static class SamplesApi
             enableRangeProcessing: true));
     }
 
-    private static async Task<IResult> UploadAsync(HttpRequest request, SampleLibrary library, CancellationToken cancel)
+    private static async Task<IResult> UploadAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, CancellationToken cancel)
     {
+        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return denied!;
         if (!request.HasFormContentType)
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, AudioDecodeException.ErrorCode, "Upload a file", "send multipart/form-data with the audio in a field named \"file\"");
         IFormCollection form;
@@ -100,13 +109,22 @@ public static class SamplesApi
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, e.Code, "Not usable audio", e.Message);
         }
+        if (await owners.OverQuotaAsync(owner.Id, SampleLibrary.StoredBytes(audio), cancel) is { } over)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
         var name = Path.GetFileNameWithoutExtension(file.FileName);
         var record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, cancel);
+        await owners.AddToLibraryAsync(owner.Id, record.Id, cancel);
         return TypedResults.Created($"/api/samples/{record.Id}", ToDto(record));
     }
 
-    private static async Task<IResult> DeleteAsync(SampleLibrary library, string id, CancellationToken cancel) =>
-        await library.DeleteAsync(id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"sample {id}");
+    /// <summary>Takes the sample out of the caller's library (404 when it is not in it, whether or not it exists
+    /// elsewhere); the audio goes when nobody keeps it.</summary>
+    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, string id, CancellationToken cancel)
+    {
+        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return problem!;
+        return await owners.RemoveFromLibraryAsync(owner.Id, id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"sample {id} in your library");
+    }
 
     /// <summary>Adds Cache-Control to a stream result (the audio behind an id is immutable).</summary>
     private sealed class CachedAudioResult(IResult inner) : IResult

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orbitr.Dsp.Audio;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
 using Quartz;
@@ -48,10 +49,22 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
                 progress, linked.Token);
             await progress.FlushAsync();
             linked.Token.ThrowIfCancellationRequested();
+            // Owners waiting for it that still exist: the result is stored only for them.
+            var waiting = await db.GenerationClaims.AsNoTracking().Where(c => c.GenerationId == id && db.Owners.Any(o => o.Id == c.OwnerId))
+                .Select(c => c.OwnerId).ToListAsync(CancellationToken.None);
+            if (waiting.Count == 0)
+            {
+                await FinishAsync(db, id, GenerationStatus.Canceled, null, null, "nobody waits for this sound any more (its owner was deleted)");
+                return;
+            }
             var library = scope.ServiceProvider.GetRequiredService<SampleLibrary>();
             // The sample id follows from the generation id, so a retry cannot store a second copy.
             var sample = await library.AddAsync(audio, NameOf(record.Prompt), record.Engine, record.Prompt, CancellationToken.None, "s" + id[1..]);
+            var owners = scope.ServiceProvider.GetRequiredService<OwnerStore>();
+            foreach (var owner in waiting) await owners.AddToLibraryAsync(owner, sample.Id, CancellationToken.None);
             await FinishAsync(db, id, GenerationStatus.Succeeded, sample.Id, null, null);
+            // An owner deleted while the sample was being stored leaves it in nobody's library: let it go.
+            await owners.CollectAsync([sample.Id], CancellationToken.None);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
 
@@ -9,15 +10,18 @@ namespace Orbitr.Server.Generation;
 public sealed record GenerationDto(string Id, string Status, double Progress, int Position, string? SampleId, string Prompt, string Engine,
     double DurationSeconds, string Quality, uint Seed, bool Cached, int? ErrorCode, string? Error, DateTimeOffset CreatedAt);
 
-public enum SubmitOutcome { Queued, Cached, InvalidEngine, QuotaExceeded }
+public enum SubmitOutcome { Queued, Cached, InvalidEngine, QuotaExceeded, StorageFull }
 
 /// <summary>Accepts generation requests: answers from the cache, joins an identical job already under way, or
 /// records a new one and puts it on the queue.</summary>
 public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines, GenerationQueue queue, GenerationOptions options,
-    TimeProvider clock)
+    OwnerStore owners, TimeProvider clock)
 {
+    /// <summary>What a generated sample will take of the owner's quota: 16-bit mono at 44.1 kHz (no engine makes more).</summary>
+    public static long EstimatedBytes(double seconds) => 44 + (long)Math.Ceiling(seconds * 44100) * 2;
+
     public async Task<(SubmitOutcome Outcome, GenerationDto? Generation, string? Problem)> SubmitAsync(GenerationRequest request, string clientId,
-        CancellationToken cancel)
+        string ownerId, CancellationToken cancel)
     {
         var engine = engines.Resolve(request.Engine);
         if (engine is null)
@@ -30,14 +34,28 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         var done = await db.Generations.AsNoTracking()
             .Where(g => g.CacheKey == key && g.Status == GenerationStatus.Succeeded && g.SampleId != null)
             .OrderByDescending(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
-        if (done is not null && await db.Samples.AnyAsync(s => s.Id == done.SampleId, cancel))
+        if (done is not null && await db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == done.SampleId, cancel) is { } sample)
+        {
+            // The earlier sample joins the caller's library too (one stored copy, counted in each library that keeps it).
+            if (!await owners.InLibraryAsync(ownerId, sample.Id, cancel))
+            {
+                if (await owners.OverQuotaAsync(ownerId, sample.SizeBytes, cancel) is { } over) return (SubmitOutcome.StorageFull, null, over);
+                await owners.AddToLibraryAsync(ownerId, sample.Id, cancel);
+            }
             return (SubmitOutcome.Cached, ToDto(done, 0, cached: true), null);
+        }
+        if (await owners.OverQuotaAsync(ownerId, EstimatedBytes(request.DurationSeconds), cancel) is { } full)
+            return (SubmitOutcome.StorageFull, null, full);
 
         // The same request already queued or running: share it rather than making the sound twice.
         var pending = await db.Generations.AsNoTracking()
             .Where(g => g.CacheKey == key && (g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Running))
             .OrderBy(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
-        if (pending is not null) return (SubmitOutcome.Queued, ToDto(pending, await PositionAsync(pending, cancel)), null);
+        if (pending is not null)
+        {
+            await ClaimAsync(pending.Id, ownerId, cancel);
+            return (SubmitOutcome.Queued, ToDto(pending, await PositionAsync(pending, cancel)), null);
+        }
 
         var dayStart = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var today = await db.Generations.CountAsync(g => g.ClientId == clientId && g.CreatedAt >= dayStart, cancel);
@@ -59,6 +77,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
             CreatedAt = clock.GetUtcNow(),
         };
         db.Generations.Add(record);
+        db.GenerationClaims.Add(new GenerationClaim { GenerationId = record.Id, OwnerId = ownerId });
         await db.SaveChangesAsync(cancel);
         // Recorded first, queued second: if the process dies in between, start-up reconciliation queues it.
         await queue.EnqueueAsync(record.Id, cancel);
@@ -71,12 +90,32 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         return record is null ? null : ToDto(record, await PositionAsync(record, cancel));
     }
 
-    /// <summary>Cancels a queued or running job; a finished one is left as it is.</summary>
-    public async Task<GenerationDto?> CancelAsync(string id, CancellationToken cancel)
+    private async Task ClaimAsync(string generationId, string ownerId, CancellationToken cancel)
+    {
+        if (await db.GenerationClaims.AnyAsync(c => c.GenerationId == generationId && c.OwnerId == ownerId, cancel)) return;
+        db.GenerationClaims.Add(new GenerationClaim { GenerationId = generationId, OwnerId = ownerId });
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+        }
+        catch (DbUpdateException)
+        {
+            // The same owner claimed it concurrently.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The owner stops waiting for a job; the job itself is cancelled when nobody else waits for it (queued or
+    /// running; a finished one is left as it is). Null when the owner was not waiting for it.</summary>
+    public async Task<GenerationDto?> CancelAsync(string id, string ownerId, CancellationToken cancel)
     {
         var record = await db.Generations.FirstOrDefaultAsync(g => g.Id == id, cancel);
         if (record is null) return null;
-        if (!GenerationStatus.IsFinished(record.Status))
+        if (await db.GenerationClaims.Where(c => c.GenerationId == id && c.OwnerId == ownerId).ExecuteDeleteAsync(cancel) == 0) return null;
+        if (!GenerationStatus.IsFinished(record.Status) && !await db.GenerationClaims.AnyAsync(c => c.GenerationId == id, cancel))
         {
             // Conditional update: a job that finished a moment ago keeps its result.
             var changed = await db.Generations

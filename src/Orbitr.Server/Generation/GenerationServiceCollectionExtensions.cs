@@ -47,18 +47,9 @@ public static class GenerationServiceCollectionExtensions
                     Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
                     QueueLimit = 0,
                 }));
-            limiter.OnRejected = async (rejected, cancel) =>
-            {
-                var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
-                    ? (int)Math.Ceiling(after.TotalSeconds)
-                    : (int)Math.Ceiling(options.RateLimitWindowSeconds);
-                var http = rejected.HttpContext;
-                http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Problems.Of(StatusCodes.Status429TooManyRequests, 3003, "Too many generation requests",
-                        $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s; try again in {retry} s",
-                        new Dictionary<string, object?> { ["retryAfterSeconds"] = retry })
-                    .ExecuteAsync(http);
-            };
+            RateLimits.Describe(RateLimitPolicy, "Too many generation requests",
+                $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s", options.RateLimitWindowSeconds);
+            limiter.OnRejected = RateLimits.RejectAsync;
         });
         return services;
     }

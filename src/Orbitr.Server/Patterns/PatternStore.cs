@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Orbitr.Server.Http;
+using Orbitr.Server.Owners;
 using Orbitr.Server.Storage;
 
 namespace Orbitr.Server.Patterns;
@@ -10,9 +11,9 @@ public enum UpdateOutcome { Updated, NotFound, Forbidden, Stale }
 
 /// <summary>Saved patterns: create with a fresh edit token (only its hash is kept), read, and update with the token and
 /// the version the client last saw (optimistic concurrency: a stale update changes nothing).</summary>
-public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
+public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProvider clock)
 {
-    public async Task<(PatternRecord Record, string EditToken)> CreateAsync(string contentType, byte[] content, CancellationToken cancel)
+    public async Task<(PatternRecord Record, string EditToken)> CreateAsync(string contentType, byte[] content, string ownerId, CancellationToken cancel)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(24));
         var now = clock.GetUtcNow();
@@ -23,10 +24,12 @@ public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
             ContentType = contentType,
             Content = content,
             EditTokenHash = Hash(token),
+            OwnerId = ownerId,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Patterns.Add(record);
+        foreach (var sample in SamplesPlayed(contentType, content)) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = record.Id, SampleId = sample });
         await db.SaveChangesAsync(cancel);
         return (record, token);
     }
@@ -34,13 +37,15 @@ public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
     public Task<PatternRecord?> FindAsync(string id, CancellationToken cancel) =>
         db.Patterns.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancel);
 
-    public async Task<(UpdateOutcome Outcome, PatternRecord? Record)> UpdateAsync(string id, string editToken, IfMatch condition, string contentType,
-        byte[] content, CancellationToken cancel)
+    /// <param name="token">The bearer token: the pattern's edit token, or (when <paramref name="ownerId"/> is set) an owner's.</param>
+    public async Task<(UpdateOutcome Outcome, PatternRecord? Record)> UpdateAsync(string id, string token, string? ownerId, IfMatch condition,
+        string contentType, byte[] content, CancellationToken cancel)
     {
         var current = await FindAsync(id, cancel);
         if (current is null) return (UpdateOutcome.NotFound, null);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(editToken)), Encoding.ASCII.GetBytes(current.EditTokenHash)))
-            return (UpdateOutcome.Forbidden, current);
+        var byOwner = ownerId is not null && current.OwnerId == ownerId;
+        var byEditToken = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(token)), Encoding.ASCII.GetBytes(current.EditTokenHash));
+        if (!byOwner && !byEditToken) return (UpdateOutcome.Forbidden, current);
         if (!condition.Matches(ETagOf(current))) return (UpdateOutcome.Stale, current);
         var expectedVersion = current.Version;
         // One statement, conditional on the version: of two concurrent updates exactly one matches.
@@ -49,11 +54,30 @@ public sealed class PatternStore(OrbitrDbContext db, TimeProvider clock)
                 .SetProperty(p => p.ContentType, contentType)
                 .SetProperty(p => p.Version, expectedVersion + 1)
                 .SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), cancel);
+        if (changed == 1)
+        {
+            // What the pattern plays now keeps its audio; what it no longer plays may go.
+            var before = await db.PatternSampleRefs.Where(r => r.PatternId == id).Select(r => r.SampleId).ToListAsync(cancel);
+            await db.PatternSampleRefs.Where(r => r.PatternId == id).ExecuteDeleteAsync(cancel);
+            foreach (var sample in SamplesPlayed(contentType, content)) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = id, SampleId = sample });
+            await db.SaveChangesAsync(cancel);
+            await owners.CollectAsync(before, cancel);
+        }
         var after = await FindAsync(id, cancel);
         return (changed == 1 ? UpdateOutcome.Updated : UpdateOutcome.Stale, after);
     }
 
     public static string ETagOf(PatternRecord record) => $"\"v{record.Version}\"";
+
+    /// <summary>The library samples (<c>generated:&lt;id&gt;</c>) a saved pattern plays; none for ciphertext, which the server cannot read.</summary>
+    private static IEnumerable<string> SamplesPlayed(string contentType, byte[] content)
+    {
+        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) return [];
+        var read = Orbitr.Core.Json.PatternJson.Read(content);
+        if (!read.Ok) return [];
+        return read.Pattern!.Samples.Items.Where(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated)
+            .Select(s => s.Ref.Value).Where(v => v.Length <= 32).Distinct(StringComparer.Ordinal);
+    }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -41,20 +41,24 @@ public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProv
         return record;
     }
 
+    /// <summary>Bytes the stored WAV (16-bit) of this audio takes: what counts against an owner's quota.</summary>
+    public static long StoredBytes(AudioBuffer audio) => 44 + (long)audio.Length * audio.ChannelCount * 2;
+
     public Task<SampleRecord?> FindAsync(string id, CancellationToken cancel) =>
         db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancel);
 
-    /// <summary>Newest first; <paramref name="search"/> matches name or prompt (case-insensitive).</summary>
-    public async Task<(List<SampleRecord> Items, int Total)> ListAsync(string? search, int page, int pageSize, CancellationToken cancel)
+    /// <summary>An owner's library, the latest added first; <paramref name="search"/> matches name or prompt (case-insensitive).</summary>
+    public async Task<(List<SampleRecord> Items, int Total)> ListAsync(string ownerId, string? search, int page, int pageSize, CancellationToken cancel)
     {
-        var query = db.Samples.AsNoTracking();
+        var entries = db.LibraryEntries.AsNoTracking().Where(e => e.OwnerId == ownerId);
+        var query = db.Samples.AsNoTracking().Where(s => entries.Any(e => e.SampleId == s.Id));
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLowerInvariant();
             query = query.Where(s => s.Name.ToLower().Contains(term) || (s.Prompt != null && s.Prompt.ToLower().Contains(term)));
         }
         var total = await query.CountAsync(cancel);
-        var items = await query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id)
+        var items = await query.OrderByDescending(s => entries.Where(e => e.SampleId == s.Id).Select(e => e.AddedAt).FirstOrDefault()).ThenBy(s => s.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancel);
         return (items, total);
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Orbitr.Server.Generation;
+using Orbitr.Server.Owners;
 
 namespace Orbitr.Server.Storage;
 
@@ -12,6 +13,10 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
     public DbSet<SampleRecord> Samples => Set<SampleRecord>();
     public DbSet<GenerationRecord> Generations => Set<GenerationRecord>();
     public DbSet<PatternRecord> Patterns => Set<PatternRecord>();
+    public DbSet<OwnerRecord> Owners => Set<OwnerRecord>();
+    public DbSet<LibraryEntry> LibraryEntries => Set<LibraryEntry>();
+    public DbSet<GenerationClaim> GenerationClaims => Set<GenerationClaim>();
+    public DbSet<PatternSampleRef> PatternSampleRefs => Set<PatternSampleRef>();
 
     // SQLite cannot order by DateTimeOffset: every one is kept as UTC ticks.
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions) =>
@@ -56,5 +61,32 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
         patterns.Property(p => p.Id).HasMaxLength(32);
         patterns.Property(p => p.ContentType).HasMaxLength(64);
         patterns.Property(p => p.EditTokenHash).HasMaxLength(64);
+        patterns.Property(p => p.OwnerId).HasMaxLength(32);
+        patterns.HasIndex(p => p.OwnerId);
+
+        var owners = model.Entity<OwnerRecord>();
+        owners.HasKey(o => o.Id);
+        owners.Property(o => o.Id).HasMaxLength(32);
+        owners.Property(o => o.TokenHash).HasMaxLength(64);
+        owners.HasIndex(o => o.TokenHash).IsUnique();
+
+        var library = model.Entity<LibraryEntry>();
+        library.HasKey(e => new { e.OwnerId, e.SampleId });
+        library.Property(e => e.OwnerId).HasMaxLength(32);
+        library.Property(e => e.SampleId).HasMaxLength(32);
+        library.HasIndex(e => e.SampleId);
+        library.HasIndex(e => new { e.OwnerId, e.AddedAt });
+
+        var claims = model.Entity<GenerationClaim>();
+        claims.HasKey(c => new { c.GenerationId, c.OwnerId });
+        claims.Property(c => c.GenerationId).HasMaxLength(32);
+        claims.Property(c => c.OwnerId).HasMaxLength(32);
+        claims.HasIndex(c => c.OwnerId);
+
+        var refs = model.Entity<PatternSampleRef>();
+        refs.HasKey(r => new { r.PatternId, r.SampleId });
+        refs.Property(r => r.PatternId).HasMaxLength(32);
+        refs.Property(r => r.SampleId).HasMaxLength(32);
+        refs.HasIndex(r => r.SampleId);
     }
 }

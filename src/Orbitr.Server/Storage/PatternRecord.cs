@@ -10,6 +10,8 @@ public sealed class PatternRecord
     public required byte[] Content { get; set; }
     public int Version { get; set; } = 1;
     public required string EditTokenHash { get; set; }
+    /// <summary>The owner who saved it (null for patterns saved before owners existed: only their edit token opens them).</summary>
+    public string? OwnerId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -57,6 +57,19 @@ public sealed class SavedPattern
     public int Version { get; set; }
 }
 
+public sealed class OwnerUsage
+{
+    public int Samples { get; set; }
+    public int Patterns { get; set; }
+    public long Bytes { get; set; }
+    public long QuotaBytes { get; set; }
+}
+
+public sealed class CreatedOwner
+{
+    public string Token { get; set; } = "";
+}
+
 public sealed class ProblemBody
 {
     public string? Title { get; set; }
@@ -72,4 +85,6 @@ public sealed class ProblemBody
 [JsonSerializable(typeof(LibrarySample))]
 [JsonSerializable(typeof(SavedPattern))]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(CreatedOwner))]
+[JsonSerializable(typeof(OwnerUsage))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -18,30 +18,30 @@ public readonly record struct ApiResult<T>(T? Value, ApiProblem? Problem, HttpSt
 
 /// <summary>The Orbitr server's HTTP API as the browser app uses it. Never throws for network or server errors:
 /// every failure comes back as an <see cref="ApiProblem"/> with a code the UI can show.</summary>
-public sealed class OrbitrApi(HttpClient http)
+public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     public Task<ApiResult<Generation>> GenerateAsync(GenerationRequestBody body) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/generations")
-        { Content = JsonContent.Create(body, ApiJsonContext.Default.GenerationRequestBody) }, ApiJsonContext.Default.Generation);
+        { Content = JsonContent.Create(body, ApiJsonContext.Default.GenerationRequestBody) }, ApiJsonContext.Default.Generation, asOwner: true);
 
     public Task<ApiResult<Generation>> GenerationAsync(string id) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
 
     public Task<ApiResult<Generation>> CancelAsync(string id) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation, asOwner: true);
 
     public Task<ApiResult<SamplePage>> SamplesAsync(string? search) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples?pageSize=100{(string.IsNullOrWhiteSpace(search) ? "" : "&q=" + Uri.EscapeDataString(search))}"),
-            ApiJsonContext.Default.SamplePage);
+            ApiJsonContext.Default.SamplePage, asOwner: true);
 
     public Task<ApiResult<LibrarySample>> SampleAsync(string id) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.LibrarySample);
 
     public async Task<ApiResult<bool>> DeleteSampleAsync(string id)
     {
-        var r = await SendAsync<ProblemBody>(() => new HttpRequestMessage(HttpMethod.Delete, $"api/samples/{Uri.EscapeDataString(id)}"), null);
+        var r = await SendAsync<ProblemBody>(() => new HttpRequestMessage(HttpMethod.Delete, $"api/samples/{Uri.EscapeDataString(id)}"), null, asOwner: true);
         return new(r.Ok, r.Problem, r.Status);
     }
 
@@ -53,7 +53,7 @@ public sealed class OrbitrApi(HttpClient http)
             file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             form.Add(file, "file", fileName);
             return new HttpRequestMessage(HttpMethod.Post, "api/samples") { Content = form };
-        }, ApiJsonContext.Default.LibrarySample);
+        }, ApiJsonContext.Default.LibrarySample, asOwner: true);
 
     public async Task<ApiResult<byte[]>> SampleAudioAsync(string id)
     {
@@ -81,8 +81,26 @@ public sealed class OrbitrApi(HttpClient http)
             if (editToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", editToken);
             if (version is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"v{version}\"");
             return request;
-        }, ApiJsonContext.Default.SavedPattern);
+        }, ApiJsonContext.Default.SavedPattern, asOwner: editToken is null);
         return r;
+    }
+
+    /// <summary>What the owner stores against its quota; with <paramref name="token"/>, for that owner (to check a pasted key).</summary>
+    public Task<ApiResult<OwnerUsage>> OwnerUsageAsync(string? token = null) => token is null
+        ? SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/owners/me"), ApiJsonContext.Default.OwnerUsage, asOwner: true)
+        : SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "api/owners/me");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }, ApiJsonContext.Default.OwnerUsage);
+
+    /// <summary>Deletes everything the owner stored on the server (its token stops working).</summary>
+    public async Task<ApiResult<bool>> DeleteOwnerAsync()
+    {
+        if (await owner.TokenAsync() is null) return new(true, null); // nothing was ever stored
+        var r = await SendAsync<ProblemBody>(() => new HttpRequestMessage(HttpMethod.Delete, "api/owners/me"), null, asOwner: true);
+        return new(r.Ok, r.Problem, r.Status);
     }
 
     /// <summary>A saved pattern's bytes and content type.</summary>
@@ -102,6 +120,36 @@ public sealed class OrbitrApi(HttpClient http)
             return new(default, Unreachable(e));
         }
     }
+
+    /// <summary>The owner token for calls that store something: the saved one, or a new owner's (created and saved on
+    /// first need, or when the server no longer knows the saved one).</summary>
+    private async Task<(string? Token, ApiProblem? Problem)> OwnerTokenAsync(bool renew)
+    {
+        if (!renew && await owner.TokenAsync() is { } saved) return (saved, null);
+        var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/owners"), ApiJsonContext.Default.CreatedOwner);
+        if (!created.Ok || created.Value is not { Token.Length: > 0 } o) return (null, created.Problem ?? new ApiProblem(0, "No owner", "the server did not create an owner"));
+        await owner.SaveAsync(o.Token);
+        return (o.Token, null);
+    }
+
+    private async Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> create, JsonTypeInfo<T>? type, bool asOwner)
+    {
+        if (!asOwner) return await SendAsync(create, type);
+        var (token, problem) = await OwnerTokenAsync(renew: false);
+        if (problem is not null) return new(default, problem);
+        var result = await SendAsync(WithToken(create, token), type);
+        if (result.Status != HttpStatusCode.Unauthorized) return result;
+        // The server does not know this browser's owner (deleted, or another server's data): start a new one.
+        (token, problem) = await OwnerTokenAsync(renew: true);
+        return problem is not null ? new(default, problem) : await SendAsync(WithToken(create, token), type);
+    }
+
+    private static Func<HttpRequestMessage> WithToken(Func<HttpRequestMessage> create, string? token) => () =>
+    {
+        var request = create();
+        if (token is not null && request.Headers.Authorization is null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    };
 
     private async Task<ApiResult<T>> SendAsync<T>(Func<HttpRequestMessage> create, JsonTypeInfo<T>? type)
     {

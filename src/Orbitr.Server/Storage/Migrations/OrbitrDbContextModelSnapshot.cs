@@ -100,6 +100,84 @@ namespace Orbitr.Server.Storage.Migrations
                     b.ToTable("Generations");
                 });
 
+            modelBuilder.Entity("Orbitr.Server.Owners.GenerationClaim", b =>
+                {
+                    b.Property<string>("GenerationId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("GenerationId", "OwnerId");
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("GenerationClaims");
+                });
+
+            modelBuilder.Entity("Orbitr.Server.Owners.LibraryEntry", b =>
+                {
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SampleId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OwnerId", "SampleId");
+
+                    b.HasIndex("SampleId");
+
+                    b.HasIndex("OwnerId", "AddedAt");
+
+                    b.ToTable("LibraryEntries");
+                });
+
+            modelBuilder.Entity("Orbitr.Server.Owners.OwnerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("Owners");
+                });
+
+            modelBuilder.Entity("Orbitr.Server.Owners.PatternSampleRef", b =>
+                {
+                    b.Property<string>("PatternId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SampleId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PatternId", "SampleId");
+
+                    b.HasIndex("SampleId");
+
+                    b.ToTable("PatternSampleRefs");
+                });
+
             modelBuilder.Entity("Orbitr.Server.Storage.PatternRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -123,6 +201,10 @@ namespace Orbitr.Server.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -130,6 +212,8 @@ namespace Orbitr.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OwnerId");
 
                     b.ToTable("Patterns");
                 });

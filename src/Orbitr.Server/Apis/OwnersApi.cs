@@ -1,0 +1,44 @@
+using Orbitr.Server.Owners;
+
+namespace Orbitr.Server.Apis;
+
+/// <summary>/api/owners: anonymous owners (no sign-up). Create one, see its usage, delete everything it stored.</summary>
+public static class OwnersApi
+{
+    public const string CreatePolicy = "owners";
+
+    public static IEndpointRouteBuilder MapOwnersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/owners");
+        api.MapPost("/", CreateAsync).RequireRateLimiting(CreatePolicy);
+        api.MapGet("/me", UsageAsync);
+        api.MapDelete("/me", DeleteAsync);
+        return app;
+    }
+
+    public sealed record CreatedOwner(string Token);
+
+    public sealed record OwnerUsageDto(int Samples, int Patterns, long Bytes, long QuotaBytes);
+
+    private static async Task<IResult> CreateAsync(OwnerStore owners, CancellationToken cancel)
+    {
+        var (_, token) = await owners.CreateAsync(cancel);
+        return TypedResults.Created("/api/owners/me", new CreatedOwner(token));
+    }
+
+    private static async Task<IResult> UsageAsync(HttpRequest request, OwnerStore owners, CancellationToken cancel)
+    {
+        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return problem!;
+        var u = await owners.UsageAsync(owner.Id, cancel);
+        return TypedResults.Ok(new OwnerUsageDto(u.Samples, u.Patterns, u.Bytes, u.QuotaBytes));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, CancellationToken cancel)
+    {
+        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
+        if (owner is null) return problem!;
+        await owners.DeleteAsync(owner.Id, cancel);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Samples;
+using Orbitr.Server.Storage;
+
+namespace Orbitr.Server.Owners;
+
+/// <summary>What an owner stores and uses, against the quota.</summary>
+public sealed record OwnerUsage(int Samples, int Patterns, long Bytes, long QuotaBytes);
+
+/// <summary>Anonymous owners: created with a fresh token (256 random bits, only its hash kept), found by token,
+/// their libraries (sets of sample references), usage, and deletion of everything an owner stored.</summary>
+public sealed class OwnerStore(OrbitrDbContext db, SampleLibrary samples, OwnerOptions options, TimeProvider clock)
+{
+    public async Task<(OwnerRecord Owner, string Token)> CreateAsync(CancellationToken cancel)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var owner = new OwnerRecord { Id = "o" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), TokenHash = Hash(token), CreatedAt = clock.GetUtcNow() };
+        db.Owners.Add(owner);
+        await db.SaveChangesAsync(cancel);
+        return (owner, token);
+    }
+
+    /// <summary>The owner of a token, or null. The lookup is by hash (an index), then the hashes are compared in
+    /// constant time, so timing says nothing about how much of a guess was right.</summary>
+    public async Task<OwnerRecord?> FindByTokenAsync(string token, CancellationToken cancel)
+    {
+        if (token.Length is 0 or > 200) return null;
+        var hash = Hash(token);
+        var owner = await db.Owners.AsNoTracking().FirstOrDefaultAsync(o => o.TokenHash == hash, cancel);
+        return owner is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(owner.TokenHash), Encoding.ASCII.GetBytes(hash))
+            ? owner : null;
+    }
+
+    public async Task<OwnerUsage> UsageAsync(string ownerId, CancellationToken cancel)
+    {
+        var library = db.LibraryEntries.Where(e => e.OwnerId == ownerId);
+        var count = await library.CountAsync(cancel);
+        var bytes = await library.Join(db.Samples, e => e.SampleId, s => s.Id, (e, s) => s.SizeBytes).SumAsync(b => (long?)b, cancel) ?? 0;
+        var patterns = await db.Patterns.CountAsync(p => p.OwnerId == ownerId, cancel);
+        return new OwnerUsage(count, patterns, bytes, options.StorageBytesPerOwner);
+    }
+
+    /// <summary>Would adding <paramref name="bytes"/> more take the owner past its quota? Returns the problem, or null.</summary>
+    public async Task<string?> OverQuotaAsync(string ownerId, long bytes, CancellationToken cancel)
+    {
+        var usage = await UsageAsync(ownerId, cancel);
+        if (usage.Bytes + bytes <= usage.QuotaBytes) return null;
+        return $"your library holds {usage.Bytes / 1e6:0.0} MB of {usage.QuotaBytes / 1e6:0.#} MB; this needs {bytes / 1e6:0.0} MB more. Delete samples you no longer use.";
+    }
+
+    public Task<bool> InLibraryAsync(string ownerId, string sampleId, CancellationToken cancel) =>
+        db.LibraryEntries.AnyAsync(e => e.OwnerId == ownerId && e.SampleId == sampleId, cancel);
+
+    /// <summary>Puts a sample in an owner's library (nothing happens when it is already there).</summary>
+    public async Task AddToLibraryAsync(string ownerId, string sampleId, CancellationToken cancel)
+    {
+        if (await InLibraryAsync(ownerId, sampleId, cancel)) return;
+        db.LibraryEntries.Add(new LibraryEntry { OwnerId = ownerId, SampleId = sampleId, AddedAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            // Added by a concurrent request, then the set already holds it; anything else is a real failure.
+            if (!await InLibraryAsync(ownerId, sampleId, cancel)) throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Takes a sample out of an owner's library; its audio goes when no owner keeps it and no saved pattern
+    /// plays it. False when it was not in the library.</summary>
+    public async Task<bool> RemoveFromLibraryAsync(string ownerId, string sampleId, CancellationToken cancel)
+    {
+        var removed = await db.LibraryEntries.Where(e => e.OwnerId == ownerId && e.SampleId == sampleId).ExecuteDeleteAsync(cancel);
+        if (removed == 0) return false;
+        await CollectAsync([sampleId], cancel);
+        return true;
+    }
+
+    /// <summary>Deletes the samples among <paramref name="sampleIds"/> that no library keeps and no saved pattern plays.</summary>
+    public async Task CollectAsync(IReadOnlyCollection<string> sampleIds, CancellationToken cancel)
+    {
+        foreach (var id in sampleIds.Distinct())
+        {
+            var kept = await db.LibraryEntries.AnyAsync(e => e.SampleId == id, cancel)
+                || await db.PatternSampleRefs.AnyAsync(r => r.SampleId == id, cancel);
+            if (!kept) await samples.DeleteAsync(id, cancel);
+        }
+    }
+
+    /// <summary>Everything the owner stored: its patterns, its library entries and claims (audio nobody else keeps is
+    /// deleted), then the owner itself, so its token stops working.</summary>
+    public async Task DeleteAsync(string ownerId, CancellationToken cancel)
+    {
+        var patternIds = await db.Patterns.Where(p => p.OwnerId == ownerId).Select(p => p.Id).ToListAsync(cancel);
+        var referenced = await db.PatternSampleRefs.Where(r => patternIds.Contains(r.PatternId)).Select(r => r.SampleId).ToListAsync(cancel);
+        var library = await db.LibraryEntries.Where(e => e.OwnerId == ownerId).Select(e => e.SampleId).ToListAsync(cancel);
+        // The owner first: from here on its token opens nothing, even while the rest is being removed.
+        await db.Owners.Where(o => o.Id == ownerId).ExecuteDeleteAsync(cancel);
+        await db.GenerationClaims.Where(c => c.OwnerId == ownerId).ExecuteDeleteAsync(cancel);
+        await db.PatternSampleRefs.Where(r => patternIds.Contains(r.PatternId)).ExecuteDeleteAsync(cancel);
+        await db.Patterns.Where(p => p.OwnerId == ownerId).ExecuteDeleteAsync(cancel);
+        await db.LibraryEntries.Where(e => e.OwnerId == ownerId).ExecuteDeleteAsync(cancel);
+        await CollectAsync([.. library, .. referenced], cancel);
+    }
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
