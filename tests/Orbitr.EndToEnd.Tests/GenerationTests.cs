@@ -111,7 +111,7 @@ public class GenerationTests(AppServer server)
         await app.Page.RouteAsync("**/api/**", route => route.AbortAsync("internetdisconnected"));
         await app.Page.Locator("#prompt").FillAsync("warm pad");
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true }).ClickAsync();
-        var error = app.Page.Locator(".form-error[data-code='3001']");
+        var error = app.Page.Locator("section.generate .form-error[data-code='3001']");
         await Assertions.Expect(error).ToBeVisibleAsync();
         await Assertions.Expect(error).ToContainTextAsync("cannot be reached");
         await app.Step(3, 2).ClickAsync();

@@ -28,7 +28,7 @@ public class RateLimitTests
             }
             await prompt.FillAsync("one too many");
             await generate.ClickAsync();
-            var error = app.Page.Locator(".form-error[data-code='3003']");
+            var error = app.Page.Locator("section.generate .form-error[data-code='3003']");
             await Assertions.Expect(error).ToBeVisibleAsync();
             await Assertions.Expect(error).ToContainTextAsync("You can try again in");
             var text3 = await error.InnerTextAsync();
