@@ -323,7 +323,9 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         ConfiguredOrbitrFactory.NewOwnerToken(anonymous);
         var fourth = await anonymous.PostAsync("/api/owners", null);
         Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
-        Assert.Equal(3003, await CodeOf(fourth));
+        var ownersProblem = await fourth.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3003, ownersProblem.GetProperty("code").GetInt32());
+        Assert.Contains("at most 3 new owners per hour", ownersProblem.GetProperty("detail").GetString());
         Assert.True(fourth.Headers.RetryAfter?.Delta > TimeSpan.Zero);
 
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -331,7 +333,9 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         await UploadAsync(anonymous);
         var upload = await anonymous.PostAsync("/api/samples", Upload());
         Assert.Equal(HttpStatusCode.TooManyRequests, upload.StatusCode);
-        Assert.Equal(3003, await CodeOf(upload));
+        var uploadProblem = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3003, uploadProblem.GetProperty("code").GetInt32());
+        Assert.Contains("at most 2 uploads per minute", uploadProblem.GetProperty("detail").GetString());
         for (var i = 0; i < 2; i++)
         {
             var c = new ByteArrayContent(PatternJson.WriteUtf8(PatternFactory.Create(4, 1)));

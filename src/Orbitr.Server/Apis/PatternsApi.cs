@@ -37,7 +37,7 @@ public static class PatternsApi
         if (owner is null) return denied!;
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
-        var (record, token) = await patterns.CreateAsync(content!.Value.Type, content.Value.Bytes, owner.Id, cancel);
+        var (record, token) = await patterns.CreateAsync(content!, owner.Id, cancel);
         request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record);
         return TypedResults.Created($"/api/patterns/{record.Id}", new SavedPattern(record.Id, token, record.Version, $"/p/{record.Id}"));
     }
@@ -69,7 +69,7 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!.Value.Type, content.Value.Bytes, cancel);
+        var (outcome, record) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
@@ -120,7 +120,7 @@ public static class PatternsApi
     }
 
     /// <summary>A pattern body: JSON validated by Core's reader (errors by path), or ciphertext kept as it is.</summary>
-    private static async Task<((string Type, byte[] Bytes)? Content, IResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
+    private static async Task<(PatternBody? Content, IResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
     {
         var type = request.ContentType ?? "";
         var isJson = type.StartsWith(Json, StringComparison.OrdinalIgnoreCase);
@@ -135,13 +135,13 @@ public static class PatternsApi
         if (isCipher)
             return body.Length < 29 // AES-GCM: 12-byte nonce + 16-byte tag + at least one byte
                 ? (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an encrypted pattern", detail: "the body is too short to be AES-GCM ciphertext"))
-                : ((Ciphertext, body), null);
+                : (new PatternBody(Ciphertext, body, []), null);
         var read = PatternJson.Read(body);
         if (!read.Ok)
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern",
                 detail: string.Join("; ", read.Errors.Take(5).Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}")),
                 extensions: new Dictionary<string, object?> { ["errors"] = read.Errors.Take(50).Select(e => new { path = e.Path, message = e.Message }) }));
         // Stored in canonical form, so what a GET returns is what Core writes.
-        return ((Json, PatternJson.WriteUtf8(read.Pattern!)), null);
+        return (PatternBody.Of(read.Pattern!), null);
     }
 }

@@ -38,6 +38,8 @@ public static class GenerationServiceCollectionExtensions
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
 
+        RateLimits.Describe(services, RateLimitPolicy, "Too many generation requests",
+            $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s", options.RateLimitWindowSeconds);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(ClientId.Of(context),
@@ -47,8 +49,6 @@ public static class GenerationServiceCollectionExtensions
                     Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
                     QueueLimit = 0,
                 }));
-            RateLimits.Describe(RateLimitPolicy, "Too many generation requests",
-                $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s", options.RateLimitWindowSeconds);
             limiter.OnRejected = RateLimits.RejectAsync;
         });
         return services;

@@ -13,17 +13,17 @@ public static class OwnerServiceCollectionExtensions
         var options = configuration.GetSection(OwnerOptions.Section).Get<OwnerOptions>() ?? new OwnerOptions();
         services.AddSingleton(options);
         services.AddScoped<OwnerStore>();
+        RateLimits.Describe(services, OwnersApi.CreatePolicy, "Too many new owners", $"at most {options.OwnersPerHour} new owners per hour from one address", 3600);
+        RateLimits.Describe(services, SamplesApi.UploadPolicy, "Too many uploads", $"at most {options.UploadsPerMinute} uploads per minute", 60);
+        RateLimits.Describe(services, PatternsApi.SavePolicy, "Too many pattern saves", $"at most {options.PatternSavesPerMinute} pattern saves per minute", 60);
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(OwnersApi.CreatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(ClientId.Of(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.OwnersPerHour), Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
-            RateLimits.Describe(OwnersApi.CreatePolicy, "Too many new owners", $"at most {options.OwnersPerHour} new owners per hour from one address", 3600);
             limiter.AddPolicy(SamplesApi.UploadPolicy, context => RateLimitPartition.GetFixedWindowLimiter(PerOwner(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.UploadsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            RateLimits.Describe(SamplesApi.UploadPolicy, "Too many uploads", $"at most {options.UploadsPerMinute} uploads per minute", 60);
             limiter.AddPolicy(PatternsApi.SavePolicy, context => RateLimitPartition.GetFixedWindowLimiter(PerOwner(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.PatternSavesPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            RateLimits.Describe(PatternsApi.SavePolicy, "Too many pattern saves", $"at most {options.PatternSavesPerMinute} pattern saves per minute", 60);
         });
         return services;
     }

@@ -11,9 +11,18 @@ public enum UpdateOutcome { Updated, NotFound, Forbidden, Stale }
 
 /// <summary>Saved patterns: create with a fresh edit token (only its hash is kept), read, and update with the token and
 /// the version the client last saw (optimistic concurrency: a stale update changes nothing).</summary>
+/// <summary>A pattern body as stored: its content type and bytes, and the library samples (<c>generated:&lt;id&gt;</c>)
+/// it plays — read once, where the body is validated (none for ciphertext, which the server cannot read).</summary>
+public sealed record PatternBody(string ContentType, byte[] Content, IReadOnlyList<string> SamplesPlayed)
+{
+    public static PatternBody Of(Orbitr.Core.Model.Pattern pattern) => new("application/json", Orbitr.Core.Json.PatternJson.WriteUtf8(pattern),
+        [.. pattern.Samples.Items.Where(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated)
+            .Select(s => s.Ref.Value).Where(v => v.Length <= 32).Distinct(StringComparer.Ordinal)]);
+}
+
 public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProvider clock)
 {
-    public async Task<(PatternRecord Record, string EditToken)> CreateAsync(string contentType, byte[] content, string ownerId, CancellationToken cancel)
+    public async Task<(PatternRecord Record, string EditToken)> CreateAsync(PatternBody body, string ownerId, CancellationToken cancel)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(24));
         var now = clock.GetUtcNow();
@@ -21,15 +30,15 @@ public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProv
         {
             // 72 random bits: unguessable enough that a share link is the only way in.
             Id = Base64Url(RandomNumberGenerator.GetBytes(9)),
-            ContentType = contentType,
-            Content = content,
+            ContentType = body.ContentType,
+            Content = body.Content,
             EditTokenHash = Hash(token),
             OwnerId = ownerId,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Patterns.Add(record);
-        foreach (var sample in SamplesPlayed(contentType, content)) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = record.Id, SampleId = sample });
+        foreach (var sample in body.SamplesPlayed) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = record.Id, SampleId = sample });
         await db.SaveChangesAsync(cancel);
         return (record, token);
     }
@@ -39,7 +48,7 @@ public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProv
 
     /// <param name="token">The bearer token: the pattern's edit token, or (when <paramref name="ownerId"/> is set) an owner's.</param>
     public async Task<(UpdateOutcome Outcome, PatternRecord? Record)> UpdateAsync(string id, string token, string? ownerId, IfMatch condition,
-        string contentType, byte[] content, CancellationToken cancel)
+        PatternBody body, CancellationToken cancel)
     {
         var current = await FindAsync(id, cancel);
         if (current is null) return (UpdateOutcome.NotFound, null);
@@ -50,8 +59,8 @@ public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProv
         var expectedVersion = current.Version;
         // One statement, conditional on the version: of two concurrent updates exactly one matches.
         var changed = await db.Patterns.Where(p => p.Id == id && p.Version == expectedVersion)
-            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Content, content)
-                .SetProperty(p => p.ContentType, contentType)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Content, body.Content)
+                .SetProperty(p => p.ContentType, body.ContentType)
                 .SetProperty(p => p.Version, expectedVersion + 1)
                 .SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), cancel);
         if (changed == 1)
@@ -59,7 +68,7 @@ public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProv
             // What the pattern plays now keeps its audio; what it no longer plays may go.
             var before = await db.PatternSampleRefs.Where(r => r.PatternId == id).Select(r => r.SampleId).ToListAsync(cancel);
             await db.PatternSampleRefs.Where(r => r.PatternId == id).ExecuteDeleteAsync(cancel);
-            foreach (var sample in SamplesPlayed(contentType, content)) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = id, SampleId = sample });
+            foreach (var sample in body.SamplesPlayed) db.PatternSampleRefs.Add(new PatternSampleRef { PatternId = id, SampleId = sample });
             await db.SaveChangesAsync(cancel);
             await owners.CollectAsync(before, cancel);
         }
@@ -68,16 +77,6 @@ public sealed class PatternStore(OrbitrDbContext db, OwnerStore owners, TimeProv
     }
 
     public static string ETagOf(PatternRecord record) => $"\"v{record.Version}\"";
-
-    /// <summary>The library samples (<c>generated:&lt;id&gt;</c>) a saved pattern plays; none for ciphertext, which the server cannot read.</summary>
-    private static IEnumerable<string> SamplesPlayed(string contentType, byte[] content)
-    {
-        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)) return [];
-        var read = Orbitr.Core.Json.PatternJson.Read(content);
-        if (!read.Ok) return [];
-        return read.Pattern!.Samples.Items.Where(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated)
-            .Select(s => s.Ref.Value).Where(v => v.Length <= 32).Distinct(StringComparer.Ordinal);
-    }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
