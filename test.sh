@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 root=$(pwd)
 
 # Debian packages the test projects need: chromium for the end-to-end tests (Playwright drives
-# /usr/bin/chromium); sox with its format plug-ins encodes OGG/MP3 files for the upload tests.
-packages=(chromium sox libsox-fmt-all)
+# /usr/bin/chromium); sox with its format plug-ins encodes OGG/MP3 files for the upload tests; python3-onnx
+# builds the tiny stand-in MusicGen models (tests/Shared/TinyMusicGen) the MusicGen tests run the real pipeline on.
+packages=(chromium sox libsox-fmt-all python3-onnx)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -15,6 +15,7 @@ public static class OrbitrCli
             RenderCommand.Create(output),
             MidiCommand.Create(output),
             GenerateCommand.Create(output),
+            ModelCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -141,6 +141,13 @@ public class NativeExecutableTests
             Assert.Equal(0, cli.Run("render", pattern, "-o", cli.Path($"jit-{format}.wav"), "--cycles", "3", "--format", format).Code);
             Assert.Equal(File.ReadAllBytes(cli.Path($"jit-{format}.wav")), File.ReadAllBytes(cli.Path($"native-{format}.wav")));
         }
+        // MusicGen through ONNX Runtime's native library, published beside the executable.
+        var model = Orbitr.Tests.Shared.TinyMusicGen.Folder();
+        var generated = await RunAsync(exe, cli.Dir, "generate", "warm bass", "-o", cli.Path("native-mg.wav"), "--engine", "musicgen", "--model", model,
+            "--duration", "1", "--seed", "5", "--raw");
+        Assert.True(generated.Code == 0, generated.Err);
+        Assert.Equal(0, cli.Run("generate", "warm bass", "-o", cli.Path("jit-mg.wav"), "--engine", "musicgen", "--model", model, "--duration", "1", "--seed", "5", "--raw").Code);
+        Assert.Equal(File.ReadAllBytes(cli.Path("jit-mg.wav")), File.ReadAllBytes(cli.Path("native-mg.wav")));
         var midi = await RunAsync(exe, cli.Dir, "midi", pattern, "-o", cli.Path("n.mid"), "--cycles", "3");
         Assert.Equal(0, midi.Code);
         File.WriteAllText(cli.Path("bad.json"), """{"name": "\ud800", "bpm": 250, "tracks": [{}]}""");

@@ -1,3 +1,4 @@
+using Orbitr.Dsp.Finishing;
 using Orbitr.Dsp.Wav;
 using Orbitr.Synthesis.Prompting;
 
@@ -12,7 +13,8 @@ public class GenerateTests
         var (code, output, _) = cli.Run("generate", "glass bell, long tail", "-o", cli.Path("bell.wav"), "--duration", "1.5", "--seed", "3");
         Assert.Equal(0, code);
         Assert.Contains("with synth", output);
-        var expected = WavWriter.ToBytes(PromptSynthesizer.Generate("glass bell, long tail", 3, 1.5, 44100), WavSampleFormat.Pcm16);
+        // Finished as the server finishes every engine's sound (trim, fade, loudness).
+        var expected = WavWriter.ToBytes(SampleFinisher.Default.Finish(PromptSynthesizer.Generate("glass bell, long tail", 3, 1.5, 44100)), WavSampleFormat.Pcm16);
         Assert.Equal(expected, File.ReadAllBytes(cli.Path("bell.wav")));
         Assert.Equal(0, cli.Run("generate", "glass bell, long tail", "-o", cli.Path("again.wav"), "--duration", "1.5", "--seed", "3").Code);
         Assert.Equal(expected, File.ReadAllBytes(cli.Path("again.wav")));

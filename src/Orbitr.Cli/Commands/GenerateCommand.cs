@@ -2,15 +2,25 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Orbitr.Cli.Io;
+using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Finishing;
 using Orbitr.Dsp.Wav;
+using Orbitr.MusicGen.Generation;
+using Orbitr.MusicGen.Model;
 using Orbitr.Synthesis.Prompting;
 
 namespace Orbitr.Cli.Commands;
 
-/// <summary><c>orbitr generate "dusty lo-fi kick" -o kick.wav [--duration 2] [--quality draft|hq] [--seed N] [--server URL]</c>:
-/// makes a sample from a prompt with the built-in synth engine, or asks an Orbitr server (which may run MusicGen).</summary>
+/// <summary><c>orbitr generate "dusty lo-fi kick" -o kick.wav [--engine synth|musicgen] [--model DIR] [--duration 2]
+/// [--quality draft|hq] [--seed N] [--top-k K] [--guidance G] [--raw] [--server URL]</c>: makes a sample from a prompt
+/// with the built-in synth or MusicGen (ONNX Runtime, on this machine), or asks an Orbitr server. The sound is finished
+/// as the server finishes it (trimmed, faded, loudness-normalized, 16-bit); --raw writes the engine's own audio instead
+/// (32-bit float at the model's rate), so a model's output can be checked exactly.</summary>
 public static class GenerateCommand
 {
+    /// <summary>Where `orbitr model pull` puts the model and the server looks for it (under the default data path).</summary>
+    public static string DefaultModelFolder => Path.Combine("data", "models", "musicgen-small");
+
     public static Command Create(TextWriter output)
     {
         var prompt = new Argument<string>("prompt") { Description = "What the sound should be, e.g. \"glass bell, long tail\"" };
@@ -22,9 +32,23 @@ public static class GenerateCommand
             if (!(v >= PromptSynthesizer.MinDuration && v <= PromptSynthesizer.MaxDuration))
                 r.AddError($"--duration must be {PromptSynthesizer.MinDuration}–{PromptSynthesizer.MaxDuration} seconds, not {v.ToString(CultureInfo.InvariantCulture)}");
         });
-        var quality = new Option<string>("--quality", "-q") { Description = "draft or hq", DefaultValueFactory = _ => "draft" };
+        var quality = new Option<string>("--quality", "-q") { Description = "draft or hq (MusicGen: hq uses classifier-free guidance, draft does not)", DefaultValueFactory = _ => "draft" };
         quality.AcceptOnlyFromAmong("draft", "hq");
         var seed = new Option<uint>("--seed", "-s") { Description = "Variation number (0–4294967295); the same seed gives the same sound", DefaultValueFactory = _ => 0 };
+        var engine = new Option<string?>("--engine", "-e") { Description = "synth (built in; the default here) or musicgen (needs a model folder: orbitr model pull); with --server the server's choice (auto) unless given" };
+        engine.AcceptOnlyFromAmong("synth", "musicgen");
+        var model = new Option<DirectoryInfo?>("--model", "-m") { Description = $"MusicGen model folder (default: $Orbitr__MusicGen__ModelPath, else {DefaultModelFolder})" };
+        var topK = new Option<int?>("--top-k") { Description = "MusicGen: sample among the K most likely tokens (default: the model's, 250)" };
+        topK.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } k && k is < 1 or > 4096) r.AddError($"--top-k must be 1–4096, not {k}");
+        });
+        var guidance = new Option<float?>("--guidance") { Description = "MusicGen: classifier-free guidance scale (1 = none; default: 1 for draft, the model's 3 for hq)" };
+        guidance.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float?>() is { } g && !(g >= 1 && g <= 20)) r.AddError($"--guidance must be 1–20, not {g.ToString(CultureInfo.InvariantCulture)}");
+        });
+        var raw = new Option<bool>("--raw") { Description = "Write the engine's audio as it came out (32-bit float, the engine's rate), without trimming, fade or loudness" };
         var server = new Option<string?>("--server") { Description = "Generate on an Orbitr server instead (e.g. http://localhost:5080)" };
         server.Validators.Add(r =>
         {
@@ -32,7 +56,8 @@ public static class GenerateCommand
             if (v is not null && !(Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
                 r.AddError($"--server must be an http(s) address such as http://localhost:5080, not {v}");
         });
-        var command = new Command("generate", "Make a sample from a text prompt") { prompt, outputOption, duration, quality, seed, server };
+        var command = new Command("generate", "Make a sample from a text prompt")
+            { prompt, outputOption, duration, quality, seed, engine, model, topK, guidance, raw, server };
         command.SetAction(parse =>
         {
             var text = parse.GetValue(prompt)!;
@@ -40,38 +65,92 @@ public static class GenerateCommand
             var target = parse.GetValue(outputOption)!;
             var seconds = parse.GetValue(duration);
             var hq = parse.GetValue(quality) == "hq";
+            var engineName = parse.GetValue(engine) ?? (parse.GetValue(server) is null ? "synth" : "auto");
+            var musicGenOnly = new[] { ("--top-k", parse.GetValue(topK) is not null), ("--guidance", parse.GetValue(guidance) is not null), ("--model", parse.GetValue(model) is not null) };
+            if (engineName == "synth" && musicGenOnly.FirstOrDefault(o => o.Item2) is { Item1: { } only })
+                throw new CliException($"{only} applies to --engine musicgen", ExitCodes.Usage);
             byte[] wav;
-            string engine;
             if (parse.GetValue(server) is { } url)
-                (wav, engine) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed));
+            {
+                if (parse.GetValue(raw)) throw new CliException("--raw works on this machine only, not with --server", ExitCodes.Usage);
+                (wav, engineName) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed), engineName);
+            }
             else
             {
-                var audio = PromptSynthesizer.Generate(text, parse.GetValue(seed), seconds, 44100, hq);
-                wav = WavWriter.ToBytes(audio, WavSampleFormat.Pcm16);
-                engine = PromptSynthesizer.EngineName;
+                var audio = engineName == "musicgen"
+                    ? MusicGen(parse.GetValue(model)?.FullName, text, seconds, hq, parse.GetValue(seed), parse.GetValue(topK), parse.GetValue(guidance), output)
+                    : PromptSynthesizer.Generate(text, parse.GetValue(seed), seconds, 44100, hq);
+                wav = parse.GetValue(raw)
+                    ? WavWriter.ToBytes(audio, WavSampleFormat.Float32)
+                    : WavWriter.ToBytes(SampleFinisher.Default.Finish(audio), WavSampleFormat.Pcm16);
             }
             AtomicFile.Write(target.FullName, s => s.Write(wav));
             var decoded = WavReader.Read(wav);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"generated \"{text}\" with {engine} to {target.Name}: {decoded.Duration:0.000} s, {decoded.SampleRate} Hz, peak {20 * Math.Log10(Math.Max(decoded.Peak(), 1e-10)):0.0} dBFS"));
+                $"generated \"{text}\" with {engineName} to {target.Name}: {decoded.Duration:0.000} s, {decoded.SampleRate} Hz, peak {20 * Math.Log10(Math.Max(decoded.Peak(), 1e-10)):0.0} dBFS"));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static (byte[] Wav, string Engine) FromServer(Uri server, string prompt, double seconds, string quality, uint seed)
+    private static AudioBuffer MusicGen(string? folder, string prompt, double seconds, bool hq, uint seed, int? topK, float? guidance, TextWriter output)
+    {
+        folder ??= Environment.GetEnvironmentVariable("Orbitr__MusicGen__ModelPath") is { Length: > 0 } configured ? configured : DefaultModelFolder;
+        MusicGenModel model;
+        try
+        {
+            model = MusicGenModel.Load(folder);
+        }
+        catch (MusicGenModelException e)
+        {
+            throw new CliException($"MusicGen is not available (code 2002): {e.Message}", ExitCodes.Generation);
+        }
+        using (model)
+        {
+            var frames = Math.Max(1, (int)Math.Round(seconds * model.Config.FrameRate));
+            var settings = new MusicGenSettings(frames, seed, topK, guidance ?? (hq ? null : 1f));
+            try
+            {
+                var result = new MusicGenGenerator(model).Generate(prompt, settings, new ProgressLine(output, frames + model.Config.Codebooks));
+                return new AudioBuffer([result.Audio], result.SampleRate);
+            }
+            catch (InvalidModelOutputException e)
+            {
+                throw new CliException($"the model could not make this sound (code 2002): {e.Message}", ExitCodes.Generation);
+            }
+        }
+    }
+
+    /// <summary>"frame 120/504" on one line when the output is a terminal; nothing in a pipe or a file.</summary>
+    private sealed class ProgressLine(TextWriter output, int positions) : IProgress<double>
+    {
+        private readonly bool _terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        private int _shown = -1;
+
+        public void Report(double value)
+        {
+            if (!_terminal) return;
+            var percent = (int)(value * 100);
+            if (percent == _shown) return;
+            _shown = percent;
+            output.Write($"\rgenerating: {percent,3} % ({(int)(value * positions)}/{positions} positions)");
+            if (value >= 1) output.Write("\r" + new string(' ', 60) + "\r");
+        }
+    }
+
+    private static (byte[] Wav, string Engine) FromServer(Uri server, string prompt, double seconds, string quality, uint seed, string engine)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http));
-            var post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed)).GetAwaiter().GetResult();
+            var post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed, engine)).GetAwaiter().GetResult();
             if (post.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
                 // The saved owner is unknown to this server (deleted, or another server's): act as a new one.
                 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http, renew: true));
                 post.Dispose();
-                post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed)).GetAwaiter().GetResult();
+                post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed, engine)).GetAwaiter().GetResult();
             }
             var body = ReadJson(post);
             if (!post.IsSuccessStatusCode)
@@ -105,13 +184,14 @@ public static class GenerateCommand
     }
 
     // Written and read with the DOM types, not reflection-based serialization, so the CLI publishes as Native AOT.
-    private static ByteArrayContent RequestBody(string prompt, double seconds, string quality, uint seed)
+    private static ByteArrayContent RequestBody(string prompt, double seconds, string quality, uint seed, string engine)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("prompt", prompt);
+            json.WriteString("engine", engine);
             json.WriteNumber("durationSeconds", seconds);
             json.WriteString("quality", quality);
             json.WriteNumber("seed", seed);

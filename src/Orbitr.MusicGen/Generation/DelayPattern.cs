@@ -29,9 +29,11 @@ public sealed class DelayPattern
     public int FramesIn(int positions) => Math.Max(0, positions - Codebooks);
 
     /// <summary>The id fed for codebook <paramref name="codebook"/> at <paramref name="position"/>: the start/pad token
-    /// at position 0 and wherever the delay has not reached the codebook yet, else the sampled token.</summary>
-    public long InputId(int position, int codebook, long sampled) =>
-        position == 0 || position <= codebook ? PadToken : sampled;
+    /// at position 0 and wherever the delay has not reached the codebook yet, else the sampled token.
+    /// With <paramref name="frames"/> given, positions past codebook k's last frame (k + frames) are pads too, as
+    /// transformers' delay-pattern mask makes them.</summary>
+    public long InputId(int position, int codebook, long sampled, int frames = int.MaxValue) =>
+        position == 0 || position <= codebook || position - codebook > frames ? PadToken : sampled;
 
     /// <summary>Undoes the delay: <paramref name="tokens"/>[k][j] is codebook k's token at position j (all codebooks
     /// the same length P); the result [k][f] is frame f of codebook k, f &lt; P − codebooks.</summary>

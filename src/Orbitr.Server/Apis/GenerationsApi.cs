@@ -13,7 +13,7 @@ public static class GenerationsApi
     public static IEndpointRouteBuilder MapGenerationsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/engines", (EngineCatalog engines) => TypedResults.Ok(engines.All.Select(e =>
-            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"]))));
+            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"], e.State == EngineState.Available, e.Problem))));
         var api = app.MapGroup("/api/generations");
         api.MapPost("/", SubmitAsync).RequireRateLimiting(GenerationServiceCollectionExtensions.RateLimitPolicy);
         api.MapGet("/{id}", GetAsync);
@@ -22,7 +22,9 @@ public static class GenerationsApi
         return app;
     }
 
-    public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities);
+    /// <summary>An engine and its limits; a configured engine whose model did not load has available false and its problem.</summary>
+    public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities,
+        bool Available, string? Problem);
 
     private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, OwnerStore owners, CancellationToken cancel)
     {

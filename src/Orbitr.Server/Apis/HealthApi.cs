@@ -38,11 +38,13 @@ public static class HealthApi
                     ? throw new InvalidOperationException("shut down")
                     : scheduler.Status.ToString().ToLowerInvariant();
             }),
-            new("engines", "up", string.Join(", ", engines.All.Select(e => $"{e.Name} ({e.ModelVersion})"))),
+            new("engines", "up", string.Join(", ", engines.All.Where(e => e.State == EngineState.Available).Select(e => $"{e.Name} ({e.ModelVersion})"))),
         };
-        var ok = states.All(s => s.Status == "up");
-        var report = new HealthReport(ok ? "ok" : "degraded", states);
-        return ok ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+        // An engine whose model did not load is reported, but the server still serves (the synth is always there).
+        states.AddRange(engines.All.Where(e => e.State == EngineState.Unavailable).Select(e => new DependencyState(e.Name, "unavailable", e.Problem)));
+        var down = states.Any(s => s.Status == "down");
+        var report = new HealthReport(down || states.Any(s => s.Status != "up") ? "degraded" : "ok", states);
+        return down ? TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable) : TypedResults.Ok(report);
     }
 
     private static async Task<DependencyState> Probe(string name, Func<Task<string>> check)

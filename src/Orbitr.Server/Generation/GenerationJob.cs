@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Finishing;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
@@ -11,8 +12,8 @@ namespace Orbitr.Server.Generation;
 /// sample and marks it succeeded. Idempotent: a job that runs again (recovery after a crash) skips a finished
 /// generation and reuses a sample it already stored.</summary>
 [DisallowConcurrentExecution]
-public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog engines, GenerationOptions options, GenerationEvents events,
-    TimeProvider clock, ILogger<GenerationJob> log) : IJob
+public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog engines, EngineGates gates, GenerationQueue queue,
+    GenerationOptions options, GenerationEvents events, TimeProvider clock, ILogger<GenerationJob> log) : IJob
 {
     public const string IdKey = "generationId";
     public const int TimeoutCode = 2001;
@@ -22,6 +23,16 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         var id = context.MergedJobDataMap.GetString(IdKey)!;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrbitrDbContext>();
+
+        // An engine with its own limit (MusicGen: one at a time): a job beyond it goes back to the queue for a moment
+        // instead of holding a worker, so jobs of other engines keep flowing.
+        var engineName = await db.Generations.AsNoTracking().Where(g => g.Id == id).Select(g => g.Engine).FirstOrDefaultAsync(stopping);
+        using var slot = engineName is null ? null : gates.TryEnter(engines.Resolve(engineName));
+        if (slot is { Entered: false })
+        {
+            await queue.RetryLaterAsync(id, TimeSpan.FromMilliseconds(500), stopping);
+            return;
+        }
 
         // Claim: only a queued job, or one left running by a process that died, may start.
         var claimed = await db.Generations
@@ -40,7 +51,8 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        var limit = engine.TimeoutSeconds ?? options.TimeoutSeconds;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(limit));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         var progress = new ProgressWriter(scopes, id, events, linked);
         try
@@ -49,6 +61,8 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
                 progress, linked.Token);
             await progress.FlushAsync();
             linked.Token.ThrowIfCancellationRequested();
+            // Every engine's sound is finished the same way: trimmed, faded, at the same loudness.
+            audio = SampleFinisher.Default.Finish(audio);
             // Owners waiting for it that still exist: the result is stored only for them.
             var waiting = await db.GenerationClaims.AsNoTracking().Where(c => c.GenerationId == id && db.Owners.Any(o => o.Id == c.OwnerId))
                 .Select(c => c.OwnerId).ToListAsync(CancellationToken.None);
@@ -69,7 +83,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             await FinishAsync(db, id, GenerationStatus.Failed, null, TimeoutCode,
-                $"generation took longer than {options.TimeoutSeconds:0.#} s and was stopped");
+                $"generation took longer than {limit:0.#} s and was stopped");
         }
         catch (OperationCanceledException)
         {

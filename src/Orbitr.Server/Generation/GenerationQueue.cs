@@ -28,6 +28,20 @@ public sealed class GenerationQueue(ISchedulerFactory schedulers)
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancel);
     }
 
+    /// <summary>Fires the job again after <paramref name="delay"/> (it is running now: a second trigger of its own, so
+    /// the one firing is not replaced under it).</summary>
+    public async Task RetryLaterAsync(string generationId, TimeSpan delay, CancellationToken cancel)
+    {
+        var scheduler = await schedulers.GetScheduler(cancel);
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity($"{generationId}-retry-{Guid.NewGuid():N}", Group)
+            .ForJob(KeyOf(generationId))
+            .StartAt(DateTimeOffset.UtcNow + delay)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        await scheduler.ScheduleJob(trigger, default, cancel);
+    }
+
     public async Task<bool> ContainsAsync(string generationId, CancellationToken cancel) =>
         await (await schedulers.GetScheduler(cancel)).Exists(KeyOf(generationId), cancel);
 

@@ -25,7 +25,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
     {
         var engine = engines.Resolve(request.Engine);
         if (engine is null)
-            return (SubmitOutcome.InvalidEngine, null, $"the {request.Engine} engine is not available on this server (no model folder configured)");
+            return (SubmitOutcome.InvalidEngine, null, engines.Unavailable(request.Engine));
         if (request.DurationSeconds > engine.MaxDurationSeconds)
             return (SubmitOutcome.InvalidEngine, null, $"the {engine.Name} engine makes at most {engine.MaxDurationSeconds} s");
         var key = GenerationCacheKey.Compute(engine.Name, engine.ModelVersion, request.Prompt, request.DurationSeconds, request.Quality, request.Seed);

@@ -18,8 +18,14 @@ public static class GenerationServiceCollectionExtensions
         var options = configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>() ?? new GenerationOptions();
         var storage = configuration.GetSection(OrbitrOptions.Section).Get<OrbitrOptions>() ?? new OrbitrOptions();
         services.AddSingleton(options);
+        services.AddSingleton(configuration.GetSection(MusicGenOptions.Section).Get<MusicGenOptions>() ?? new MusicGenOptions());
         services.AddSingleton<IGenerationEngine, SynthEngine>();
+        services.AddSingleton<MusicGenEngine>();
+        services.AddSingleton<IGenerationEngine>(sp => sp.GetRequiredService<MusicGenEngine>());
         services.AddSingleton<EngineCatalog>();
+        services.AddSingleton<EngineGates>();
+        // Load the engines' models at start-up (a broken MusicGen folder is logged once, then reported by /api/engines).
+        services.AddHostedService<EngineLoader>();
         services.AddSingleton<GenerationEvents>();
         services.AddSingleton<GenerationQueue>();
         services.AddScoped<GenerationService>();
@@ -80,6 +86,18 @@ public sealed class GenerationReconciler(IServiceScopeFactory scopes, Generation
             requeued++;
         }
         if (requeued > 0) log.LogInformation("re-queued {Count} generation(s) left unfinished by the last run", requeued);
+    }
+
+    public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;
+}
+
+/// <summary>Builds the engine catalog (and so loads MusicGen's sessions) while the server starts, not at the first request.</summary>
+public sealed class EngineLoader(EngineCatalog engines, ILogger<EngineLoader> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancel)
+    {
+        log.LogInformation("generation engines: {Engines}", string.Join(", ", engines.All.Select(e => $"{e.Name} ({e.State.ToString().ToLowerInvariant()})")));
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;

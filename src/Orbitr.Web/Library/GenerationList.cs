@@ -14,7 +14,23 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly List<Generation> _jobs = [];
 
+    /// <summary>What the app assumes until the server lists its engines, or when it cannot be asked.</summary>
+    private static readonly EngineInfo SynthOnly = new()
+    {
+        Name = EngineInfo.Synth, ModelVersion = "", MinDurationSeconds = 0.1, MaxDurationSeconds = 10, Qualities = ["draft", "hq"], Available = true,
+    };
+    /// <summary>After a failed read of the engine list, the next render asks again, but not sooner than this
+    /// (typing while offline would otherwise ask once per keystroke).</summary>
+    public TimeSpan EngineRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+    private Task? _enginesLoading;
+    private long _enginesFailedAt; // Environment.TickCount64 of the last failed read; 0 = none
+
     public IReadOnlyList<Generation> Jobs => _jobs;
+    /// <summary>The engines the server is configured with (available or not); synth only until they are read.</summary>
+    public IReadOnlyList<EngineInfo> Engines { get; private set; } = [SynthOnly];
+    public bool EnginesLoaded { get; private set; }
+    /// <summary>The user chooses an engine only when the server has more than one that works.</summary>
+    public bool OffersEngineChoice => Engines.Count(e => e.Available) > 1;
     /// <summary>The last refusal (rate limit, quota, invalid prompt, offline), shown under the form.</summary>
     public ApiProblem? LastProblem { get; private set; }
     /// <summary>When a 429 says the user may try again.</summary>
@@ -25,13 +41,64 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
     /// <summary>A job made a sample (id): the library refreshes.</summary>
     public event Action<Generation>? Succeeded;
 
-    public async Task SubmitAsync(string prompt, double durationSeconds, string quality, uint? seed)
+    /// <summary>Reads the server's engines once; a failure (offline, an older server) leaves "synth only", shows
+    /// nothing, and is retried by a later call.</summary>
+    public Task LoadEnginesAsync()
+    {
+        if (EnginesLoaded) return Task.CompletedTask;
+        if (_enginesLoading is { IsCompleted: false } loading) return loading;
+        if (_enginesFailedAt != 0 && Environment.TickCount64 - _enginesFailedAt < EngineRetryInterval.TotalMilliseconds) return Task.CompletedTask;
+        return _enginesLoading = LoadAsync();
+
+        async Task LoadAsync()
+        {
+            ApiResult<List<EngineInfo>> result;
+            try
+            {
+                // Off the renderer's synchronization context: nothing here touches a component, and the answer
+                // re-renders through Changed (StudioComponent hands that to its dispatcher).
+                result = await Task.Run(api.EnginesAsync).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the page (its HttpClient) went away meanwhile
+            }
+            if (result.Value is { Count: > 0 } engines)
+            {
+                Engines = engines;
+                EnginesLoaded = true;
+                Changed?.Invoke();
+            }
+            else _enginesFailedAt = Environment.TickCount64;
+        }
+    }
+
+    /// <summary>The choice to send: the named engine when the user may choose and it works, otherwise "auto".</summary>
+    public string EffectiveChoice(string choice) =>
+        OffersEngineChoice && choice != EngineInfo.Auto && Engines.Any(e => e.Name == choice && e.Available) ? choice : EngineInfo.Auto;
+
+    /// <summary>The engine a choice runs on: the named one, or for "auto" what the server picks (MusicGen when it
+    /// works, else synth).</summary>
+    public EngineInfo EngineFor(string choice)
+    {
+        var available = Engines.Where(e => e.Available).ToList();
+        return available.FirstOrDefault(e => e.Name == EffectiveChoice(choice))
+            ?? available.FirstOrDefault(e => e.Name == EngineInfo.MusicGen)
+            ?? available.FirstOrDefault(e => e.Name == EngineInfo.Synth)
+            ?? available.FirstOrDefault()
+            ?? SynthOnly;
+    }
+
+    public async Task SubmitAsync(string prompt, double durationSeconds, string quality, uint? seed, string engine = EngineInfo.Auto)
     {
         Submitting = true;
         Changed?.Invoke();
         try
         {
-            var result = await api.GenerateAsync(new GenerationRequestBody { Prompt = prompt, DurationSeconds = durationSeconds, Quality = quality, Seed = seed });
+            var result = await api.GenerateAsync(new GenerationRequestBody
+            {
+                Prompt = prompt, DurationSeconds = durationSeconds, Quality = quality, Seed = seed, Engine = EffectiveChoice(engine),
+            });
             LastProblem = result.Problem;
             RetryAt = result.Problem?.RetryAfterSeconds is { } s ? DateTimeOffset.UtcNow.AddSeconds(s) : null;
             if (result.Value is not { } job) return;

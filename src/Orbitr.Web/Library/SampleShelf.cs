@@ -8,8 +8,9 @@ using Orbitr.Web.State;
 namespace Orbitr.Web.Library;
 
 /// <summary>One sound in the library panel: a built-in kit sound or a sample from the server, with its waveform as an
-/// SVG path (made once: the panel re-renders on every edit).</summary>
-public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt)
+/// SVG path (made once: the panel re-renders on every edit). <see cref="Engine"/> is the engine that generated a server
+/// sample ("synth", "musicgen"), null for kit sounds and uploads.</summary>
+public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt, string? Engine = null)
 {
     public string WavePath { get; } = Waveform(Peaks);
 
@@ -113,6 +114,10 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices)
         Changed?.Invoke();
     }
 
-    private static ShelfItem ToItem(LibrarySample s) =>
-        new(SampleRef.Generated(s.Id, s.Name), s.Name, s.Engine == "upload" ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt);
+    private static ShelfItem ToItem(LibrarySample s)
+    {
+        var upload = s.Engine == "upload";
+        return new(SampleRef.Generated(s.Id, s.Name), s.Name, upload ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt,
+            upload || string.IsNullOrEmpty(s.Engine) ? null : s.Engine);
+    }
 }

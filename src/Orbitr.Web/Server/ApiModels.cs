@@ -29,6 +29,34 @@ public sealed class GenerationRequestBody
     public double DurationSeconds { get; set; } = 2;
     public string Quality { get; set; } = "draft";
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public uint? Seed { get; set; }
+    /// <summary>"auto" (MusicGen when the server has it, else synth), or an engine's name from GET /api/engines.</summary>
+    public string Engine { get; set; } = EngineInfo.Auto;
+}
+
+/// <summary>One generation engine the server is configured with (GET /api/engines). <see cref="Available"/> is false,
+/// with a <see cref="Problem"/>, when its model did not load.</summary>
+public sealed class EngineInfo
+{
+    public const string Auto = "auto";
+    public const string Synth = "synth";
+    public const string MusicGen = "musicgen";
+
+    public string Name { get; set; } = "";
+    public string ModelVersion { get; set; } = "";
+    public double MinDurationSeconds { get; set; } = 0.1;
+    public double MaxDurationSeconds { get; set; } = 10;
+    public List<string> Qualities { get; set; } = [];
+    public bool Available { get; set; }
+    public string? Problem { get; set; }
+
+    /// <summary>An engine's (or a sample source's) name as the UI shows it: "MusicGen", "Synth"; others as they come.</summary>
+    public static string Label(string name) => name switch
+    {
+        Synth => "Synth",
+        MusicGen => "MusicGen",
+        Auto => "Auto",
+        _ => name,
+    };
 }
 
 public sealed class LibrarySample
@@ -81,6 +109,7 @@ public sealed class ProblemBody
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Generation))]
 [JsonSerializable(typeof(GenerationRequestBody))]
+[JsonSerializable(typeof(List<EngineInfo>))]
 [JsonSerializable(typeof(SamplePage))]
 [JsonSerializable(typeof(LibrarySample))]
 [JsonSerializable(typeof(SavedPattern))]

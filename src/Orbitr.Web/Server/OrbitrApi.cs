@@ -26,6 +26,10 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/generations")
         { Content = JsonContent.Create(body, ApiJsonContext.Default.GenerationRequestBody) }, ApiJsonContext.Default.Generation, asOwner: true);
 
+    /// <summary>The generation engines the server is configured with, available or not.</summary>
+    public Task<ApiResult<List<EngineInfo>>> EnginesAsync() =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/engines"), ApiJsonContext.Default.ListEngineInfo);
+
     public Task<ApiResult<Generation>> GenerationAsync(string id) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
 
