@@ -133,3 +133,24 @@ public class GenerationCoreTests
         Assert.Equal(0x06C45D188009454FUL, rng.Next());
     }
 }
+
+/// <summary>The sampler's quickselect against a full sort: every draw is one of the k best (ties at the k-th value
+/// resolved to the lower indices), for random logits with many ties.</summary>
+public class TopKSamplerPropertyTests
+{
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public FsCheck.Property Every_draw_is_among_the_k_best_by_a_full_sort() =>
+        FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.From(
+            from n in FsCheck.Fluent.Gen.Choose(1, 300)
+            from k in FsCheck.Fluent.Gen.Choose(1, 320)
+            from values in FsCheck.Fluent.Gen.ArrayOf(FsCheck.Fluent.Gen.Choose(-20, 20), n)
+            from seed in FsCheck.Fluent.Gen.Choose(0, int.MaxValue)
+            select (values.Select(v => v / 4f).ToArray(), k, (ulong)seed)), c =>
+        {
+            var (logits, k, seed) = c;
+            var allowed = logits.Select((v, i) => (v, i)).OrderByDescending(x => x.v).ThenBy(x => x.i).Take(k).Select(x => x.i).ToHashSet();
+            var sampler = new TopKSampler(k);
+            var rng = new SplitMix64(seed);
+            return Enumerable.Range(0, 20).All(_ => allowed.Contains(sampler.Sample(logits, ref rng)));
+        });
+}
