@@ -9,7 +9,9 @@ root=$(pwd)
 # Debian packages the test projects need: chromium for the end-to-end tests (Playwright drives
 # /usr/bin/chromium); sox with its format plug-ins encodes OGG/MP3 files for the upload tests; python3-onnx
 # builds the tiny stand-in MusicGen models (tests/Shared/TinyMusicGen) the MusicGen tests run the real pipeline on.
-packages=(chromium sox libsox-fmt-all python3-onnx)
+# postgresql, redis-server and Node's npm (for s3rver, an S3-compatible test server) back the deployment tests: the
+# storage, queue and cache suites also run against a real PostgreSQL, Redis and S3 API (issue 14).
+packages=(chromium sox libsox-fmt-all python3-onnx postgresql redis-server npm)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -21,8 +23,56 @@ fi
 
 results="$root/TestResults/run-$(date +%s)"
 mkdir -p "$results"
-cleanup() { :; }
+services="$(mktemp -d /tmp/orbitr-services-XXXXXX)"
+cleanup() {
+  [ -n "${pg_bin:-}" ] && [ -d "$services/pg" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$services/pg" -m immediate stop >/dev/null 2>&1
+  [ -f "$services/redis.pid" ] && kill "$(cat "$services/redis.pid")" 2>/dev/null
+  [ -n "${s3_pid:-}" ] && kill "$s3_pid" 2>/dev/null
+  rm -rf "$services"
+}
 trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# Throwaway PostgreSQL on a loopback port: a cluster of its own (trust auth for the superuser "orbitr"), run as the
+# postgres user (the server refuses root). Tests create their own databases in it.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -n "$pg_bin" ]; then
+  pg_port=$(free_port)
+  mkdir -p "$services/pg" "$services/pgsock" && chown postgres "$services" "$services/pg" "$services/pgsock"
+  if runuser -u postgres -- "$pg_bin/initdb" -D "$services/pg" -U orbitr --auth=trust -E UTF8 >"$results/postgres-init.log" 2>&1 &&
+     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$services/pg" -w -l "$services/pg/server.log" \
+       -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $services/pgsock -c max_connections=300 -c fsync=off" start >/dev/null 2>&1; then
+    export ORBITR_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=orbitr;Database=postgres"
+    echo "PostgreSQL on 127.0.0.1:$pg_port"
+  else
+    echo "test.sh: PostgreSQL did not start (see $results/postgres-init.log)"
+  fi
+fi
+
+# Throwaway Redis on a loopback port, nothing saved to disk.
+if command -v redis-server >/dev/null; then
+  redis_port=$(free_port)
+  if redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+       --pidfile "$services/redis.pid" --logfile "$services/redis.log" --dir "$services" >/dev/null 2>&1; then
+    export ORBITR_TEST_REDIS="127.0.0.1:$redis_port"
+    echo "Redis on 127.0.0.1:$redis_port"
+  fi
+fi
+
+# s3rver (npm), an S3-compatible server, installed under .tools/ once and started on a loopback port.
+s3rver="$root/.tools/node_modules/.bin/s3rver"
+if [ ! -x "$s3rver" ] && command -v npm >/dev/null; then
+  npm install --prefix "$root/.tools" --no-audit --no-fund --silent s3rver@3.7.1 >"$results/s3rver-install.log" 2>&1 || echo "test.sh: could not install s3rver (see $results/s3rver-install.log)"
+fi
+if [ -x "$s3rver" ]; then
+  s3_port=$(free_port)
+  mkdir -p "$services/s3"
+  "$s3rver" --directory "$services/s3" --port "$s3_port" --address 127.0.0.1 --silent >"$services/s3.log" 2>&1 &
+  s3_pid=$!
+  export ORBITR_TEST_S3="http://127.0.0.1:$s3_port"
+  echo "s3rver on 127.0.0.1:$s3_port"
+fi
 
 failed_build=0
 echo "== build"

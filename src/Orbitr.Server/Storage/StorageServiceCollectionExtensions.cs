@@ -23,7 +23,7 @@ public static class StorageServiceCollectionExtensions
                         $"Orbitr:Database:Provider \"{options.Database.Provider}\" is not supported yet (sqlite is; postgres arrives with the deployment work)");
             }
         });
-        services.AddSingleton<IBlobStore>(new FileBlobStore(Path.Combine(options.FullDataPath, "blobs")));
+        services.AddOrbitrBlobs(configuration, options);
         services.AddSingleton<SampleAudioIndex>();
         services.AddScoped<SampleLibrary>();
         return services;
