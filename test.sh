@@ -90,10 +90,24 @@ if [ $failed_build -eq 0 ]; then
   for proj in tests/*/*.Tests.csproj; do
     name=$(basename "$proj" .csproj)
     echo "== $name"
-    dotnet test "$proj" -c Release --no-build -nologo \
+    # The multi-process deployment tests run once, in the deployment pass below.
+    filter=()
+    [ "$name" = "Orbitr.Server.Tests" ] && filter=(--filter "Configuration!=deployment")
+    dotnet test "$proj" -c Release --no-build -nologo "${filter[@]}" \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
       --results-directory "$results" || status=1
   done
+  # The server's suites again as a real deployment: PostgreSQL (database and clustered queue), S3 blobs, Redis.
+  echo "== Orbitr.Server.Tests (deployment: PostgreSQL, S3, Redis)"
+  if [ -n "${ORBITR_TEST_POSTGRES:-}" ] && [ -n "${ORBITR_TEST_S3:-}" ] && [ -n "${ORBITR_TEST_REDIS:-}" ]; then
+    ORBITR_TEST_DATABASE=postgres ORBITR_TEST_BLOBS=s3 ORBITR_TEST_CACHE=redis \
+      dotnet test tests/Orbitr.Server.Tests/Orbitr.Server.Tests.csproj -c Release --no-build -nologo \
+      --logger "trx;LogFileName=Orbitr.Server.Tests.deployment.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results" || status=1
+  else
+    echo "test.sh: PostgreSQL, Redis or s3rver is not running: the deployment pass cannot run"
+    status=1
+  fi
 else
   echo "test.sh: the build failed (see $results/build.log)"
   status=1

@@ -1,12 +1,16 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Orbitr.Server.Apis;
+using Orbitr.Server.Caching;
 using Orbitr.Server.Hosting;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Patterns;
 using Orbitr.Server.Storage;
+using Orbitr.Server.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// `Orbitr.Server migrate` applies the database migrations and exits (deployments run it once before the processes).
+var migrateOnly = args.Contains("migrate");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
 // http://localhost:5080 unless --urls or ASPNETCORE_URLS says otherwise.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
     builder.WebHost.UseUrls("http://localhost:5080");
@@ -16,8 +20,10 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrbitrStorage(builder.Configuration);
+builder.Services.AddOrbitrCache(builder.Configuration);
 builder.Services.AddOrbitrGeneration(builder.Configuration);
 builder.Services.AddOrbitrOwners(builder.Configuration);
+builder.Services.AddOrbitrTelemetry(builder.Configuration);
 builder.Services.AddScoped<PatternStore>();
 builder.Services.AddScoped<PatternRenderer>();
 
@@ -35,18 +41,29 @@ if (trustForwarded)
 var app = builder.Build();
 if (trustForwarded) app.UseForwardedHeaders();
 await app.MigrateOrbitrDatabaseAsync();
+if (migrateOnly)
+{
+    app.Logger.LogInformation("database migrated; exiting (migrate)");
+    return;
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
-app.UseAppShellFallback();
+// A worker runs generation jobs and answers only /api/health; the API and the app are served by api/all processes.
+var roles = app.Services.GetRequiredService<OrbitrRoles>();
+if (roles.ServesApi) app.UseAppShellFallback();
 app.UseRouting();
 app.UseRateLimiter();
-app.MapStaticAssets();   // the web app: fingerprinted, precompressed, cached for a year when fingerprinted
 app.MapHealthApi();
-app.MapSamplesApi();
-app.MapGenerationsApi();
-app.MapPatternsApi();
-app.MapOwnersApi();
+if (roles.ServesApi)
+{
+    app.MapStaticAssets();   // the web app: fingerprinted, precompressed, cached for a year when fingerprinted
+    app.MapSamplesApi();
+    app.MapGenerationsApi();
+    app.MapPatternsApi();
+    app.MapOwnersApi();
+}
+app.Logger.LogInformation("Orbitr role: {Role}", roles.Name);
 await app.RunAsync();
 
 public partial class Program;

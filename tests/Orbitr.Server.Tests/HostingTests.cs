@@ -60,9 +60,9 @@ public class HostingTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory>
         Assert.Contains("\"status\":\"ok\"", body);
         using var doc = System.Text.Json.JsonDocument.Parse(body);
         var deps = doc.RootElement.GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d);
-        Assert.Equal(["blobs", "database", "engines", "queue"], deps.Keys.Order());
+        Assert.Equal(["blobs", "cache", "database", "engines", "queue"], deps.Keys.Order());
         Assert.All(deps.Values, d => Assert.Equal("up", d.GetProperty("status").GetString()));
-        Assert.Equal("sqlite", deps["database"].GetProperty("detail").GetString());
+        Assert.Equal(Environment.GetEnvironmentVariable("ORBITR_TEST_DATABASE") == "postgres" ? "postgres" : "sqlite", deps["database"].GetProperty("detail").GetString());
         Assert.Contains("synth", deps["engines"].GetProperty("detail").GetString());
     }
 

@@ -37,6 +37,26 @@ public class ConfiguredOrbitrFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orbitr:Limits:OwnersPerHour", "100000");
         builder.UseSetting("Orbitr:Limits:UploadsPerMinute", "100000");
         builder.UseSetting("Orbitr:Limits:PatternSavesPerMinute", "100000");
+        // ./test.sh runs this project a second time as a real deployment: PostgreSQL (a database of this factory's own),
+        // set by ORBITR_TEST_DATABASE=postgres with the server in ORBITR_TEST_POSTGRES.
+        if (Environment.GetEnvironmentVariable("ORBITR_TEST_DATABASE") == "postgres" && !settings.ContainsKey("Orbitr:Database:Provider"))
+        {
+            // Factories given the same data folder are the same server restarted: they share the database too.
+            postgresDatabase ??= TestPostgres.Databases.GetOrAdd(DataPath, _ => TestPostgres.CreateDatabase());
+            builder.UseSetting("Orbitr:Database:Provider", "postgres");
+            builder.UseSetting("Orbitr:Database:ConnectionString", postgresDatabase);
+        }
+        // … and its blobs in S3 (a bucket of its own on the s3rver in ORBITR_TEST_S3) with ORBITR_TEST_BLOBS=s3.
+        if (Environment.GetEnvironmentVariable("ORBITR_TEST_BLOBS") == "s3" && !settings.ContainsKey("Orbitr:Blobs:Provider"))
+            foreach (var (key, value) in TestS3.Settings("orbitr-t-" + Guid.NewGuid().ToString("N")[..12])) builder.UseSetting(key, value);
+        // … and its cache, rate-limit windows and pub/sub in Redis (ORBITR_TEST_REDIS) with ORBITR_TEST_CACHE=redis,
+        // under a key prefix of its own so servers of different tests never share counters.
+        if (Environment.GetEnvironmentVariable("ORBITR_TEST_CACHE") == "redis" && !settings.ContainsKey("Orbitr:Cache:Provider"))
+        {
+            builder.UseSetting("Orbitr:Cache:Provider", "redis");
+            builder.UseSetting("Orbitr:Cache:Redis", TestRedis.Server);
+            builder.UseSetting("Orbitr:Cache:KeyPrefix", $"t{Guid.NewGuid():N}:");
+        }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         if (engine is not null)
@@ -48,6 +68,7 @@ public class ConfiguredOrbitrFactory : WebApplicationFactory<Program>
     }
 
     private bool anonymous;
+    private string? postgresDatabase;
 
     /// <summary>Every client acts for an owner of its own (created for it), as the web app does.</summary>
     protected override void ConfigureClient(HttpClient client)
@@ -86,6 +107,11 @@ public class ConfiguredOrbitrFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null && ownsData)
+        {
+            TestPostgres.Databases.TryRemove(DataPath, out _);
+            TestPostgres.DropDatabase(postgresDatabase);
+        }
         if (ownsData)
             try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { }
     }
@@ -115,4 +141,41 @@ public sealed class CapturedLogs : Microsoft.Extensions.Logging.ILoggerProvider
             Exception? exception, Func<TState, Exception?, string> formatter) =>
             owner.lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
     }
+}
+
+/// <summary>Databases of their own on the PostgreSQL server ./test.sh starts (ORBITR_TEST_POSTGRES).</summary>
+public static class TestPostgres
+{
+    /// <summary>Data folder → its database, for servers restarted on the same data.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Databases = new();
+
+    public static string Server => Environment.GetEnvironmentVariable("ORBITR_TEST_POSTGRES") is { Length: > 0 } s ? s
+        : throw new InvalidOperationException("ORBITR_TEST_POSTGRES is not set: run the tests through ./test.sh, which starts PostgreSQL");
+
+    /// <summary>A connection string to a new, empty database.</summary>
+    public static string CreateDatabase()
+    {
+        var name = "orbitr_t_" + Guid.NewGuid().ToString("N")[..12];
+        using var connection = new Npgsql.NpgsqlConnection(Server);
+        connection.Open();
+        using (var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection)) command.ExecuteNonQuery();
+        return new Npgsql.NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    public static void DropDatabase(string connectionString)
+    {
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        using var connection = new Npgsql.NpgsqlConnection(Server);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>The Redis ./test.sh starts (ORBITR_TEST_REDIS, host:port).</summary>
+public static class TestRedis
+{
+    public static string Server => Environment.GetEnvironmentVariable("ORBITR_TEST_REDIS") is { Length: > 0 } s ? s
+        : throw new InvalidOperationException("ORBITR_TEST_REDIS is not set: run the tests through ./test.sh, which starts Redis");
 }

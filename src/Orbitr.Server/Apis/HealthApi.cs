@@ -19,7 +19,8 @@ public static class HealthApi
 
     public sealed record HealthReport(string Status, IReadOnlyList<DependencyState> Dependencies);
 
-    private static async Task<IResult> CheckAsync(OrbitrDbContext db, OrbitrOptions options, ISchedulerFactory schedulers, EngineCatalog engines,
+    private static async Task<IResult> CheckAsync(OrbitrDbContext db, OrbitrOptions options, IBlobStore blobs, Caching.RedisConnection redis,
+        ISchedulerFactory schedulers, EngineCatalog engines,
         CancellationToken cancel)
     {
         var states = new List<DependencyState>
@@ -27,10 +28,16 @@ public static class HealthApi
             await Probe("database", async () => await db.Database.CanConnectAsync(cancel) ? $"{options.Database.Provider}" : throw new InvalidOperationException("cannot connect")),
             await Probe("blobs", () =>
             {
+                if (blobs is S3BlobStore s3) return s3.ProbeAsync(cancel);
                 var root = Path.Combine(options.FullDataPath, "blobs");
                 Directory.CreateDirectory(root);
                 return Task.FromResult($"files in {root}");
             }),
+            // Redis down is a warning, not an outage: the server serves from the database, limits per process.
+            redis.Configured
+                ? redis.IsAvailable ? new DependencyState("cache", "up", "redis") : new DependencyState("cache", "degraded",
+                    "Redis unreachable: serving from the database; rate limits hold per process until it is back")
+                : new DependencyState("cache", "up", "memory"),
             await Probe("queue", async () =>
             {
                 var scheduler = await schedulers.GetScheduler(cancel);

@@ -4,6 +4,7 @@ using Orbitr.Dsp;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
+using Orbitr.Server.Telemetry;
 
 namespace Orbitr.Server.Apis;
 
@@ -57,6 +58,7 @@ public static class SamplesApi
     // Audio never changes for an id: an ETag from its hash, a year of caching, and Range requests.
     private static async Task<IResult> AudioAsync(SampleAudioIndex index, IBlobStore blobs, IServiceProvider services, string id, CancellationToken cancel)
     {
+        services.GetRequiredService<OrbitrTelemetry>().AudioRequested();
         // Known ids are answered from memory: no database context is even created on this path.
         if (!index.TryGet(id, out var s))
         {

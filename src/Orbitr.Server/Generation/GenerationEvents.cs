@@ -2,13 +2,24 @@ using System.Collections.Concurrent;
 
 namespace Orbitr.Server.Generation;
 
-/// <summary>Wakes Server-Sent Event streams when a generation changes in this process. Streams also re-read the
-/// database on a short timer, so changes made by another process (a worker) are seen too.</summary>
-public sealed class GenerationEvents
+/// <summary>Wakes Server-Sent Event streams when a generation changes, in this process and (through Redis pub/sub)
+/// in the others. Streams also re-read the database on a short timer, so without Redis changes made by another
+/// process (a worker) are still seen, within half a second.</summary>
+public sealed class GenerationEvents(Caching.RedisConnection? redis = null)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new();
 
+    /// <summary>A generation changed here: wake this process's streams and, with Redis, every other process's.</summary>
     public void Changed(string id)
+    {
+        ChangedHere(id);
+        if (redis is { IsAvailable: true } r)
+            _ = r.Multiplexer!.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal(r.Prefix + Caching.SharedEventsSubscriber.GenerationChannel), id,
+                StackExchange.Redis.CommandFlags.FireAndForget);
+    }
+
+    /// <summary>Wakes this process's streams only (a change announced by another process).</summary>
+    public void ChangedHere(string id)
     {
         if (waiters.TryRemove(id, out var tcs)) tcs.TrySetResult();
     }

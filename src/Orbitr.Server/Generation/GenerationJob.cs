@@ -4,6 +4,7 @@ using Orbitr.Dsp.Finishing;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
+using Orbitr.Server.Telemetry;
 using Quartz;
 
 namespace Orbitr.Server.Generation;
@@ -13,7 +14,7 @@ namespace Orbitr.Server.Generation;
 /// generation and reuses a sample it already stored.</summary>
 [DisallowConcurrentExecution]
 public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog engines, EngineGates gates, GenerationQueue queue,
-    GenerationOptions options, GenerationEvents events, TimeProvider clock, ILogger<GenerationJob> log) : IJob
+    GenerationOptions options, GenerationEvents events, TimeProvider clock, ILogger<GenerationJob> log, OrbitrTelemetry telemetry) : IJob
 {
     public const string IdKey = "generationId";
     public const int TimeoutCode = 2001;
@@ -44,9 +45,11 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         if (claimed == 0) return;
         events.Changed(id);
         var record = await db.Generations.AsNoTracking().FirstAsync(g => g.Id == id, stopping);
+        using var run = telemetry.StartGeneration(record);
         var engine = engines.Resolve(record.Engine);
         if (engine is null)
         {
+            run.Finish(GenerationOutcome.Failed);
             await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the {record.Engine} engine is no longer available on this server");
             return;
         }
@@ -68,6 +71,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
                 .Select(c => c.OwnerId).ToListAsync(CancellationToken.None);
             if (waiting.Count == 0)
             {
+                run.Finish(GenerationOutcome.Canceled);
                 await FinishAsync(db, id, GenerationStatus.Canceled, null, null, "nobody waits for this sound any more (its owner was deleted)");
                 return;
             }
@@ -76,12 +80,15 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
             var sample = await library.AddAsync(audio, NameOf(record.Prompt), record.Engine, record.Prompt, CancellationToken.None, "s" + id[1..]);
             var owners = scope.ServiceProvider.GetRequiredService<OwnerStore>();
             foreach (var owner in waiting) await owners.AddToLibraryAsync(owner, sample.Id, CancellationToken.None);
+            run.Finish(GenerationOutcome.Succeeded);
             await FinishAsync(db, id, GenerationStatus.Succeeded, sample.Id, null, null);
+            await scope.ServiceProvider.GetRequiredService<Caching.GenerationResultCache>().SetAsync(record.CacheKey, id, CancellationToken.None);
             // An owner deleted while the sample was being stored leaves it in nobody's library: let it go.
             await owners.CollectAsync([sample.Id], CancellationToken.None);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
+            run.Finish(GenerationOutcome.Timeout);
             await FinishAsync(db, id, GenerationStatus.Failed, null, TimeoutCode,
                 $"generation took longer than {limit:0.#} s and was stopped");
         }
@@ -89,6 +96,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         {
             if (progress.Canceled || await IsCanceledAsync(db, id))
             {
+                run.Finish(GenerationOutcome.Canceled);
                 // DELETE /api/generations/{id} already recorded it.
                 events.Changed(id);
                 return;
@@ -100,6 +108,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         catch (Exception e)
         {
             log.LogError(e, "generation {Id} failed", id);
+            run.Finish(GenerationOutcome.Failed);
             await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the engine could not make this sound: {e.Message}");
         }
     }

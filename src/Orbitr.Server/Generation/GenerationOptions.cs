@@ -14,4 +14,9 @@ public sealed class GenerationOptions
     /// <summary>POST /api/generations requests per client per window; code 3003 beyond it.</summary>
     public int RateLimitPermits { get; set; } = 10;
     public double RateLimitWindowSeconds { get; set; } = 60;
+    /// <summary>With PostgreSQL: how often each process checks in with the shared queue; one silent for twice this has
+    /// its running jobs handed to another process.</summary>
+    public double ClusterCheckinSeconds { get; set; } = 7.5;
+    /// <summary>With PostgreSQL: how often an idle worker looks for jobs other processes queued.</summary>
+    public double QueuePollSeconds { get; set; } = 1;
 }

@@ -50,6 +50,15 @@ public sealed class GenerationQueue(ISchedulerFactory schedulers)
     {
         var scheduler = await schedulers.GetScheduler(cancel);
         await scheduler.Interrupt(KeyOf(generationId), cancel);
-        await scheduler.DeleteJob(KeyOf(generationId), cancel);
+        try
+        {
+            await scheduler.DeleteJob(KeyOf(generationId), cancel);
+        }
+        catch (SchedulerException)
+        {
+            // The clustered store will not remove a job while its trigger is firing (here or in another process). The
+            // generation is already marked canceled: a running job sees that at its next progress write and stops, a
+            // job that fires later cannot claim it — so the job may stay until it ends on its own.
+        }
     }
 }

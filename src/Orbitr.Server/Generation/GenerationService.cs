@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
+using Orbitr.Server.Telemetry;
 
 namespace Orbitr.Server.Generation;
 
@@ -15,7 +16,8 @@ public enum SubmitOutcome { Queued, Cached, InvalidEngine, QuotaExceeded, Storag
 /// <summary>Accepts generation requests: answers from the cache, joins an identical job already under way, or
 /// records a new one and puts it on the queue.</summary>
 public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines, GenerationQueue queue, GenerationOptions options,
-    OwnerStore owners, TimeProvider clock)
+    Caching.GenerationResultCache results,
+    OwnerStore owners, TimeProvider clock, OrbitrTelemetry telemetry)
 {
     /// <summary>What a generated sample will take of the owner's quota: 16-bit mono at 44.1 kHz (no engine makes more).</summary>
     public static long EstimatedBytes(double seconds) => 44 + (long)Math.Ceiling(seconds * 44100) * 2;
@@ -31,9 +33,13 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         var key = GenerationCacheKey.Compute(engine.Name, engine.ModelVersion, request.Prompt, request.DurationSeconds, request.Quality, request.Seed);
 
         // Cache hit: the same request has made a sample that is still in the library.
-        var done = await db.Generations.AsNoTracking()
-            .Where(g => g.CacheKey == key && g.Status == GenerationStatus.Succeeded && g.SampleId != null)
-            .OrderByDescending(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
+        // The shared cache names the generation that made it (a primary-key read); without it, the index on the key.
+        var known = await results.GetAsync(key, cancel);
+        var done = (known is null ? null : await db.Generations.AsNoTracking()
+                       .FirstOrDefaultAsync(g => g.Id == known && g.Status == GenerationStatus.Succeeded && g.SampleId != null, cancel))
+                   ?? await db.Generations.AsNoTracking()
+                       .Where(g => g.CacheKey == key && g.Status == GenerationStatus.Succeeded && g.SampleId != null)
+                       .OrderByDescending(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
         if (done is not null && await db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == done.SampleId, cancel) is { } sample)
         {
             // The earlier sample joins the caller's library too (one stored copy, counted in each library that keeps it).
@@ -42,6 +48,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
                 if (await owners.OverQuotaAsync(ownerId, sample.SizeBytes, cancel) is { } over) return (SubmitOutcome.StorageFull, null, over);
                 await owners.AddToLibraryAsync(ownerId, sample.Id, cancel);
             }
+            telemetry.CacheHit();
             return (SubmitOutcome.Cached, ToDto(done, 0, cached: true), null);
         }
         if (await owners.OverQuotaAsync(ownerId, EstimatedBytes(request.DurationSeconds), cancel) is { } full)
@@ -79,6 +86,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         db.Generations.Add(record);
         db.GenerationClaims.Add(new GenerationClaim { GenerationId = record.Id, OwnerId = ownerId });
         await db.SaveChangesAsync(cancel);
+        telemetry.CacheMiss();
         // Recorded first, queued second: if the process dies in between, start-up reconciliation queues it.
         await queue.EnqueueAsync(record.Id, cancel);
         return (SubmitOutcome.Queued, ToDto(record, await PositionAsync(record, cancel)), null);

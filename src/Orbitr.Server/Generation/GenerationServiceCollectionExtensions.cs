@@ -31,13 +31,33 @@ public static class GenerationServiceCollectionExtensions
         services.AddScoped<GenerationService>();
         services.AddHostedService<GenerationReconciler>();
 
-        var queueDb = Path.Combine(storage.FullDataPath, "queue.db");
+        var roles = OrbitrRoles.From(configuration);
+        services.AddSingleton(roles);
+        var postgres = storage.Database.Provider.ToLowerInvariant() is "postgres" or "postgresql";
         services.AddQuartz(q =>
         {
-            q.UseDefaultThreadPool(Math.Max(1, options.MaxConcurrentJobs));
+            // An API-only process puts jobs on the queue and never runs one: no worker threads at all.
+            if (roles.RunsJobs) q.UseDefaultThreadPool(Math.Max(1, options.MaxConcurrentJobs));
+            else q.UseThreadPool<Quartz.Impl.ZeroSizeThreadPool>();
+            q.UseInstanceIdGenerator(new ProcessInstanceId());
+            // A job put on the shared queue by another process (an API process) wakes no one here: poll for it often,
+            // so a generation starts within about a second rather than Quartz's default half minute (1 s is its minimum).
+            if (postgres) q.ConfigureScheduler(s => s.IdleWaitTime = TimeSpan.FromSeconds(options.QueuePollSeconds));
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite($"Data Source={queueDb};Pooling=True;Default Timeout=30");
+                if (postgres)
+                {
+                    // Several processes share one queue: Quartz's clustered ADO store on PostgreSQL. A process that stops
+                    // checking in has its running jobs (they ask for recovery) handed to another within the threshold.
+                    store.UsePostgres(storage.Database.ConnectionString!);
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(options.ClusterCheckinSeconds);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(options.ClusterCheckinSeconds * 2);
+                    });
+                }
+                else
+                    store.UseSqlite($"Data Source={Path.Combine(storage.FullDataPath, "queue.db")};Pooling=True;Default Timeout=30");
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
@@ -48,13 +68,8 @@ public static class GenerationServiceCollectionExtensions
             $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s", options.RateLimitWindowSeconds);
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(ClientId.Of(context),
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.RateLimitPermits,
-                    Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
-                    QueueLimit = 0,
-                }));
+            limiter.AddPolicy(RateLimitPolicy, context => Caching.SharedRateLimits.FixedWindow(context, RateLimitPolicy, ClientId.Of(context),
+                options.RateLimitPermits, TimeSpan.FromSeconds(options.RateLimitWindowSeconds)));
             limiter.OnRejected = RateLimits.RejectAsync;
         });
         return services;
@@ -101,4 +116,25 @@ public sealed class EngineLoader(EngineCatalog engines, ILogger<EngineLoader> lo
     }
 
     public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;
+}
+
+/// <summary>"Orbitr:Roles": all (default), api (serves HTTP, runs no jobs) or worker (runs jobs, serves only health).</summary>
+public sealed record OrbitrRoles(bool ServesApi, bool RunsJobs)
+{
+    public static OrbitrRoles From(IConfiguration configuration) => (configuration["Orbitr:Roles"] ?? "all").Trim().ToLowerInvariant() switch
+    {
+        "all" or "" => new(true, true),
+        "api" => new(true, false),
+        "worker" => new(false, true),
+        var other => throw new InvalidOperationException($"Orbitr:Roles \"{other}\" is not one of all, api, worker"),
+    };
+
+    public string Name => (ServesApi, RunsJobs) switch { (true, true) => "all", (true, false) => "api", _ => "worker" };
+}
+
+/// <summary>A Quartz instance id unique per process (host, process id and a random part), as clustering requires.</summary>
+public sealed class ProcessInstanceId : Quartz.Extensibility.IInstanceIdGenerator
+{
+    public ValueTask<string> GenerateInstanceId(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult($"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
 }

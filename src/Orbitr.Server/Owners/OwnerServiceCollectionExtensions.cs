@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Orbitr.Server.Caching;
 using Orbitr.Server.Apis;
 using Orbitr.Server.Generation;
 
@@ -18,12 +19,13 @@ public static class OwnerServiceCollectionExtensions
         RateLimits.Describe(services, PatternsApi.SavePolicy, "Too many pattern saves", $"at most {options.PatternSavesPerMinute} pattern saves per minute", 60);
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(OwnersApi.CreatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(ClientId.Of(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.OwnersPerHour), Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
-            limiter.AddPolicy(SamplesApi.UploadPolicy, context => RateLimitPartition.GetFixedWindowLimiter(PerOwner(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.UploadsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.AddPolicy(PatternsApi.SavePolicy, context => RateLimitPartition.GetFixedWindowLimiter(PerOwner(context),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.PatternSavesPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Shared by every process through Redis when it is configured (each falls back to its own window while Redis is away).
+            limiter.AddPolicy(OwnersApi.CreatePolicy, context => SharedRateLimits.FixedWindow(context, OwnersApi.CreatePolicy, ClientId.Of(context),
+                options.OwnersPerHour, TimeSpan.FromHours(1)));
+            limiter.AddPolicy(SamplesApi.UploadPolicy, context => SharedRateLimits.FixedWindow(context, SamplesApi.UploadPolicy, PerOwner(context),
+                options.UploadsPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(PatternsApi.SavePolicy, context => SharedRateLimits.FixedWindow(context, PatternsApi.SavePolicy, PerOwner(context),
+                options.PatternSavesPerMinute, TimeSpan.FromMinutes(1)));
         });
         return services;
     }

@@ -65,10 +65,11 @@ public sealed class SampleLibrary(OrbitrDbContext db, IBlobStore blobs, TimeProv
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancel)
     {
-        var record = await db.Samples.FirstOrDefaultAsync(s => s.Id == id, cancel);
+        var record = await db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancel);
         if (record is null) return false;
-        db.Samples.Remove(record);
-        await db.SaveChangesAsync(cancel);
+        // Two owners letting go at once (two requests, maybe two processes) both get here: one deletes the row, the
+        // other finds it gone — not an error (a tracked Remove would throw a concurrency exception: a 500).
+        if (await db.Samples.Where(s => s.Id == id).ExecuteDeleteAsync(cancel) == 0) return false;
         index.Forget(id);
         await blobs.DeleteAsync(record.BlobKey, cancel);
         return true;
@@ -91,7 +92,7 @@ public sealed record SampleAudio(string Id, string BlobKey, string ContentHash, 
 
 /// <summary>Sample id → where its audio is, kept in memory (bounded): the audio endpoint then needs no database
 /// round trip. An entry whose blob has gone (deleted by another process) is forgotten when the blob is missed.</summary>
-public sealed class SampleAudioIndex
+public sealed class SampleAudioIndex(Caching.RedisConnection? redis = null)
 {
     private const int Capacity = 50_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SampleAudio> entries = new(StringComparer.Ordinal);
@@ -104,5 +105,14 @@ public sealed class SampleAudioIndex
         entries[audio.Id] = audio;
     }
 
-    public void Forget(string id) => entries.TryRemove(id, out _);
+    /// <summary>Forgets a sample here and, with Redis, in every other process (it was deleted).</summary>
+    public void Forget(string id)
+    {
+        ForgetHere(id);
+        if (redis is { IsAvailable: true } r)
+            _ = r.Multiplexer!.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal(r.Prefix + Caching.SharedEventsSubscriber.SampleChannel), id,
+                StackExchange.Redis.CommandFlags.FireAndForget);
+    }
+
+    public void ForgetHere(string id) => entries.TryRemove(id, out _);
 }

@@ -1,6 +1,6 @@
 namespace Orbitr.Server.Storage;
 
-/// <summary>Where audio bytes live: files under the data folder by default (S3-compatible storage by configuration later).</summary>
+/// <summary>Where audio bytes live: files under the data folder by default, S3-compatible storage by configuration.</summary>
 public interface IBlobStore
 {
     Task PutAsync(string key, byte[] bytes, CancellationToken cancel);
@@ -38,7 +38,9 @@ public sealed class FileBlobStore(string root) : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancel)
     {
-        File.Delete(PathFor(key));
+        // File.Delete throws when the key's folder does not exist: a missing blob is already deleted.
+        var path = PathFor(key);
+        if (File.Exists(path)) File.Delete(path);
         return Task.CompletedTask;
     }
 

@@ -7,9 +7,15 @@ using Orbitr.Server.Owners;
 
 namespace Orbitr.Server.Storage;
 
-/// <summary>The server's database (EF Core; SQLite by default). Migrations live in Storage/Migrations.</summary>
-public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) : DbContext(options)
+/// <summary>The server's database (EF Core): SQLite by default (migrations in Storage/Migrations), PostgreSQL by
+/// configuration through <see cref="PostgresOrbitrDbContext"/> (the same model; its migrations in
+/// Storage/Migrations/Postgres, since each provider's migrations carry its own column types).</summary>
+public class OrbitrDbContext : DbContext
 {
+    public OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) : base(options) { }
+
+    protected OrbitrDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<SampleRecord> Samples => Set<SampleRecord>();
     public DbSet<GenerationRecord> Generations => Set<GenerationRecord>();
     public DbSet<PatternRecord> Patterns => Set<PatternRecord>();
@@ -89,4 +95,14 @@ public sealed class OrbitrDbContext(DbContextOptions<OrbitrDbContext> options) :
         refs.Property(r => r.SampleId).HasMaxLength(32);
         refs.HasIndex(r => r.SampleId);
     }
+}
+
+/// <summary>The PostgreSQL flavour of the context: only its migrations differ (Npgsql column types).</summary>
+public sealed class PostgresOrbitrDbContext(DbContextOptions<PostgresOrbitrDbContext> options) : OrbitrDbContext(options);
+
+/// <summary>For `dotnet ef migrations add … --context PostgresOrbitrDbContext` (no server needed to make a migration).</summary>
+public sealed class PostgresDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<PostgresOrbitrDbContext>
+{
+    public PostgresOrbitrDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresOrbitrDbContext>().UseNpgsql("Host=localhost;Database=orbitr").Options);
 }

@@ -11,18 +11,23 @@ public static class StorageServiceCollectionExtensions
         var options = configuration.GetSection(OrbitrOptions.Section).Get<OrbitrOptions>() ?? new OrbitrOptions();
         services.AddSingleton(options);
         Directory.CreateDirectory(options.FullDataPath);
-        services.AddDbContext<OrbitrDbContext>(db =>
+        switch (options.Database.Provider.ToLowerInvariant())
         {
-            switch (options.Database.Provider.ToLowerInvariant())
-            {
-                case "sqlite":
-                    db.UseSqlite(options.Database.ConnectionString ?? $"Data Source={Path.Combine(options.FullDataPath, "orbitr.db")}");
-                    break;
-                default:
-                    throw new InvalidOperationException(
-                        $"Orbitr:Database:Provider \"{options.Database.Provider}\" is not supported yet (sqlite is; postgres arrives with the deployment work)");
-            }
-        });
+            case "sqlite":
+                services.AddDbContext<OrbitrDbContext>(db =>
+                    db.UseSqlite(options.Database.ConnectionString ?? $"Data Source={Path.Combine(options.FullDataPath, "orbitr.db")}"));
+                break;
+            case "postgres" or "postgresql":
+                if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+                    throw new InvalidOperationException("Orbitr:Database:Provider is postgres but Orbitr:Database:ConnectionString is empty " +
+                        "(e.g. Host=db;Username=orbitr;Password=…;Database=orbitr)");
+                // The service is the common context type; the implementation carries PostgreSQL's migrations.
+                services.AddDbContext<OrbitrDbContext, PostgresOrbitrDbContext>(db =>
+                    db.UseNpgsql(options.Database.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3)));
+                break;
+            default:
+                throw new InvalidOperationException($"Orbitr:Database:Provider \"{options.Database.Provider}\" is not supported (sqlite or postgres)");
+        }
         services.AddOrbitrBlobs(configuration, options);
         services.AddSingleton<SampleAudioIndex>();
         services.AddScoped<SampleLibrary>();
