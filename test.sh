@@ -11,7 +11,9 @@ root=$(pwd)
 # builds the tiny stand-in MusicGen models (tests/Shared/TinyMusicGen) the MusicGen tests run the real pipeline on.
 # postgresql, redis-server and Node's npm (for s3rver, an S3-compatible test server) back the deployment tests: the
 # storage, queue and cache suites also run against a real PostgreSQL, Redis and S3 API (issue 14).
-packages=(chromium sox libsox-fmt-all python3-onnx postgresql redis-server npm)
+packages=(chromium sox libsox-fmt-all python3-onnx postgresql redis-server)
+# npm only when there is none (a Node.js from elsewhere brings its own, and Debian's npm would conflict with it).
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
