@@ -35,7 +35,10 @@ public sealed class SharedFixedWindowLimiter(RedisConnection redis, string key, 
 
     public override RateLimiterStatistics? GetStatistics() => _local.GetStatistics();
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => AcquireAsyncCore(permitCount, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    // The middleware tries the synchronous path first and then the asynchronous one: with Redis up, decline here (no
+    // blocking call, no counting twice) so the one Redis round trip happens in AcquireAsync.
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        redis.IsAvailable ? Lease.Deferred : _local.AttemptAcquire(permitCount);
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
@@ -66,6 +69,7 @@ public sealed class SharedFixedWindowLimiter(RedisConnection redis, string key, 
     private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
     {
         public static readonly Lease Granted = new(true, null);
+        public static readonly Lease Deferred = new(false, null);
 
         public override bool IsAcquired => acquired;
 
