@@ -128,6 +128,39 @@ public sealed class DeploymentFaultTests
         }
     }
 
+    [Fact]
+    public async Task The_migrate_command_creates_the_postgres_schema_and_exits()
+    {
+        var database = TestPostgres.CreateDatabase();
+        try
+        {
+            var dll = ServerProcess.Dll;
+            var info = new ProcessStartInfo("dotnet", [dll, "migrate"])
+            {
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            info.Environment["Orbitr__Database__Provider"] = "postgres";
+            info.Environment["Orbitr__Database__ConnectionString"] = database;
+            info.Environment["Orbitr__DataPath"] = Directory.CreateTempSubdirectory("orbitr-migrate-").FullName;
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(120_000), "migrate did not exit");
+            Assert.True(process.ExitCode == 0, await output + await error);
+            await using var db = new Npgsql.NpgsqlConnection(database);
+            await db.OpenAsync();
+            await using var tables = new Npgsql.NpgsqlCommand(
+                """SELECT count(*) FROM information_schema.tables WHERE table_name IN ('Samples', 'Generations', 'Patterns', 'Owners', 'LibraryEntries')""", db);
+            Assert.Equal(5L, (long)(await tables.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            TestPostgres.DropDatabase(database);
+        }
+    }
+
     private static async Task<string> OwnerAsync(HttpClient client)
     {
         using var response = await client.PostAsync("/api/owners", null);
@@ -175,12 +208,21 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>The server's build output, as `dotnet run` starts it.</summary>
+    public static string Dll
+    {
+        get
+        {
+            var dll = Path.Combine(RepoRoot(), "src", "Orbitr.Server", "bin", "Release", "net10.0", "Orbitr.Server.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("build Orbitr.Server (Release) first", dll);
+        }
+    }
     public string Output { get { lock (output) return output.ToString(); } }
 
     public static async Task<ServerProcess> StartAsync(string role, IReadOnlyDictionary<string, string> settings)
     {
-        var dll = Path.Combine(RepoRoot(), "src", "Orbitr.Server", "bin", "Release", "net10.0", "Orbitr.Server.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("build Orbitr.Server (Release) first", dll);
+        var dll = Dll;
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
