@@ -56,5 +56,12 @@ public sealed class RedisConnection : IDisposable
 
     public IDatabase Database => (_multiplexer ?? throw new InvalidOperationException("Redis is not configured")).GetDatabase();
 
+    /// <summary>Tells the other processes (pub/sub on the prefixed channel), fire and forget; nothing while Redis is away.</summary>
+    public void Announce(string channel, string message)
+    {
+        if (IsAvailable)
+            _ = _multiplexer!.GetSubscriber().PublishAsync(RedisChannel.Literal(Prefix + channel), message, CommandFlags.FireAndForget);
+    }
+
     public void Dispose() => _multiplexer?.Dispose();
 }

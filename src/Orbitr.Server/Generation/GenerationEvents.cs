@@ -13,9 +13,7 @@ public sealed class GenerationEvents(Caching.RedisConnection? redis = null)
     public void Changed(string id)
     {
         ChangedHere(id);
-        if (redis is { IsAvailable: true } r)
-            _ = r.Multiplexer!.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal(r.Prefix + Caching.SharedEventsSubscriber.GenerationChannel), id,
-                StackExchange.Redis.CommandFlags.FireAndForget);
+        redis?.Announce(Caching.SharedEventsSubscriber.GenerationChannel, id);
     }
 
     /// <summary>Wakes this process's streams only (a change announced by another process).</summary>

@@ -27,8 +27,10 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
 
         // An engine with its own limit (MusicGen: one at a time): a job beyond it goes back to the queue for a moment
         // instead of holding a worker, so jobs of other engines keep flowing.
-        var engineName = await db.Generations.AsNoTracking().Where(g => g.Id == id).Select(g => g.Engine).FirstOrDefaultAsync(stopping);
-        using var slot = engineName is null ? null : gates.TryEnter(engines.Resolve(engineName));
+        // The request's fields never change after it is recorded: one read serves the gate and the run.
+        var record = await db.Generations.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, stopping);
+        if (record is null) return;
+        using var slot = gates.TryEnter(engines.Resolve(record.Engine));
         if (slot is { Entered: false })
         {
             await queue.RetryLaterAsync(id, TimeSpan.FromMilliseconds(500), stopping);
@@ -44,7 +46,6 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
                 .SetProperty(g => g.Attempts, g => g.Attempts + 1), stopping);
         if (claimed == 0) return;
         events.Changed(id);
-        var record = await db.Generations.AsNoTracking().FirstAsync(g => g.Id == id, stopping);
         using var run = telemetry.StartGeneration(record);
         var engine = engines.Resolve(record.Engine);
         if (engine is null)

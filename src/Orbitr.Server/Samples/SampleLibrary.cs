@@ -109,9 +109,7 @@ public sealed class SampleAudioIndex(Caching.RedisConnection? redis = null)
     public void Forget(string id)
     {
         ForgetHere(id);
-        if (redis is { IsAvailable: true } r)
-            _ = r.Multiplexer!.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal(r.Prefix + Caching.SharedEventsSubscriber.SampleChannel), id,
-                StackExchange.Redis.CommandFlags.FireAndForget);
+        redis?.Announce(Caching.SharedEventsSubscriber.SampleChannel, id);
     }
 
     public void ForgetHere(string id) => entries.TryRemove(id, out _);
