@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
+using Orbitr.Web.Offline;
 using Orbitr.Web.Owner;
 using Orbitr.Web.Server;
 using Orbitr.Web.Sharing;
@@ -26,5 +27,6 @@ public static class ServiceCollectionExtensions
         .AddScoped<SampleShelf>()
         .AddScoped<YourData>()
         .AddScoped<PatternSharing>()
+        .AddScoped<AppUpdates>()
         .AddScoped<Studio>();
 }

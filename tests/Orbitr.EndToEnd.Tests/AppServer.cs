@@ -14,11 +14,19 @@ public sealed class AppServer : IAsyncLifetime
     private Process? _server;
     private IPlaywright? _playwright;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string? _dll;
+    private int _port;
+    private string? _dataPath;
 
     public AppServer() : this(new Dictionary<string, string>()) { }
 
-    /// <summary>A server of its own with extra settings (environment form, e.g. Orbitr__Generation__RateLimitPermits).</summary>
-    internal AppServer(IReadOnlyDictionary<string, string> environment) => _environment = environment;
+    /// <summary>A server of its own with extra settings (environment form, e.g. Orbitr__Generation__RateLimitPermits),
+    /// optionally started from another copy of the published app (<paramref name="dll"/>).</summary>
+    internal AppServer(IReadOnlyDictionary<string, string> environment, string? dll = null)
+    {
+        _environment = environment;
+        _dll = dll;
+    }
 
     public string BaseUrl { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
@@ -56,13 +64,13 @@ public sealed class AppServer : IAsyncLifetime
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var project = Path.Combine(RepoRoot, "src", "Orbitr.Server");
-        var dll = Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 } published
+        var dll = _dll ?? (Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 } published
             ? Path.GetFullPath(published)
-            : Path.Combine(project, "bin", configuration, "net10.0", "Orbitr.Server.dll");
-        if (Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 }) project = Path.GetDirectoryName(dll)!;
+            : Path.Combine(project, "bin", configuration, "net10.0", "Orbitr.Server.dll"));
+        if (_dll is not null || Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 }) project = Path.GetDirectoryName(dll)!;
         if (!File.Exists(dll)) throw new FileNotFoundException("build Orbitr.Server first", dll);
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
+        if (_port == 0) _port = FreePort();
+        var url = $"http://127.0.0.1:{_port}";
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
             WorkingDirectory = project,
@@ -70,7 +78,7 @@ public sealed class AppServer : IAsyncLifetime
             RedirectStandardError = true,
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Orbitr__DataPath"] = Directory.CreateTempSubdirectory("orbitr-e2e-").FullName;
+        info.Environment["Orbitr__DataPath"] = _dataPath ??= Directory.CreateTempSubdirectory("orbitr-e2e-").FullName;
         // Every browser context is a new owner, all from 127.0.0.1: give the tests room (a test may ask for the limit).
         info.Environment["Orbitr__Limits__OwnersPerHour"] = "10000";
         foreach (var (key, value) in _environment) info.Environment[key] = value;
@@ -91,6 +99,25 @@ public sealed class AppServer : IAsyncLifetime
             await Task.Delay(100);
         }
         throw new TimeoutException("Orbitr.Server did not answer /api/health within 30 s");
+    }
+
+    /// <summary>Stops the server process (the browser stays) — the app is then "offline" for pages already open.</summary>
+    public async Task StopServerAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+        _server?.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Starts the server again on the same address and data (a restart, or a new version of the app).</summary>
+    public async Task RestartServerAsync()
+    {
+        await StopServerAsync();
+        BaseUrl = await StartServerAsync();
     }
 
     private static int FreePort()

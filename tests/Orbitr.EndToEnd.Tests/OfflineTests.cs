@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Orbitr.EndToEnd.Tests;
+
+/// <summary>Offline-first (issue 15 §1): after one visit the app loads, edits and plays with the network off, and a new
+/// version of the app is offered, never half-applied.</summary>
+[Collection(AppCollection.Name)]
+public sealed class OfflineTests(AppServer server)
+{
+    /// <summary>Waits until a service worker controls the page and has finished caching the app.</summary>
+    internal static async Task WaitForOfflineCopyAsync(AppPage app) =>
+        await app.Page.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = 60_000 });
+
+    [Fact]
+    public async Task After_one_visit_the_app_loads_edits_and_plays_with_the_network_off()
+    {
+        await using var app = await server.OpenAsync();
+        await WaitForOfflineCopyAsync(app);
+        await app.Step(1, 2).ClickAsync();
+        await app.ExpectStepAsync(1, 2, true);
+        await app.WaitForSavedAsync(p => p.Tracks[0].Steps[1].Active);
+
+        await app.Context.SetOfflineAsync(true);
+        var failed = new List<string>();
+        app.Page.RequestFailed += (_, r) => failed.Add(r.Url);
+        await app.ReloadAsync();
+
+        // The whole app came from the offline copy: the saved pattern is back and editable.
+        await app.ExpectStepAsync(1, 2, true);
+        await app.Step(1, 3).ClickAsync();
+        await app.ExpectStepAsync(1, 3, true);
+        Assert.DoesNotContain(failed, u => !u.Contains("/api/", StringComparison.Ordinal));
+
+        // It plays: the kit is synthesized in the page, the scheduler hands the notes to Web Audio.
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await app.Page.WaitForFunctionAsync("() => (window.__orbitrScheduled ?? []).length >= 4");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task The_worker_manifest_and_page_are_revalidated_and_the_app_is_installable()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        foreach (var path in new[] { "/service-worker.js", "/service-worker-assets.js", "/", "/manifest.webmanifest" })
+        {
+            var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.CacheControl?.NoCache, $"{path} must be revalidated");
+            var csp = string.Join(" ", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.DoesNotContain("unsafe-inline", csp.Split("style-src")[0]); // scripts: never inline
+            Assert.Contains("worker-src 'self'", csp);
+        }
+        var manifestResponse = await http.GetAsync("/manifest.webmanifest");
+        Assert.Equal("application/manifest+json", manifestResponse.Content.Headers.ContentType?.MediaType);
+        using var manifest = JsonDocument.Parse(await manifestResponse.Content.ReadAsStringAsync());
+        Assert.Equal("Orbitr", manifest.RootElement.GetProperty("name").GetString());
+        Assert.Equal("standalone", manifest.RootElement.GetProperty("display").GetString());
+        var sizes = manifest.RootElement.GetProperty("icons").EnumerateArray().Select(i => i.GetProperty("sizes").GetString()).ToList();
+        Assert.Contains("192x192", sizes);
+        Assert.Contains("512x512", sizes);
+        foreach (var icon in manifest.RootElement.GetProperty("icons").EnumerateArray())
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/" + icon.GetProperty("src").GetString())).StatusCode);
+
+        // Chromium reads the manifest from the page (what "Install app" uses) and finds no errors in it.
+        await using var app = await server.OpenAsync();
+        var href = await app.Page.EvaluateAsync<string>("() => document.querySelector('link[rel=manifest]').href");
+        Assert.EndsWith("/manifest.webmanifest", href);
+        var session = await app.Context.NewCDPSessionAsync(app.Page);
+        var result = await session.SendAsync("Page.getAppManifest");
+        Assert.Equal(0, result!.Value.GetProperty("errors").GetArrayLength());
+        Assert.EndsWith("/manifest.webmanifest", result.Value.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task A_new_version_is_offered_and_taken_only_when_the_user_reloads()
+    {
+        var folder = await PublishedApp.FolderAsync(server.RepoRoot);
+        var dll = await PublishedApp.CopyAsync(folder);
+        var own = new AppServer(new Dictionary<string, string>(), dll);
+        await own.InitializeAsync();
+        try
+        {
+            await using var app = await own.OpenAsync();
+            await WaitForOfflineCopyAsync(app);
+            var before = await CacheNamesAsync(app);
+            Assert.Single(before);
+            await app.Step(1, 2).ClickAsync();
+            await app.ExpectStepAsync(1, 2, true);
+            await app.WaitForSavedAsync(p => p.Tracks[0].Steps[1].Active);
+
+            // A deployment: same address, a new version of the app.
+            PublishedApp.ReleaseNewVersion(dll, "next-version-1");
+            await own.RestartServerAsync();
+            await app.Page.EvaluateAsync("() => import('/js/pwa.js').then(m => m.checkForUpdate())");
+
+            var prompt = app.Page.Locator(".update-prompt");
+            await Assertions.Expect(prompt).ToContainTextAsync("A new version of Orbitr is ready", new() { Timeout = 60_000 });
+            // Not applied yet: the page still runs on the old copy, which is still there.
+            Assert.Contains(before[0], await CacheNamesAsync(app));
+
+            await prompt.GetByRole(AriaRole.Button, new() { Name = "Reload" }).ClickAsync();
+            await app.Page.WaitForFunctionAsync("() => caches.keys().then(k => k.includes('orbitr-app-next-version-1') && k.length === 1)",
+                null, new() { Timeout = 60_000 });
+            await app.WaitReadyAsync();
+            await app.ExpectStepAsync(1, 2, true); // the user's pattern came through the update
+            await Assertions.Expect(prompt).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+            Directory.Delete(Path.GetDirectoryName(dll)!, recursive: true);
+        }
+    }
+
+    private static async Task<List<string>> CacheNamesAsync(AppPage app) =>
+        [.. (await app.Page.EvaluateAsync<string[]>("() => caches.keys()")).Where(k => k.StartsWith("orbitr-app-", StringComparison.Ordinal))];
+}
