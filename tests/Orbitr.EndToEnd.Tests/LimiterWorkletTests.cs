@@ -37,6 +37,9 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
         var residual = Residual(render, expectedL, expectedR);
         Console.WriteLine($"limiter worklet vs LookAheadLimiter at {rate} Hz, {ceilingDb} dBFS: residual {Dbfs(residual)}, latency {render.Latency} frames");
         Assert.True(residual <= MaxResidual, $"residual {Dbfs(residual)}");
+        // The port is exact: a float rounding left out (c's release step in double, say) stays under −90 dBFS but not
+        // under this.
+        AssertSameSamples(render, expectedL, expectedR);
         AssertSilentHead(render);
     }
 
@@ -84,9 +87,10 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
         var residual = Residual(render, expectedL, expectedR);
         Console.WriteLine($"limiter worklet after a port message to −6 dBFS: residual {Dbfs(residual)}");
         Assert.True(residual <= MaxResidual, $"residual {Dbfs(residual)}");
+        AssertSameSamples(render, expectedL, expectedR);
     }
 
-    // Sines, with kicks and clicks 7–12 dB over a −1 dBFS ceiling; a second of sines alone in the middle lets the
+    // Sines, with kicks and clicks 7–13 dB over a −1 dBFS ceiling; a second of sines alone in the middle lets the
     // limiter recover fully (and both implementations take their idle path) before the last kicks.
     private static (float[] Left, float[] Right) HardSignal(int rate, int frames)
     {
@@ -140,6 +144,17 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
             worst = Math.Max(worst, Math.Abs((double)render.Right[t + render.Latency] - expectedR[t]));
         }
         return worst;
+    }
+
+    private static void AssertSameSamples(LimiterWorkletBrowser.Render render, float[] expectedL, float[] expectedR)
+    {
+        var differing = 0;
+        for (var t = 0; t < expectedL.Length; t++)
+        {
+            if (BitConverter.SingleToInt32Bits(render.Left[t + render.Latency]) != BitConverter.SingleToInt32Bits(expectedL[t])) differing++;
+            if (BitConverter.SingleToInt32Bits(render.Right[t + render.Latency]) != BitConverter.SingleToInt32Bits(expectedR[t])) differing++;
+        }
+        Assert.True(differing == 0, $"{differing} of {2 * expectedL.Length} samples differ from C#'s");
     }
 
     private static void AssertSilentHead(LimiterWorkletBrowser.Render render)

@@ -55,6 +55,8 @@ class OrbitrLimiter extends AudioWorkletProcessor {
     const latency = this.latency;
     const ceiling = this.ceiling;
 
+    // As C#'s idle path: with nothing over the ceiling within reach the delayed input is the output, and the state
+    // would not change frame by frame either (an all-ones box reads the same from any position).
     let idle = this.minCount === 0 && this.belowOne === 0 && this.current === 1;
     if (idle && inL) {
       let peak = 0;
