@@ -17,6 +17,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddOrbitrWeb(this IServiceCollection services) => services
         .AddScoped(_ => new PatternStore(StarterPattern.Create()))
         .AddScoped<Notices>()
+        .AddScoped<SoundStore>()
+        .AddScoped<OfflineUploads>()
         .AddScoped<SampleLibrary>()
         .AddScoped<AudioEngine>()
         .AddScoped<PatternPersistence>()

@@ -5,6 +5,7 @@ using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
+using Orbitr.Web.Offline;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
@@ -14,7 +15,7 @@ namespace Orbitr.Web;
 /// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
 /// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
 public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices,
-    GenerationList generations, SampleShelf shelf, PatternSharing sharing)
+    GenerationList generations, SampleShelf shelf, PatternSharing sharing, SoundStore sounds, OfflineUploads uploads)
     : IAsyncDisposable
 {
     private readonly TapTempo _tap = new();
@@ -49,6 +50,8 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
             store.ClearSelection();
         }
         generations.Succeeded += job => _ = job.SampleId is { } id ? shelf.AddGeneratedAsync(id) : Task.CompletedTask;
+        sounds.UsedSources = UsedSourcesAsync;
+        uploads.MoveReferences = MoveReferencesAsync;
         store.PatternChanged += OnPatternChanged;
         await persistence.SaveNowAsync(store.Pattern);
         _self = DotNetObjectReference.Create(this);
@@ -59,6 +62,18 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         Changed?.Invoke();
         _ = shelf.RefreshAsync();
         await audio.PrepareSamplesAsync(store.Pattern);
+        await uploads.StartAsync();
+    }
+
+    /// <summary>Every sample source the browser's patterns use: their sounds are the last to leave the offline store.</summary>
+    private Task<IReadOnlySet<string>> UsedSourcesAsync() =>
+        Task.FromResult<IReadOnlySet<string>>(store.Pattern.Samples.Select(e => e.Ref.Source).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>An offline upload reached the server: the patterns refer to the server's sample from now on.</summary>
+    private Task MoveReferencesAsync(string local, SampleRef server)
+    {
+        store.Rewrite(p => PatternEditor.ReplaceSampleSource(p, local, server));
+        return Task.CompletedTask;
     }
 
     private void OnPatternChanged(Pattern pattern)

@@ -140,4 +140,18 @@ public class PatternEditorTests
         Assert.Equal(new DelayEffect(2, 0.95, 0), fx.Delay);
         Assert.Null(PatternEditor.SetStepEffects(p, 0, 0, new StepEffects()).Tracks[0].Steps[0].Effects);
     }
+
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public FsCheck.Property Replacing_a_sample_source_moves_every_reference_and_nothing_else() => FsCheck.Fluent.Prop.ForAll(RandomPatterns.Valid, p =>
+    {
+        if (p.Samples.Count == 0) return true;
+        var old = p.Samples[0].Ref.Source;
+        var moved = PatternEditor.ReplaceSampleSource(p, old, SampleRef.Generated("server-id"));
+        var sameKeys = moved.Samples.Select(e => e.Key).SequenceEqual(p.Samples.Select(e => e.Key));
+        var noneLeft = moved.Samples.All(e => e.Ref.Source != old);
+        var othersKept = moved.Samples.Zip(p.Samples).All(x => x.Second.Ref.Source == old ? x.First.Ref.Source == "generated:server-id" : x.First.Ref == x.Second.Ref);
+        var restUntouched = moved with { Samples = p.Samples } == p;
+        var valid = Orbitr.Core.Validation.PatternValidator.Validate(moved).Count == 0;
+        return sameKeys && noneLeft && othersKept && restUntouched && valid;
+    });
 }

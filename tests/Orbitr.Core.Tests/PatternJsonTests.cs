@@ -100,7 +100,7 @@ public class PatternJsonTests
     [InlineData("""{ "seed": -1 }""", "seed", "-1 is far outside the allowed range")]
     [InlineData("""{ "bpm": 1e400 }""", "bpm", "1e400 is too large to be a number here")]
     [InlineData("""{ "timeSignature": [4] }""", "timeSignature", "must be an array of two integers such as [4, 4], not an array")]
-    [InlineData("""{ "samples": { "k": { "source": "http://x" } } }""", "samples.k.source", "\"http://x\" is not a sample source (builtin:<name>, file:<path> or generated:<id>)")]
+    [InlineData("""{ "samples": { "k": { "source": "http://x" } } }""", "samples.k.source", "\"http://x\" is not a sample source (builtin:<name>, file:<path>, generated:<id> or local:<id>)")]
     [InlineData("""{ "format": "midi" }""", "format", "\"midi\" is not an Orbitr pattern (expected \"orbitr.pattern\")")]
     public void Wrong_types_are_rejected_with_path(string json, string path, string message)
     {

@@ -28,8 +28,9 @@ internal static class RandomPatterns
         {
             var key = $"s{i}{Text(3).Replace("🥁", "")}";
             var builtin = BuiltinSounds.All[rng.Next(BuiltinSounds.All.Count)].Name;
-            var sample = rng.Next(4) switch
+            var sample = rng.Next(5) switch
             {
+                4 => SampleRef.Local(Guid.NewGuid().ToString("D"), rng.Next(2) == 0 ? null : Text(20)),
                 0 => SampleRef.Builtin(builtin),
                 1 => new SampleRef(SampleSourceKind.Builtin, builtin) with { Name = Text(10) },
                 2 => SampleRef.File($"sounds/{Text(8)}.wav"),

@@ -147,3 +147,31 @@ public class StoreTests
         Assert.NotEqual(a.Id, notices.Error(4001, "full").Id);
     }
 }
+
+public class RewriteTests
+{
+    [Fact]
+    public void A_rewrite_changes_the_pattern_and_its_history_without_an_undo_level()
+    {
+        var local = Orbitr.Core.Model.SampleRef.Local("abc", "my clap");
+        var start = Orbitr.Core.Editing.PatternEditor.WithSample(Orbitr.Core.Model.PatternFactory.Create(4), local, out var key);
+        start = Orbitr.Core.Editing.PatternEditor.SetTrackSample(start, 1, key);
+        var store = new PatternStore(start);
+        store.Dispatch(p => Orbitr.Core.Editing.PatternEditor.SetBpm(p, 99));
+        store.Dispatch(p => Orbitr.Core.Editing.PatternEditor.SetBpm(p, 101));
+        store.Undo(); // one level to redo, one to undo
+
+        var server = Orbitr.Core.Model.SampleRef.Generated("srv1");
+        store.Rewrite(p => Orbitr.Core.Editing.PatternEditor.ReplaceSampleSource(p, local.Source, server));
+
+        Assert.Equal(1, store.UndoDepth);
+        Assert.Equal("generated:srv1", store.Pattern.FindSample(key)!.Source);
+        Assert.Equal("my clap", store.Pattern.FindSample(key)!.Name); // the name the user knew stays
+        store.Undo();
+        Assert.Equal("generated:srv1", store.Pattern.FindSample(key)!.Source);
+        store.Redo();
+        store.Redo();
+        Assert.Equal(101, store.Pattern.Bpm);
+        Assert.Equal("generated:srv1", store.Pattern.FindSample(key)!.Source);
+    }
+}

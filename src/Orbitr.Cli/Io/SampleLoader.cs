@@ -39,6 +39,10 @@ public static class SampleLoader
                     throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) cannot be decoded (code 1002): {ex.Message}", ExitCodes.Sample);
                 }
                 return Resampler.Resample(buffer, sampleRate); // the same buffer when the rate already matches
+            case SampleSourceKind.Local:
+                throw new CliException(
+                    $"sample \"{entry.Key}\" ({sample.Source}) is kept only in the browser that added it (not uploaded yet); open the pattern there once online, or export the sound and refer to it as file:<path>",
+                    ExitCodes.Sample);
             default:
                 throw new CliException(
                     $"sample \"{entry.Key}\" ({sample.Source}) is a generated sample stored on an Orbitr server; download its WAV and refer to it as file:<path>",

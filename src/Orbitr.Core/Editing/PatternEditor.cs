@@ -79,6 +79,21 @@ public static class PatternEditor
         return p with { Samples = p.Samples.Add(new SampleEntry(key, source)) };
     }
 
+    /// <summary>Points every sample-table entry whose source is <paramref name="oldSource"/> at <paramref name="replacement"/>
+    /// (keys, and so every track and step that uses them, stay as they are; an entry keeps its name unless the
+    /// replacement has one). The same pattern when nothing refers to it.</summary>
+    public static Pattern ReplaceSampleSource(Pattern p, string oldSource, SampleRef replacement)
+    {
+        var samples = p.Samples;
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var entry = samples[i];
+            if (entry.Ref.Source != oldSource) continue;
+            samples = samples.SetItem(i, entry with { Ref = replacement with { Name = replacement.Name ?? entry.Ref.Name } });
+        }
+        return samples.Equals(p.Samples) ? p : p with { Samples = samples };
+    }
+
     /// <summary>Resizes one ring (polymeter); existing steps are kept, new ones are off.</summary>
     public static Pattern SetTrackLength(Pattern p, int track, int length) =>
         UpdateTrack(p, track, t => Resize(t, Math.Clamp(length, Pattern.MinLength, Pattern.MaxLength)));

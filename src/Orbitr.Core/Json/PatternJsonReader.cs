@@ -237,7 +237,7 @@ internal sealed class PatternJsonReader
             var sampleRef = SampleRef.TryParse(source, name);
             if (sampleRef is null)
             {
-                Error($"{p}.source", $"\"{Clip(source)}\" is not a sample source (builtin:<name>, file:<path> or generated:<id>)");
+                Error($"{p}.source", $"\"{Clip(source)}\" is not a sample source (builtin:<name>, file:<path>, generated:<id> or local:<id>)");
                 entries.Add(placeholder);
                 continue;
             }

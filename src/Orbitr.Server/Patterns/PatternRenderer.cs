@@ -58,6 +58,9 @@ public sealed class PatternRenderer(SampleLibrary library)
                         throw new SampleUnavailableException($"sample \"{entry.Key}\" cannot be decoded: {e.Message}");
                     }
                 }
+            case SampleSourceKind.Local:
+                throw new SampleUnavailableException(
+                    $"sample \"{entry.Key}\" ({sample.Source}) is kept only in the browser that added it and has not been uploaded yet");
             default:
                 throw new SampleUnavailableException(
                     $"sample \"{entry.Key}\" ({sample.Source}) is a file on the author's machine; upload it to the library and use generated:<id>");

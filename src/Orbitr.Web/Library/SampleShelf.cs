@@ -2,6 +2,7 @@ using Orbitr.Core.Model;
 using Orbitr.Dsp.Analysis;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Offline;
 using Orbitr.Web.Server;
 using Orbitr.Web.State;
 
@@ -9,8 +10,10 @@ namespace Orbitr.Web.Library;
 
 /// <summary>One sound in the library panel: a built-in kit sound or a sample from the server, with its waveform as an
 /// SVG path (made once: the panel re-renders on every edit). <see cref="Engine"/> is the engine that generated a server
-/// sample ("synth", "musicgen"), null for kit sounds and uploads.</summary>
-public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt, string? Engine = null)
+/// sample ("synth", "musicgen"), null for kit sounds and uploads. <see cref="Pending"/>: an upload made offline that
+/// waits for the server.</summary>
+public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt, string? Engine = null,
+    bool Pending = false)
 {
     public string WavePath { get; } = Waveform(Peaks);
 
@@ -31,12 +34,15 @@ public sealed record ShelfItem(SampleRef Source, string Name, string Kind, doubl
 }
 
 /// <summary>The sample library as the panel shows it: the built-in kit plus the server's generated and uploaded
-/// samples, searchable; upload and delete go to the server.</summary>
-public sealed class SampleShelf(OrbitrApi api, Notices notices)
+/// samples, searchable; upload and delete go to the server. Offline, it lists the sounds kept in this browser and
+/// keeps new uploads locally until the server is back (<see cref="OfflineUploads"/>).</summary>
+public sealed class SampleShelf(OrbitrApi api, Notices notices, SoundStore sounds, SampleLibrary library, OfflineUploads uploads)
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
     private static IReadOnlyList<ShelfItem>? s_kit;
     private List<ShelfItem> _server = [];
+    private List<ShelfItem> _local = [];
+    private bool _listening;
 
     public string Search { get; private set; } = "";
     public bool Loading { get; private set; }
@@ -58,19 +64,61 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices)
         {
             var term = Search.Trim();
             var kit = term.Length == 0 ? Kit : Kit.Where(k => k.Name.Contains(term, StringComparison.OrdinalIgnoreCase));
-            return _server.Concat(kit);
+            var local = term.Length == 0 ? _local : _local.Where(k => k.Name.Contains(term, StringComparison.OrdinalIgnoreCase));
+            return local.Concat(_server).Concat(kit);
         }
     }
 
     public async Task RefreshAsync()
     {
+        if (!_listening)
+        {
+            _listening = true;
+            uploads.Uploaded += (local, server) => _ = OnUploadedAsync(local, server);
+        }
         Loading = true;
         Changed?.Invoke();
         var result = await api.SamplesAsync(Search);
-        Loading = false;
         Problem = result.Problem;
         if (result.Value is { } page) _server = page.Items.Select(ToItem).ToList();
+        else if (result.Problem is { Status: 0 } && _server.Count == 0) _server = await KeptAsync();
+        _local = await LocalAsync();
+        Loading = false;
         Changed?.Invoke();
+    }
+
+    /// <summary>Offline: the server's sounds this browser kept (what local patterns used), so they can still be placed.</summary>
+    private async Task<List<ShelfItem>> KeptAsync()
+    {
+        var items = new List<ShelfItem>();
+        foreach (var kept in (await sounds.ListAsync()).Where(s => s.Source.StartsWith("generated:", StringComparison.Ordinal)).OrderByDescending(s => s.Stored).Take(100))
+        {
+            if (SampleRef.TryParse(kept.Source, kept.Name) is not { } source) continue;
+            var audio = (await library.ResolveAsync(source)).Audio;
+            items.Add(new(source, kept.Name ?? source.Value, "kept offline", audio?.Duration ?? 0, audio is null ? [] : WaveformPeaks.Compute(audio, 48), null));
+        }
+        return items;
+    }
+
+    /// <summary>Uploads made offline (waiting, or refused by the server and kept here only).</summary>
+    private async Task<List<ShelfItem>> LocalAsync()
+    {
+        var items = new List<ShelfItem>();
+        foreach (var kept in (await sounds.ListAsync()).Where(s => s.Source.StartsWith("local:", StringComparison.Ordinal)).OrderByDescending(s => s.Stored))
+        {
+            if (SampleRef.TryParse(kept.Source) is not { } parsed) continue;
+            var name = Path.GetFileNameWithoutExtension(kept.Name ?? parsed.Value);
+            var audio = (await library.ResolveAsync(parsed)).Audio;
+            items.Add(new(parsed with { Name = name }, name, "upload", audio?.Duration ?? 0, audio is null ? [] : WaveformPeaks.Compute(audio, 48), null,
+                Pending: kept.Pending));
+        }
+        return items;
+    }
+
+    private async Task OnUploadedAsync(string local, SampleRef server)
+    {
+        _local.RemoveAll(i => i.Source.Source == local);
+        await AddGeneratedAsync(server.Value);
     }
 
     public Task SearchAsync(string text)
@@ -84,6 +132,19 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices)
         Uploading = true;
         Changed?.Invoke();
         var result = await api.UploadAsync(fileName, bytes);
+        if (result.Problem is { Status: 0 })
+        {
+            // The server cannot be reached: keep the file here, usable now, uploaded when the server is back.
+            var (sample, info) = await uploads.KeepAsync(fileName, bytes);
+            Uploading = false;
+            if (sample is not null && info is not null)
+            {
+                _local.Insert(0, new ShelfItem(sample, sample.Name!, "upload", info.DurationSeconds, info.Peaks, null, Pending: true));
+                notices.Info($"\"{fileName}\" is kept in this browser for now", "You can use it at once; it is uploaded to your library when the server is back.");
+            }
+            Changed?.Invoke();
+            return;
+        }
         Uploading = false;
         if (result.Problem is { } p)
             notices.Error(p.Code == 0 ? ErrorCodes.AudioDecodeFailed : p.Code, $"\"{fileName}\" was not added to the library", p.Detail);
@@ -97,6 +158,13 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices)
 
     public async Task DeleteAsync(ShelfItem item)
     {
+        if (item.Source.Kind == SampleSourceKind.Local)
+        {
+            await sounds.RemoveAsync(item.Source.Source); // never uploaded: it only lived here
+            _local.Remove(item);
+            Changed?.Invoke();
+            return;
+        }
         if (item.Source.Kind != SampleSourceKind.Generated) return;
         var result = await api.DeleteSampleAsync(item.Source.Value);
         if (result.Problem is { Status: not 404 } p) notices.Error(p.Code, $"\"{item.Name}\" was not deleted", p.Detail);

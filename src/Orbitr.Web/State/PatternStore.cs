@@ -74,6 +74,15 @@ public sealed class PatternStore
         return true;
     }
 
+    /// <summary>Changes the pattern and its whole undo history without an undo level of its own: for changes that are
+    /// not edits (an offline upload's sample moving to its server id).</summary>
+    public void Rewrite(Func<Pattern, Pattern> change)
+    {
+        _history.Rewrite(change);
+        var next = change(Pattern);
+        if (!ReferenceEquals(next, Pattern) && !next.Equals(Pattern)) SetPattern(next);
+    }
+
     /// <summary>Replaces the pattern without an undo level (restoring the saved pattern at start-up).</summary>
     public void Load(Pattern pattern)
     {

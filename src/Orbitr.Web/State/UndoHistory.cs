@@ -39,6 +39,16 @@ public sealed class UndoHistory(int limit = UndoHistory.DefaultLimit)
         return true;
     }
 
+    /// <summary>Applies a change to every recorded pattern (a sample moving to the server): undo and redo then
+    /// return to the same edits, with the new reference.</summary>
+    public void Rewrite(Func<Pattern, Pattern> change)
+    {
+        for (var node = _undo.First; node is not null; node = node.Next) node.Value = change(node.Value);
+        var redo = _redo.Select(change).ToList(); // top first
+        _redo.Clear();
+        for (var i = redo.Count - 1; i >= 0; i--) _redo.Push(redo[i]);
+    }
+
     public void Clear()
     {
         _undo.Clear();

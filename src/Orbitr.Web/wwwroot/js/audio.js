@@ -70,6 +70,17 @@ export function registerSample(id, sampleRate, channels) {
   samples.set(id, buffer);
 }
 
+// Upload formats C# does not read itself (OGG, MP3): the browser's decoder, resampled to 44.1 kHz like every sample.
+// Answer: sample rate and channel count (int32), then each channel's float32 samples.
+export async function decode(bytes) {
+  const decoded = await new OfflineAudioContext(1, 1, 44100).decodeAudioData(bytes.slice().buffer);
+  const n = decoded.length;
+  const out = new ArrayBuffer(8 + 4 * n * decoded.numberOfChannels);
+  new Int32Array(out, 0, 2).set([decoded.sampleRate, decoded.numberOfChannels]);
+  for (let c = 0; c < decoded.numberOfChannels; c++) new Float32Array(out, 8 + 4 * n * c, n).set(decoded.getChannelData(c));
+  return new Uint8Array(out);
+}
+
 // The C# side keeps decoded samples under 100 MB (SampleCache) and releases the least recently used here.
 export function releaseSample(id) {
   samples.delete(id);
