@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
 using Orbitr.Core.Model;
+using Xunit.Abstractions;
 
 namespace Orbitr.EndToEnd.Tests;
 
@@ -10,7 +12,7 @@ namespace Orbitr.EndToEnd.Tests;
 /// zoomed ring, the rings above it are an overview that takes no taps, and every other control is at least 24 px
 /// each way. A desktop window shows no zoomed ring.</summary>
 [Collection(AppCollection.Name)]
-public sealed class PhoneTests(AppServer server)
+public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
 {
     private const double MinTarget = 24;
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
@@ -45,6 +47,8 @@ public sealed class PhoneTests(AppServer server)
             smallest = Math.Min(smallest, await AssertSeparateTargetsAsync(app, t, 64));
         }
         await app.Page.ScreenshotAsync(new() { Path = Shot("phone-64.png"), FullPage = true });
+        await app.Page.Locator(".rings").ScreenshotAsync(new() { Path = Shot("phone-64-rings.png") });
+        output.WriteLine($"smallest zoomed step of 8 × 64: {smallest:0.#} px");
         Assert.True(smallest >= 32, $"the smallest zoomed step is {smallest:0.#} px"); // 24 is the floor; the design aims higher
         Assert.Empty(app.ConsoleErrors);
     }
@@ -135,10 +139,35 @@ public sealed class PhoneTests(AppServer server)
             """);
         var small = found.GetProperty("small").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.True(small.Count == 0, "smaller than 24 px:\n" + string.Join("\n", small));
+        output.WriteLine($"smallest control: {found.GetProperty("min").GetDouble():0.#} px; exempt: {found.GetProperty("exempt").GetInt32()}");
         Assert.True(found.GetProperty("min").GetDouble() >= MinTarget);
         Assert.True(found.GetProperty("fileLabel").GetDouble() >= MinTarget);
         Assert.True(found.GetProperty("exempt").GetInt32() >= 96); // the overview's steps were seen and set aside
         await app.Page.ScreenshotAsync(new() { Path = Shot("phone-panels.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Axe_finds_no_serious_or_critical_violations_on_a_phone()
+    {
+        await using var app = await OpenPhoneAsync();
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.Page.GetByLabel("Velocity").WaitForAsync();
+        await app.Page.Locator(".zoom-tab").Nth(3).TapAsync();
+        var result = await app.Page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
+            .ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
+
+    [Fact]
+    public async Task A_phone_on_its_side_also_gets_the_zoomed_ring()
+    {
+        await using var app = await server.OpenAsync(viewport: new() { Width = 844, Height = 390 }, touch: true);
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.ExpectStepAsync(1, 2, true);
+        await AssertSeparateTargetsAsync(app, 1, 16);
+        await app.Page.ScreenshotAsync(new() { Path = Shot("phone-landscape.png") });
     }
 
     [Fact]
