@@ -47,10 +47,15 @@ public sealed class AppServer : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (its own IndexedDB) and page, with console errors collected.</summary>
-    public async Task<AppPage> OpenAsync(string? initScript = null, bool instrument = true)
+    /// <summary>A fresh browser context (its own IndexedDB) and page, with console errors collected. The viewport is
+    /// 1280 × 900 unless given; <paramref name="touch"/> makes it a phone (mobile viewport meta, touch events).</summary>
+    public async Task<AppPage> OpenAsync(string? initScript = null, bool instrument = true, ViewportSize? viewport = null, bool touch = false)
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = BaseUrl, ViewportSize = viewport ?? new() { Width = 1280, Height = 900 }, AcceptDownloads = true,
+            IsMobile = touch, HasTouch = touch,
+        });
         if (instrument) await context.AddInitScriptAsync("window.__orbitrInstrument = true;");
         if (initScript is not null) await context.AddInitScriptAsync(initScript);
         context.SetDefaultTimeout(15_000);

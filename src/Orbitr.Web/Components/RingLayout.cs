@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orbitr.Core.Model;
+using Orbitr.Web.State;
 
 namespace Orbitr.Web.Components;
 
@@ -38,4 +39,23 @@ public static class RingLayout
         (0.7 + 0.3 * velocity / 127.0, 0.35 + 0.65 * velocity / 127.0);
 
     public static bool HasProbabilityMark(Step step) => step.Probability < 1;
+
+    /// <summary>What the rings show (steps, colours, names, audibility, selection): a volume or tempo drag leaves it
+    /// alone, so components drawing every step can skip re-rendering then (step arrays are shared by reference
+    /// between edits, so comparing them is cheap).</summary>
+    public static object[] RenderKey(PatternStore store)
+    {
+        var key = new List<object> { store.SelectionVersion, store.Pattern.Tracks.Count };
+        foreach (var t in store.Pattern.Tracks) key.AddRange([t.Steps, t.Color, t.Name, t.Mute, t.Solo]);
+        return key.ToArray();
+    }
+
+    /// <summary>True (and <paramref name="shown"/> updated) when <paramref name="next"/> differs from the key last rendered.</summary>
+    public static bool KeyChanged(ref object[]? shown, object[] next)
+    {
+        if (shown is not null && next.Length == shown.Length && next.Zip(shown).All(x => Equals(x.First, x.Second)))
+            return false;
+        shown = next;
+        return true;
+    }
 }

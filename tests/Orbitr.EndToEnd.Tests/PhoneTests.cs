@@ -1,0 +1,260 @@
+using System.Text.Json;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+using Xunit.Abstractions;
+
+namespace Orbitr.EndToEnd.Tests;
+
+/// <summary>A 390 × 844 touch phone: every step has a touch target of at least 24 × 24 CSS px (WCAG 2.2 2.5.8) in the
+/// zoomed ring, the rings above it are an overview that takes no taps, and every other control is at least 24 px
+/// each way. A desktop window shows no zoomed ring.</summary>
+[Collection(AppCollection.Name)]
+public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
+{
+    private const double MinTarget = 24;
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    private Task<AppPage> OpenPhoneAsync() => server.OpenAsync(viewport: Phone, touch: true);
+
+    private static ILocator ZoomTab(AppPage app, int track) =>
+        app.Page.Locator(".zoom-tab").Nth(track - 1);
+
+    private static ILocator ZoomStep(AppPage app, int track, int step) =>
+        app.Page.Locator($"[data-zoom-track='{track - 1}'][data-zoom-step='{step - 1}']");
+
+    private string Shot(string name) => Path.Combine(server.RepoRoot, "TestResults", name);
+
+    [Fact]
+    public async Task Every_step_of_eight_tracks_of_64_steps_has_a_separate_target_of_at_least_24_px()
+    {
+        var pattern = PatternFactory.Create(8, seed: 11, name: "Dense phone");
+        for (var t = 0; t < 8; t++)
+        {
+            pattern = PatternEditor.SetTrackLength(pattern, t, 64);
+            for (var s = 0; s < 64; s += 3 + t) pattern = PatternEditor.SetStepActive(pattern, t, s, true);
+        }
+        await using var app = await OpenPhoneAsync();
+        await app.ImportByDropAsync("dense.json", PatternJson.Write(pattern));
+        await app.ExpectStepCountAsync(8 * 64);
+        var smallest = double.MaxValue;
+        for (var t = 1; t <= 8; t++)
+        {
+            await ZoomTab(app, t).TapAsync();
+            await Assertions.Expect(ZoomTab(app, t)).ToHaveAttributeAsync("aria-pressed", "true");
+            smallest = Math.Min(smallest, await AssertSeparateTargetsAsync(app, t, 64));
+        }
+        await app.Page.ScreenshotAsync(new() { Path = Shot("phone-64.png"), FullPage = true });
+        await app.Page.Locator(".rings").ScreenshotAsync(new() { Path = Shot("phone-64-rings.png") });
+        output.WriteLine($"smallest zoomed step of 8 × 64: {smallest:0.#} px");
+        Assert.True(smallest >= 32, $"the smallest zoomed step is {smallest:0.#} px"); // 24 is the floor; the design aims higher
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Rings_of_every_length_up_to_the_grid_keep_their_targets_apart()
+    {
+        // 19 steps is the most a zoomed ring holds (ZoomLayout.FitsRing); 20 and more are a grid.
+        int[] lengths = [1, 2, 5, 12, 16, 19, 20, 33];
+        var pattern = PatternFactory.Create(8, seed: 5, name: "Lengths");
+        for (var t = 0; t < 8; t++) pattern = PatternEditor.SetTrackLength(pattern, t, lengths[t]);
+        await using var app = await OpenPhoneAsync();
+        await app.ImportByDropAsync("lengths.json", PatternJson.Write(pattern));
+        await app.ExpectStepCountAsync(lengths.Sum());
+        for (var t = 1; t <= 8; t++)
+        {
+            await ZoomTab(app, t).TapAsync();
+            await Assertions.Expect(app.Page.Locator(".zoom-steps")).ToHaveClassAsync(lengths[t - 1] <= 19 ? "zoom-steps as-ring" : "zoom-steps as-grid");
+            await AssertSeparateTargetsAsync(app, t, lengths[t - 1]);
+            if (lengths[t - 1] == 19) await app.Page.Locator(".rings").ScreenshotAsync(new() { Path = Shot("phone-ring-19.png") });
+        }
+    }
+
+    [Fact]
+    public async Task Tapping_a_zoomed_step_toggles_it_with_one_undo_level_and_the_tabs_switch_track()
+    {
+        await using var app = await OpenPhoneAsync();
+        var page = app.Page;
+        await page.ScreenshotAsync(new() { Path = Shot("phone.png") });
+        await Assertions.Expect(ZoomStep(app, 1, 1)).ToHaveAttributeAsync("aria-pressed", "true"); // the starter groove's kick
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.ExpectStepAsync(1, 2, true);
+        await Assertions.Expect(ZoomStep(app, 1, 2)).ToHaveAttributeAsync("aria-pressed", "true");
+        await ZoomStep(app, 1, 3).TapAsync();
+        await app.ExpectStepAsync(1, 3, true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).TapAsync();
+        await app.ExpectStepAsync(1, 3, false);
+        await app.ExpectStepAsync(1, 2, true);
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.ExpectStepAsync(1, 2, false);
+
+        var tab = page.GetByRole(AriaRole.Button, new() { Name = "Zoom track 3 (B)", Exact = true });
+        await tab.TapAsync();
+        await Assertions.Expect(tab).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Steps of track 3 (B), zoomed" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Select track 3 (B)" })).ToHaveAttributeAsync("aria-pressed", "true");
+        var step = page.GetByRole(AriaRole.Button, new() { Name = "Step 5 of track 3 (B), zoomed", Exact = true });
+        await step.TapAsync();
+        await app.ExpectStepAsync(3, 5, true);
+        await Assertions.Expect(step).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(page.Locator("[data-zoom-step]")).ToHaveCountAsync(16);
+
+        // The overview rings take no taps: a tap on a small ring step reaches nothing.
+        await app.ExpectStepAsync(2, 2, false);
+        var box = (await app.Step(2, 2).BoundingBoxAsync())!;
+        await page.Touchscreen.TapAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await page.WaitForTimeoutAsync(300);
+        await app.ExpectStepAsync(2, 2, false);
+        await page.ScreenshotAsync(new() { Path = Shot("phone-track-3.png"), FullPage = true });
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Every_control_at_390_px_is_at_least_24_px_each_way()
+    {
+        await using var app = await OpenPhoneAsync();
+        await ZoomStep(app, 1, 3).TapAsync(); // opens the step editor so its controls are measured too
+        await app.Page.GetByLabel("Velocity").WaitForAsync();
+        foreach (var summary in await app.Page.Locator("details > summary").AllAsync()) await summary.TapAsync();
+        var found = await app.Page.EvaluateAsync<JsonElement>("""
+            () => {
+              const small = [], exempt = [];
+              let min = Infinity;
+              for (const el of document.querySelectorAll('button, select, input, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])')) {
+                const r = el.getBoundingClientRect();
+                const style = getComputedStyle(el);
+                if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+                const what = `${el.tagName.toLowerCase()}${el.type ? '[' + el.type + ']' : ''} "${el.getAttribute('aria-label') ?? el.textContent.trim().slice(0, 30)}" ${r.width.toFixed(1)}×${r.height.toFixed(1)}`;
+                // The overview rings' steps: they take no pointer events on a phone, the zoomed ring is their control.
+                if (el.closest('svg.sequencer') && getComputedStyle(el.closest('svg.sequencer')).pointerEvents === 'none') { exempt.push(what); continue; }
+                // A file input is a 1 px invisible stand-in: its label (.file-pick) is the target, and is measured.
+                if (el.type === 'file') { exempt.push(what); continue; }
+                min = Math.min(min, r.width, r.height);
+                if (r.width < 24 || r.height < 24) small.push(what);
+              }
+              return { small, exempt: exempt.length, min, fileLabel: document.querySelector('.file-pick').getBoundingClientRect().height };
+            }
+            """);
+        var small = found.GetProperty("small").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.True(small.Count == 0, "smaller than 24 px:\n" + string.Join("\n", small));
+        output.WriteLine($"smallest control: {found.GetProperty("min").GetDouble():0.#} px; exempt: {found.GetProperty("exempt").GetInt32()}");
+        Assert.True(found.GetProperty("min").GetDouble() >= MinTarget);
+        Assert.True(found.GetProperty("fileLabel").GetDouble() >= MinTarget);
+        Assert.True(found.GetProperty("exempt").GetInt32() >= 96); // the overview's steps were seen and set aside
+        await app.Page.ScreenshotAsync(new() { Path = Shot("phone-panels.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Axe_finds_no_serious_or_critical_violations_on_a_phone()
+    {
+        await using var app = await OpenPhoneAsync();
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.Page.GetByLabel("Velocity").WaitForAsync();
+        await app.Page.Locator(".zoom-tab").Nth(3).TapAsync();
+        var result = await app.Page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
+            .ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
+
+    [Fact]
+    public async Task A_phone_on_its_side_also_gets_the_zoomed_ring()
+    {
+        await using var app = await server.OpenAsync(viewport: new() { Width = 844, Height = 390 }, touch: true);
+        await ZoomStep(app, 1, 2).TapAsync();
+        await app.ExpectStepAsync(1, 2, true);
+        await AssertSeparateTargetsAsync(app, 1, 16);
+        await app.Page.ScreenshotAsync(new() { Path = Shot("phone-landscape.png") });
+    }
+
+    [Fact]
+    public async Task A_desktop_window_shows_no_zoomed_ring_and_its_rings_take_clicks()
+    {
+        await using var app = await server.OpenAsync();
+        await Assertions.Expect(app.Page.Locator(".ring-zoom")).ToBeHiddenAsync();
+        Assert.Equal(0, await app.Page.GetByRole(AriaRole.Button, new() { NameRegex = new("zoom", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).CountAsync());
+        await app.Step(2, 2).ClickAsync();
+        await app.ExpectStepAsync(2, 2, true);
+        await app.Page.ScreenshotAsync(new() { Path = Shot("desktop.png") });
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    /// <summary>Checks the zoomed steps of one track: each reachable (inside the page's width, on top where it is
+    /// drawn), at least 24 × 24, no two overlapping, and the 24 px circle about each centre clear of every other
+    /// target. Round buttons (the ring) are hit-tested by Chromium as circles, so they are measured as circles: a
+    /// 24 × 24 square must fit inside, and a corner of the box must not hit the button. Returns the smallest side.</summary>
+    private static async Task<double> AssertSeparateTargetsAsync(AppPage app, int track, int length)
+    {
+        await Assertions.Expect(app.Page.Locator($"[data-zoom-track='{track - 1}'][data-zoom-step]")).ToHaveCountAsync(length);
+        var result = await app.Page.EvaluateAsync<JsonElement>("""
+            () => {
+              const els = [...document.querySelectorAll('[data-zoom-step]')];
+              const targets = [], unreachable = [];
+              for (const el of els) {
+                el.scrollIntoView({ block: 'center', inline: 'center' });
+                const r = el.getBoundingClientRect();
+                const hit = (x, y) => { const h = document.elementFromPoint(x, y); return h === el || el.contains(h); };
+                const radius = getComputedStyle(el).borderTopLeftRadius;
+                const rounding = radius.endsWith('%') ? parseFloat(radius) / 100 * r.width : parseFloat(radius);
+                const round = Math.abs(r.width - r.height) < 0.5 && rounding >= r.width / 2 - 0.5;
+                if (!hit(r.left + r.width / 2, r.top + r.height / 2)) unreachable.push(el.getAttribute('aria-label'));
+                if (round && hit(r.left + 1, r.top + 1)) unreachable.push(el.getAttribute('aria-label') + ' (its corner takes taps)');
+                targets.push({ x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height, round, name: el.getAttribute('aria-label') });
+              }
+              return { targets, unreachable, pageWidth: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth };
+            }
+            """);
+        var unreachable = result.GetProperty("unreachable").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.True(unreachable.Count == 0, "covered or off the page: " + string.Join(", ", unreachable));
+        var pageWidth = result.GetProperty("pageWidth").GetDouble();
+        Assert.True(result.GetProperty("scrollWidth").GetDouble() <= pageWidth + 0.5, "the page scrolls sideways");
+        var targets = result.GetProperty("targets").EnumerateArray()
+            .Select(e => new Target(e.GetProperty("x").GetDouble(), e.GetProperty("y").GetDouble(), e.GetProperty("w").GetDouble(),
+                e.GetProperty("h").GetDouble(), e.GetProperty("round").GetBoolean(), e.GetProperty("name").GetString()!))
+            .ToList();
+        Assert.Equal(length, targets.Count);
+        foreach (var t in targets)
+        {
+            Assert.True(t.Side >= MinTarget, $"{t.Name} holds only a {t.Side:0.#} px square ({t.W:0.#} × {t.H:0.#}{(t.Round ? ", round" : "")})");
+            Assert.True(t.X >= 0 && t.X + t.W <= pageWidth, $"{t.Name} is outside the page's width");
+        }
+        foreach (var a in targets)
+            foreach (var b in targets.Where(b => !ReferenceEquals(a, b)))
+            {
+                Assert.False(a.Overlaps(b), $"{a.Name} overlaps {b.Name}");
+                // WCAG 2.5.8's spacing test: a 24 px circle centred on the target does not intersect another target.
+                Assert.True(b.Distance(a.Cx, a.Cy) >= MinTarget / 2, $"the 24 px circle of {a.Name} meets {b.Name}");
+            }
+        return targets.Min(t => t.Side);
+    }
+
+    /// <summary>A target's box in page px; a round one is the circle inscribed in it.</summary>
+    private sealed record Target(double X, double Y, double W, double H, bool Round, string Name)
+    {
+        public double Cx => X + W / 2;
+        public double Cy => Y + H / 2;
+
+        /// <summary>Side of the largest axis-aligned square inside the target.</summary>
+        public double Side => Round ? W / Math.Sqrt(2) : Math.Min(W, H);
+
+        /// <summary>Distance from a point to the target (0 inside).</summary>
+        public double Distance(double x, double y)
+        {
+            if (Round) return Math.Max(0, Math.Sqrt((x - Cx) * (x - Cx) + (y - Cy) * (y - Cy)) - W / 2);
+            var dx = x - Math.Clamp(x, X, X + W);
+            var dy = y - Math.Clamp(y, Y, Y + H);
+            return Math.Sqrt(dx * dx + dy * dy);
+        }
+
+        public bool Overlaps(Target other)
+        {
+            const double slack = 0.01;
+            if (Round) return other.Distance(Cx, Cy) < W / 2 - slack;
+            if (other.Round) return other.Overlaps(this);
+            return Math.Min(X + W, other.X + other.W) - Math.Max(X, other.X) > slack && Math.Min(Y + H, other.Y + other.H) - Math.Max(Y, other.Y) > slack;
+        }
+    }
+}
