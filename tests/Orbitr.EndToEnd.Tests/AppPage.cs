@@ -74,9 +74,9 @@ public static class AppPageExtensions
         await app.Page.EvaluateAsync<string>(ReadStore, new object?[] { "quarantine", null });
 
     /// <summary>Waits until the saved pattern satisfies a condition (saves are debounced by 150 ms).</summary>
-    public static async Task<Orbitr.Core.Model.Pattern> WaitForSavedAsync(this AppPage app, Func<Orbitr.Core.Model.Pattern, bool> condition)
+    public static async Task<Orbitr.Core.Model.Pattern> WaitForSavedAsync(this AppPage app, Func<Orbitr.Core.Model.Pattern, bool> condition, int tries = 100)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < tries; i++)
         {
             if (await app.SavedPatternAsync() is { } text && Orbitr.Core.Json.PatternJson.Read(text).Pattern is { } p && condition(p)) return p;
             await Task.Delay(50);

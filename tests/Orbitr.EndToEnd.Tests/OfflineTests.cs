@@ -114,6 +114,78 @@ public sealed class OfflineTests(AppServer server)
         }
     }
 
+    private static byte[] Tone(int frames, double step) => Orbitr.Dsp.Wav.WavWriter.ToBytes(
+        new Orbitr.Dsp.Audio.AudioBuffer([Enumerable.Range(0, frames).Select(i => (float)Math.Sin(i * step) * 0.5f).ToArray()], 44100),
+        Orbitr.Dsp.Wav.WavSampleFormat.Pcm16);
+
+    private static Task UploadAsync(AppPage app, string name, byte[] wav) =>
+        app.Page.Locator("input[type=file][aria-label='Upload a sample']").SetInputFilesAsync(new FilePayload { Name = name + ".wav", MimeType = "audio/wav", Buffer = wav });
+
+    /// <summary>Plays ~1 s and returns the frame counts of the buffers scheduled on a track (a note is only scheduled
+    /// when its buffer is there).</summary>
+    private static async Task<int[]> PlayedFramesAsync(AppPage app, int track)
+    {
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        await app.Page.WaitForFunctionAsync($"() => (window.__orbitrScheduled ?? []).filter(n => n.track === {track}).length >= 2");
+        var frames = await app.Page.EvaluateAsync<int[]>($"() => window.__orbitrScheduled.filter(n => n.track === {track}).map(n => n.frames)");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+        return frames;
+    }
+
+    [Fact]
+    public async Task A_pattern_using_a_server_sound_plays_and_exports_with_the_network_off()
+    {
+        await using var app = await server.OpenAsync();
+        await WaitForOfflineCopyAsync(app);
+        var name = $"kept{Guid.NewGuid():N}"[..12];
+        await UploadAsync(app, name, Tone(22050, 0.05));
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = $"Use {name} on the selected ring", Exact = true }).ClickAsync();
+        var saved = await app.WaitForSavedAsync(p => p.Samples.Any(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated));
+        var source = saved.Samples.First(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated).Ref.Source;
+        // Fetched once for the player, and kept.
+        await app.Page.WaitForFunctionAsync("s => caches.open('orbitr-sounds').then(c => c.match('/orbitr-sound/' + encodeURIComponent(s))).then(r => !!r)", source);
+
+        await app.Context.SetOfflineAsync(true);
+        await app.ReloadAsync();
+        Assert.All(await PlayedFramesAsync(app, 0), f => Assert.Equal(22050, f));
+        await Assertions.Expect(app.Notice(1002)).ToHaveCountAsync(0);
+
+        var download = await app.Page.RunAndWaitForDownloadAsync(async () =>
+            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).ClickAsync(), new() { Timeout = 60_000 });
+        var wav = Orbitr.Dsp.Wav.WavReader.ReadFile((await download.PathAsync())!);
+        // The uploaded tone (not the kit's kick) is on ring 1: its steady 0.5-amplitude sine is in the render.
+        Assert.True(wav.Channel(0).Max() > 0.2f);
+    }
+
+    [Fact]
+    public async Task An_upload_made_offline_is_usable_at_once_and_moves_to_the_server_when_it_is_back()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Context.SetOfflineAsync(true);
+        var name = $"offline{Guid.NewGuid():N}"[..15];
+        await UploadAsync(app, name, Tone(11025, 0.08));
+        var item = app.Page.Locator("li.sample.upload", new() { HasText = name });
+        await Assertions.Expect(item.Locator(".pending-tag")).ToHaveTextAsync("waiting to upload");
+        await Assertions.Expect(item.Locator(".meta")).ToContainTextAsync("0.3 s");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = $"Use {name} on the selected ring", Exact = true }).ClickAsync();
+        await app.WaitForSavedAsync(p => p.Samples.Any(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Local));
+        Assert.All(await PlayedFramesAsync(app, 0), f => Assert.Equal(11025, f));
+
+        // Back online: uploaded without the user doing anything; the pattern now refers to the server's sample.
+        await app.Context.SetOfflineAsync(false);
+        var moved = await app.WaitForSavedAsync(p => p.Samples.Any(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated && s.Ref.Name == name), 600);
+        Assert.DoesNotContain(moved.Samples, s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Local);
+        await Assertions.Expect(item.Locator(".pending-tag")).ToHaveCountAsync(0);
+        await Assertions.Expect(item).ToHaveCountAsync(1);
+        var id = moved.Samples.First(s => s.Ref.Name == name).Ref.Value;
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/samples/{id}/audio")).StatusCode);
+        // The local copy is gone; the server's audio is kept for the next time the network goes.
+        var kept = await app.Page.EvaluateAsync<string[]>("() => caches.open('orbitr-sounds').then(c => c.keys()).then(k => k.map(r => decodeURIComponent(r.url)))");
+        Assert.DoesNotContain(kept, k => k.Contains("local:", StringComparison.Ordinal));
+        Assert.Contains(kept, k => k.EndsWith($"generated:{id}", StringComparison.Ordinal));
+    }
+
     private static async Task<List<string>> CacheNamesAsync(AppPage app) =>
         [.. (await app.Page.EvaluateAsync<string[]>("() => caches.keys()")).Where(k => k.StartsWith("orbitr-app-", StringComparison.Ordinal))];
 }
