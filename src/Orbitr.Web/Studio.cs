@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.JSInterop;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
+using Orbitr.Dsp.Wav;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
@@ -35,6 +36,10 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     public ShelfItem? Dragging { get; set; }
     public bool Ready { get; private set; }
     public bool Exporting { get; private set; }
+    /// <summary>How far the running export is (0–1).</summary>
+    public double ExportProgress { get; private set; }
+    /// <summary>The WAV export's sample format (16-bit by default, as `orbitr render`).</summary>
+    public WavSampleFormat ExportFormat { get; set; } = WavSampleFormat.Pcm16;
 
     public event Action? Changed;
 
@@ -283,13 +288,17 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     {
         if (Exporting) return;
         Exporting = true;
+        ExportProgress = 0;
         Changed?.Invoke();
+        audio.ExportProgress += OnExportProgress;
         try
         {
             var p = store.Pattern;
             switch (format)
             {
-                case "wav": await files.ExportWavAsync(p, cycles); break;
+                case "wav":
+                    if (!await files.ExportWavAsync(p, cycles, ExportFormat)) notices.Info("Export cancelled");
+                    break;
                 case "mid": await files.ExportMidiAsync(p, cycles); break;
                 default: await files.ExportJsonAsync(p); break;
             }
@@ -300,10 +309,19 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         }
         finally
         {
+            audio.ExportProgress -= OnExportProgress;
             Exporting = false;
             Changed?.Invoke();
         }
     }
+
+    private void OnExportProgress(double fraction)
+    {
+        ExportProgress = fraction;
+        Changed?.Invoke();
+    }
+
+    public Task CancelExportAsync() => audio.CancelExportAsync();
 
     public void NewPattern()
     {

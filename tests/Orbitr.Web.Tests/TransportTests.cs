@@ -101,18 +101,6 @@ public class TransportTests
     }
 
     [Fact]
-    public void Live_limiter_curve_is_the_identity_under_the_ceiling_and_clips_above()
-    {
-        var curve = LimiterCurve.Create(-6);
-        var ceiling = Math.Pow(10, -6 / 20.0);
-        for (var i = 0; i < curve.Length; i++)
-        {
-            var x = -1 + 2.0 * i / (curve.Length - 1);
-            Assert.Equal(Math.Clamp(x, -ceiling, ceiling), curve[i], 6);
-        }
-    }
-
-    [Fact]
     public void Export_is_trimmed_after_the_last_audible_sample_but_never_inside_the_span()
     {
         var left = new float[100];

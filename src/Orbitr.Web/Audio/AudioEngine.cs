@@ -6,6 +6,7 @@ using Orbitr.Dsp.Audio;
 using Orbitr.Dsp.Master;
 using Orbitr.Dsp.Rendering;
 using Orbitr.Dsp.Voice;
+using Orbitr.Dsp.Wav;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.State;
 
@@ -168,9 +169,13 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             await PrepareSamplesAsync(pattern);
     }
 
-    /// <summary>Renders <paramref name="cycles"/> cycles in an OfflineAudioContext on the playback graph (compressor
-    /// included), then ends it through the same <see cref="OutputStage"/> (limiter, auto tail) as Orbitr.Dsp's OfflineRenderer.</summary>
-    public async Task<AudioBuffer> RenderAsync(Pattern pattern, int cycles)
+    /// <summary>Reports an export's progress (0–1) while it renders.</summary>
+    public event Action<double>? ExportProgress;
+
+    /// <summary>Exports <paramref name="cycles"/> cycles as a WAV download: audio.js renders them in an OfflineAudioContext
+    /// on the playback graph (compressor and limiter worklet included, as Orbitr.Dsp's OfflineRenderer ends a render),
+    /// trims the tail and encodes in a worker, and downloads the file. No sample comes back here.</summary>
+    public async Task<ExportResult> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName)
     {
         var module = await ModuleAsync();
         await PrepareSamplesAsync(pattern);
@@ -183,10 +188,22 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         await AppendNotesAsync(pattern, 0, notes);
         var spanFrames = (int)OfflineRenderer.SpanFrames(pattern, new RenderOptions(rate, cycles));
         var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
-        var bytes = await module.InvokeAsync<byte[]>("renderOffline", new OfflineRequest { SampleRate = rate, Frames = frames, Events = _message.ToArray(), Mix = Mix(pattern) });
-        var floats = MemoryMarshal.Cast<byte, float>(bytes);
-        return OutputStage.Finish(floats[..frames], floats[frames..(2 * frames)], pattern.Master.Limiter, rate, spanFrames);
+        _self ??= DotNetObjectReference.Create(this);
+        return await module.InvokeAsync<ExportResult>("exportWav", new ExportRequest
+        {
+            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = _message.ToArray(), Mix = Mix(pattern),
+            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName,
+        }, _self);
     }
+
+    /// <summary>Stops the running export (nothing is downloaded).</summary>
+    public async Task CancelExportAsync()
+    {
+        if (_module is not null) await _module.InvokeVoidAsync("cancelExport");
+    }
+
+    [JSInvokable]
+    public void OnExportProgress(double fraction) => ExportProgress?.Invoke(Math.Clamp(fraction, 0, 1));
 
     private async Task AppendNotesAsync(Pattern pattern, double origin, List<NoteEvent> notes)
     {
@@ -236,7 +253,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             {
                 Enabled = c.Enabled, Threshold = c.Threshold, Knee = c.Knee, Ratio = c.Ratio, Attack = c.Attack, Release = c.Release,
             },
-            Limiter = l.Enabled ? MemoryMarshal.AsBytes(LimiterCurve.Create(l.Ceiling).AsSpan()).ToArray() : null,
+            Limiter = l.Enabled ? l.Ceiling : null,
         };
     }
 
@@ -312,13 +329,28 @@ public sealed class MixState
     public double[] Tracks { get; set; } = [];
     public double Master { get; set; }
     public CompressorState Compressor { get; set; } = new();
-    public byte[]? Limiter { get; set; }
+    /// <summary>The limiter's ceiling in dBFS; null when the limiter is off.</summary>
+    public double? Limiter { get; set; }
 }
 
-public sealed class OfflineRequest
+/// <summary>An export for audio.js: the notes (sample-frame aligned), the mix, how many frames to render (the span
+/// plus the longest auto tail), the span that is always kept, and the WAV's bits (16, 24 or 32 = float).</summary>
+public sealed class ExportRequest
 {
     public int SampleRate { get; set; }
     public int Frames { get; set; }
+    public int SpanFrames { get; set; }
     public double[] Events { get; set; } = [];
     public MixState Mix { get; set; } = new();
+    public int Bits { get; set; }
+    public string FileName { get; set; } = "";
+}
+
+public sealed class ExportResult
+{
+    public bool Cancelled { get; set; }
+    public int Frames { get; set; }
+    public double Peak { get; set; }
+    public double RenderMs { get; set; }
+    public double TotalMs { get; set; }
 }

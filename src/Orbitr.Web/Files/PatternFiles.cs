@@ -29,11 +29,9 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
     public async Task ExportMidiAsync(Pattern pattern, int cycles) =>
         await DownloadAsync($"{FileStem(pattern)}.mid", "audio/midi", MidiExport.ToBytes(pattern, cycles));
 
-    public async Task ExportWavAsync(Pattern pattern, int cycles)
-    {
-        var rendered = await audio.RenderAsync(pattern, cycles);
-        await DownloadAsync($"{FileStem(pattern)}.wav", "audio/wav", WavWriter.ToBytes(rendered, WavSampleFormat.Pcm16));
-    }
+    /// <summary>Renders and downloads the WAV in the browser (audio.js); false when it was cancelled.</summary>
+    public async Task<bool> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format) =>
+        !(await audio.ExportWavAsync(pattern, cycles, format, $"{FileStem(pattern)}.wav")).Cancelled;
 
     /// <summary>Reads an imported file: the pattern, or every reason it is not one (by JSON path).</summary>
     public static PatternReadResult Read(byte[] bytes)

@@ -1,8 +1,12 @@
 // The browser half of the audio engine (ARCHITECTURE §1-§3): owns the AudioContext, the worker clock and the
 // voice graph. It decides nothing: every tick it asks C# (AudioEngine.Tick) for the notes of the next 100 ms and
 // plays them. Voice chain: source → velocity gain → StereoPanner → Biquad → WaveShaper → delay (dry + mix·wet,
-// feedback) → track bus → master gain → DynamicsCompressor → limiter (WaveShaper clip) → destination.
+// feedback) → track bus → master gain → DynamicsCompressor → limiter (AudioWorklet: Orbitr.Dsp's look-ahead limiter)
+// → destination. The export renders the same graph in an OfflineAudioContext and encodes the WAV in a worker.
+import { download } from './files.js';
+
 const TICK_MS = 25;
+const LIMITER_URL = new URL('./limiter.worklet.js', import.meta.url);
 const STRIDE = 14;
 const FILTER_TYPES = ['lowpass', 'highpass', 'bandpass'];
 
@@ -37,6 +41,7 @@ export async function start(dotnetRef) {
       await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 2000))]);
     }
     if (ctx.state !== 'running') throw new Error(`the audio context stayed "${ctx.state}"`);
+    await ctx.audioWorklet.addModule(LIMITER_URL);
   } catch (e) {
     try { await ctx?.close(); } catch { /* already unusable */ }
     ctx = null;
@@ -199,10 +204,21 @@ function note(e, i) {
 function buildGraph(context, mix) {
   const master = context.createGain();
   const compressor = context.createDynamicsCompressor();
-  const limiter = context.createWaveShaper();
-  const g = { master, compressor, limiter, buses: [], context };
+  const g = { master, compressor, limiter: null, ceiling: null, buses: [], context };
   applyMix(context, g, mix, false);
   return g;
+}
+
+// The limiter's look-ahead delays its output by L − 1 frames (limiter.worklet.js, LookAheadLimiter.Latency).
+function limiterLatency(sampleRate) {
+  return Math.max(1, Math.floor(0.0015 * sampleRate)) - 1;
+}
+
+function limiterNode(context, ceilingDb) {
+  return new AudioWorkletNode(context, 'orbitr-limiter', {
+    numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2], channelCount: 2, channelCountMode: 'explicit',
+    processorOptions: { ceilingDb },
+  });
 }
 
 // Routing changes only when the compressor or limiter is switched; levels glide (10 ms) in live playback.
@@ -219,19 +235,26 @@ function applyMix(context, g, mix, glide) {
   set(g.compressor.ratio, c.ratio);
   set(g.compressor.attack, c.attack);
   set(g.compressor.release, c.release);
-  const route = `${c.enabled}|${!!mix.limiter}`;
+  const limited = mix.limiter !== null && mix.limiter !== undefined;
+  if (limited && !g.limiter) {
+    g.limiter = limiterNode(context, mix.limiter);
+    g.ceiling = mix.limiter;
+  } else if (limited && g.ceiling !== mix.limiter) {
+    g.limiter.port.postMessage({ ceilingDb: mix.limiter });
+    g.ceiling = mix.limiter;
+  }
+  const route = `${c.enabled}|${limited}`;
   if (g.route !== route) {
     g.master.disconnect();
     g.compressor.disconnect();
-    g.limiter.disconnect();
+    g.limiter?.disconnect();
     let tail = g.master;
     if (c.enabled) tail = tail.connect(g.compressor);
-    if (mix.limiter) tail = tail.connect(g.limiter);
+    if (limited) tail = tail.connect(g.limiter);
     tail.connect(context.destination);
     if (g.analyser) g.master.connect(g.analyser);
     g.route = route;
   }
-  if (mix.limiter) g.limiter.curve = floats(mix.limiter);
   mix.tracks.forEach((volume, i) => set(bus(context, g, i).gain, volume));
 }
 
@@ -319,22 +342,22 @@ function voice(context, g, n, buffer) {
   return v;
 }
 
-// Export: the same graph in an OfflineAudioContext. Voices are created window by window with suspend()/resume(),
-// as the live scheduler does (creating them all up front makes Chromium crawl), and dropped after their tails.
-export async function renderOffline(request) {
-  const { sampleRate, frames, events, mix } = request;
-  const context = new OfflineAudioContext(2, frames, sampleRate);
-  const g = buildGraph(context, { ...mix, limiter: null }); // the C# limiter runs on the finished render
-  mix.tracks.forEach((_, i) => bus(context, g, i));
+// ---- export ----
+
+let exporting = null; // the running export: { cancel() }
+
+// Schedules the notes of an OfflineAudioContext window by window with suspend()/resume(), as the live scheduler does
+// (creating every voice up front makes Chromium crawl), dropping voices after their tails. onWindow(at) runs at each
+// window and returns false to stop (the context is then never resumed and is dropped).
+function scheduleWindows(context, g, events, onWindow) {
   const windowSeconds = 0.5;
-  const pending = [];
-  for (let i = 0; i + STRIDE <= events.length; i += STRIDE) pending.push(i);
+  const duration = context.length / context.sampleRate;
   let next = 0;
   const voices = [];
   const scheduleUntil = (until) => {
-    while (next < pending.length && events[pending[next]] < until) {
-      const i = pending[next++];
-      const n = note(events, i);
+    while (next + STRIDE <= events.length && events[next] < until) {
+      const n = note(events, next);
+      next += STRIDE;
       const buffer = samples.get(n.buffer);
       if (buffer) voices.push(voice(context, g, n, buffer));
     }
@@ -346,20 +369,98 @@ export async function renderOffline(request) {
       }
     }
   };
-  const duration = frames / sampleRate;
   scheduleUntil(windowSeconds);
   for (let t = windowSeconds; t < duration; t += windowSeconds) {
     const at = t;
     context.suspend(at).then(() => {
+      if (onWindow(at, duration) === false) return;
       scheduleUntil(at + windowSeconds);
       context.resume();
     });
   }
+}
+
+// Export: the live graph (limiter worklet included) in an OfflineAudioContext, reporting progress per window. Then a
+// worker trims the tail and encodes the WAV off the main thread, and the page downloads it: no sample crosses into
+// C#. Resolves { cancelled, frames, peak, renderMs, totalMs }.
+export async function exportWav(request, progressRef) {
   const started = performance.now();
-  const rendered = await context.startRendering();
-  if (globalThis.__orbitrInstrument) globalThis.__orbitrRenderMs = performance.now() - started;
-  const out = new Float32Array(frames * 2);
-  out.set(rendered.getChannelData(0), 0);
-  out.set(rendered.getChannelData(1), frames);
-  return new Uint8Array(out.buffer);
+  const { sampleRate, frames, spanFrames, events, mix, bits, fileName } = request;
+  let cancelled = false;
+  let cancel;
+  const whenCancelled = new Promise((resolve) => { cancel = () => { cancelled = true; resolve(null); }; });
+  const job = { cancel };
+  exporting?.cancel();
+  exporting = job;
+  if (globalThis.__orbitrInstrument) globalThis.__orbitrLastExport = request;
+  const none = (renderMs) => ({ cancelled: true, frames: 0, peak: 0, renderMs, totalMs: performance.now() - started });
+  try {
+    const limited = mix.limiter != null;
+    const latency = limited ? limiterLatency(sampleRate) : 0;
+    const context = new OfflineAudioContext(2, frames + latency, sampleRate);
+    if (limited) await context.audioWorklet.addModule(LIMITER_URL);
+    const g = buildGraph(context, mix);
+    mix.tracks.forEach((_, i) => bus(context, g, i));
+    let reported = -1;
+    scheduleWindows(context, g, events, (at, duration) => {
+      if (cancelled) return false;
+      const percent = Math.floor((100 * at) / duration);
+      if (percent > reported) {
+        reported = percent;
+        progressRef?.invokeMethodAsync('OnExportProgress', at / duration);
+      }
+      return true;
+    });
+    const renderStarted = performance.now();
+    const rendered = await Promise.race([context.startRendering(), whenCancelled]);
+    if (cancelled || !rendered) return none(0);
+    const renderMs = performance.now() - renderStarted;
+    // The limiter's look-ahead delayed everything by `latency` frames: start after it.
+    const left = rendered.getChannelData(0).slice(latency, latency + frames);
+    const right = rendered.getChannelData(1).slice(latency, latency + frames);
+    const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate }), whenCancelled]);
+    if (cancelled || !wav) return none(renderMs);
+    download(fileName, 'audio/wav', wav.bytes);
+    return { cancelled: false, frames: wav.frames, peak: wav.peak, renderMs, totalMs: performance.now() - started };
+  } finally {
+    if (exporting === job) exporting = null;
+  }
+}
+
+export function cancelExport() {
+  exporting?.cancel();
+}
+
+// Tail trim and WAV encoding in a worker (the channels are transferred, not copied).
+function encode(message) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./wav.worker.js', import.meta.url));
+    worker.onmessage = (e) => { worker.terminate(); resolve({ ...e.data, bytes: new Uint8Array(e.data.bytes) }); };
+    worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message || 'the WAV encoder failed')); };
+    worker.postMessage(message, [message.left.buffer, message.right.buffer]);
+  });
+}
+
+// Benchmark reference (bench/web): Chromium's own OfflineAudioContext rendering the notes of the last export on the
+// same voice chains, with no limiter, tail trim, encoding or download; `upfront` creates every voice before
+// rendering instead of window by window. Milliseconds from startRendering to its result.
+if (globalThis.__orbitrInstrument) {
+  globalThis.__orbitrRawRender = async (upfront) => {
+    const { sampleRate, frames, events, mix } = globalThis.__orbitrLastExport;
+    const context = new OfflineAudioContext(2, frames, sampleRate);
+    const g = buildGraph(context, { ...mix, limiter: null });
+    mix.tracks.forEach((_, i) => bus(context, g, i));
+    if (upfront) {
+      for (let i = 0; i + STRIDE <= events.length; i += STRIDE) {
+        const n = note(events, i);
+        const buffer = samples.get(n.buffer);
+        if (buffer) voice(context, g, n, buffer);
+      }
+    } else {
+      scheduleWindows(context, g, events, () => true);
+    }
+    const t0 = performance.now();
+    await context.startRendering();
+    return performance.now() - t0;
+  };
 }
