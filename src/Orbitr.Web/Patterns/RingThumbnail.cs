@@ -5,12 +5,12 @@ namespace Orbitr.Web.Patterns;
 
 /// <summary>A pattern drawn small, for the library list: its rings as concentric circles and its active steps as
 /// dots, in an SVG view box centred on 0,0 (−50…50). The same layout as the big rings (<see cref="RingLayout"/>,
-/// scaled by a tenth), with dots sized to stay visible at ~48 px.</summary>
+/// scaled by a tenth), with dots sized to stay visible at ~56 px.</summary>
 public sealed record RingThumbnail(IReadOnlyList<ThumbnailRing> Rings, IReadOnlyList<ThumbnailDot> Dots)
 {
     public const string ViewBox = "-50 -50 100 100";
     private const double Scale = 0.1;
-    public const double MinDot = 0.8, MaxDot = 3.2;
+    public const double MinDot = 1, MaxDot = 4.5;
 
     public static RingThumbnail Of(Pattern pattern)
     {
@@ -34,9 +34,10 @@ public sealed record RingThumbnail(IReadOnlyList<ThumbnailRing> Rings, IReadOnly
         return new RingThumbnail(rings, dots);
     }
 
-    /// <summary>As big as the gap to the next ring and to the neighbouring step allow.</summary>
+    /// <summary>About as big as the gap to the next ring and to the neighbouring step allow (a little overlap of the
+    /// thin ring lines is fine at this size; dots of one ring never touch).</summary>
     public static double DotRadius(double ringRadius, double ringSpacing, int length) =>
-        Math.Clamp(Math.Min(ringSpacing * 0.45, Math.PI * ringRadius / Math.Max(1, length) * 0.9), MinDot, MaxDot);
+        Math.Clamp(Math.Min(ringSpacing * 0.6, Math.PI * ringRadius / Math.Max(1, length) * 0.9), MinDot, MaxDot);
 }
 
 public readonly record struct ThumbnailRing(double Radius, string Color, bool Audible);
