@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
@@ -140,6 +141,23 @@ public sealed class PatternLibraryTests(AppServer server)
         await Assertions.Expect(list).ToHaveCountAsync(0);
         await Assertions.Expect(toggle).ToBeFocusedAsync();
         Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Axe_finds_no_serious_or_critical_violations_in_the_open_list()
+    {
+        await using var app = await server.OpenAsync();
+        await app.SaveAsAsync("Scanned");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        var list = await app.PatternListAsync();
+        await list.GetByRole(AriaRole.Button, new() { Name = "Delete Untitled", Exact = true }).ClickAsync(); // the undo bar
+        await list.GetByRole(AriaRole.Button, new() { Name = "Rename Scanned", Exact = true }).ClickAsync();   // a rename form
+        await list.GetByLabel("New name for Scanned").WaitForAsync();
+        var result = await app.Page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
+            .ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
     }
 
     [Fact]
