@@ -238,6 +238,32 @@ public sealed class PatternLibraryTests(AppServer server)
         Assert.Equal(old, await app.WaitForSavedAsync(_ => true));
     }
 
+    [Fact]
+    public async Task A_tab_of_the_old_version_that_blocks_the_upgrade_is_reported_and_the_app_starts_in_memory()
+    {
+        var context = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        // The "old tab": holds version 1 of the database open and never lets go.
+        var old = await context.NewPageAsync();
+        await old.GotoAsync("/favicon.svg");
+        await old.EvaluateAsync("""
+            () => new Promise((resolve, reject) => {
+              const r = indexedDB.open('orbitr', 1);
+              r.onupgradeneeded = () => r.result.createObjectStore('patterns');
+              r.onsuccess = () => { globalThis.__held = r.result; resolve(); };
+              r.onerror = () => reject(r.error);
+            })
+            """);
+        await using var app = new AppPage(context, await context.NewPageAsync());
+        await app.GotoAsync();
+        await app.Notice(4003).WaitForAsync();
+        Assert.Contains("another tab", await app.Notice(4003).InnerTextAsync());
+        await app.Step(2, 2).ClickAsync();
+        await app.ExpectStepAsync(2, 2, true);
+        await app.SaveAsAsync("In memory");
+        await app.ExpectPatternNamesAsync("In memory", "Untitled");
+    }
+
     /// <summary>Waits until the library store holds exactly these names (in any order) and returns its records.</summary>
     private static async Task<JsonElement> WaitForStoredNamesAsync(AppPage app, params string[] names)
     {

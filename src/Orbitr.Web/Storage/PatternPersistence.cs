@@ -12,7 +12,6 @@ namespace Orbitr.Web.Storage;
 /// storage (4003) is shown and the app goes on in memory.</summary>
 public sealed class PatternPersistence(IJSRuntime js, Notices notices) : IAsyncDisposable
 {
-    public const string CurrentKey = "current";
     public static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(150);
 
     private IJSObjectReference? _module;

@@ -46,8 +46,17 @@ export async function open() {
       if (!d.objectStoreNames.contains('library')) d.createObjectStore('library', { keyPath: 'id' });
       if (!d.objectStoreNames.contains('meta')) d.createObjectStore('meta');
     };
-    r.onblocked = () => { /* another tab upgrades; open() resolves when it is done */ };
-    const opened = await request(r);
+    // A tab still running an older version holds the database open and blocks the upgrade: wait a little for it
+    // to close, then go on in memory (reported as 4003) rather than hang the app's start.
+    const opened = await new Promise((resolve, reject) => {
+      let gaveUp = false;
+      r.onsuccess = () => (gaveUp ? r.result.close() : resolve(r.result));
+      r.onerror = () => reject(r.error);
+      r.onblocked = () => setTimeout(() => {
+        gaveUp = true;
+        reject(Object.assign(new Error('Orbitr is open in another tab with an older version; close it and reload to save here'), { name: 'BlockedError' }));
+      }, 3000);
+    });
     // A newer version opened in another tab: step aside (this tab's next write reports 4003 instead of blocking it).
     opened.onversionchange = () => { opened.close(); if (db === opened) db = null; };
     db = opened;
