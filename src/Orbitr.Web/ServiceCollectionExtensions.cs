@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Owner;
+using Orbitr.Web.Patterns;
 using Orbitr.Web.Server;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
@@ -14,21 +16,26 @@ namespace Orbitr.Web;
 public static class ServiceCollectionExtensions
 {
     /// <summary>The app's services, one of each per page (scoped = singleton in WebAssembly).</summary>
-    public static IServiceCollection AddOrbitrWeb(this IServiceCollection services) => services
-        .AddScoped(_ => new PatternStore(StarterPattern.Create()))
-        .AddScoped<Notices>()
-        .AddScoped<SoundStore>()
-        .AddScoped<OfflineUploads>()
-        .AddScoped<SampleLibrary>()
-        .AddScoped<AudioEngine>()
-        .AddScoped<PatternPersistence>()
-        .AddScoped<PatternFiles>()
-        .AddScoped<OwnerSession>()
-        .AddScoped<OrbitrApi>()
-        .AddScoped<GenerationList>()
-        .AddScoped<SampleShelf>()
-        .AddScoped<YourData>()
-        .AddScoped<PatternSharing>()
-        .AddScoped<AppUpdates>()
-        .AddScoped<Studio>();
+    public static IServiceCollection AddOrbitrWeb(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services
+            .AddScoped(_ => new PatternStore(StarterPattern.Create()))
+            .AddScoped<Notices>()
+            .AddScoped<SoundStore>()
+            .AddScoped<OfflineUploads>()
+            .AddScoped<SampleLibrary>()
+            .AddScoped<AudioEngine>()
+            .AddScoped<PatternPersistence>()
+            .AddScoped<PatternLibrary>()
+            .AddScoped<PatternFiles>()
+            .AddScoped<OwnerSession>()
+            .AddScoped<OrbitrApi>()
+            .AddScoped<GenerationList>()
+            .AddScoped<SampleShelf>()
+            .AddScoped<YourData>()
+            .AddScoped<PatternSharing>()
+            .AddScoped<AppUpdates>()
+            .AddScoped<Studio>();
+    }
 }

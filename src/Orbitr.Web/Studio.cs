@@ -7,15 +7,15 @@ using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
+using Orbitr.Web.Patterns;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
-using Orbitr.Web.Storage;
 
 namespace Orbitr.Web;
 
 /// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
 /// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
-public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices,
+public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary library, PatternFiles files, Notices notices,
     GenerationList generations, SampleShelf shelf, PatternSharing sharing, SoundStore sounds, OfflineUploads uploads)
     : IAsyncDisposable
 {
@@ -32,6 +32,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     public GenerationList Generations => generations;
     public SampleShelf Shelf => shelf;
     public PatternSharing Sharing => sharing;
+    public PatternLibrary Library => library;
     /// <summary>The library sound being dragged onto a ring or step.</summary>
     public ShelfItem? Dragging { get; set; }
     public bool Ready { get; private set; }
@@ -46,19 +47,13 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     /// <summary>Start-up after the first render: restore, listen for keys and drops, synthesize the kit.</summary>
     public async Task InitializeAsync(IJSRuntime js)
     {
-        var saved = await persistence.RestoreAsync();
-        if (saved is not null) store.Load(saved);
-        // A share link wins over the saved pattern, as an undoable change (Ctrl+Z returns to your own).
-        if (await sharing.OpenLinkAsync() is { } shared)
-        {
-            store.Dispatch(_ => shared);
-            store.ClearSelection();
-        }
+        await library.RestoreAsync();
+        // A share link opens as a new pattern of the library; your own stays there as it was.
+        if (await sharing.OpenLinkAsync() is { } shared) await library.AddAsync(shared);
         generations.Succeeded += job => _ = job.SampleId is { } id ? shelf.AddGeneratedAsync(id) : Task.CompletedTask;
         sounds.UsedSources = UsedSourcesAsync;
         uploads.MoveReferences = MoveReferencesAsync;
         store.PatternChanged += OnPatternChanged;
-        await persistence.SaveNowAsync(store.Pattern);
         _self = DotNetObjectReference.Create(this);
         _keys = await js.InvokeAsync<IJSObjectReference>("import", "./js/keys.js");
         _keyListener = await _keys.InvokeAsync<IJSObjectReference>("listen", _self);
@@ -71,19 +66,15 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     }
 
     /// <summary>Every sample source the browser's patterns use: their sounds are the last to leave the offline store.</summary>
-    private Task<IReadOnlySet<string>> UsedSourcesAsync() =>
-        Task.FromResult<IReadOnlySet<string>>(store.Pattern.Samples.Select(e => e.Ref.Source).ToHashSet(StringComparer.Ordinal));
+    private Task<IReadOnlySet<string>> UsedSourcesAsync() => Task.FromResult(library.SampleSources());
 
-    /// <summary>An offline upload reached the server: the patterns refer to the server's sample from now on.</summary>
-    private Task MoveReferencesAsync(string local, SampleRef server)
-    {
-        store.Rewrite(p => PatternEditor.ReplaceSampleSource(p, local, server));
-        return Task.CompletedTask;
-    }
+    /// <summary>An offline upload reached the server: every local pattern refers to the server's sample from now on.</summary>
+    private Task MoveReferencesAsync(string local, SampleRef server) =>
+        library.RewriteAsync(p => PatternEditor.ReplaceSampleSource(p, local, server));
 
     private void OnPatternChanged(Pattern pattern)
     {
-        persistence.ScheduleSave(pattern);
+        library.OnPatternChanged(pattern);
         _ = audio.PushMixAsync(pattern);
     }
 
@@ -268,7 +259,8 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         else Import(name, bytes);
     }
 
-    /// <summary>Imports a pattern file (undoable); a file that is not a valid pattern is listed error by error.</summary>
+    /// <summary>Imports a pattern file as a new pattern of the library (the one being edited stays there); a file that
+    /// is not a valid pattern is listed error by error.</summary>
     public bool Import(string name, byte[] bytes)
     {
         var result = PatternFiles.Read(bytes);
@@ -278,9 +270,8 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
                 result.Errors.Take(20).Select(e => e.ToString()).ToList());
             return false;
         }
-        store.Dispatch(_ => pattern);
-        store.ClearSelection();
-        notices.Info($"Imported \"{name}\" (Ctrl+Z to undo)");
+        _ = library.AddAsync(pattern);
+        notices.Info($"Imported \"{name}\" as \"{pattern.Name}\" into your patterns");
         return true;
     }
 
@@ -323,11 +314,8 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
 
     public Task CancelExportAsync() => audio.CancelExportAsync();
 
-    public void NewPattern()
-    {
-        store.Dispatch(_ => PatternFactory.Create(6));
-        store.ClearSelection();
-    }
+    /// <summary>A new, empty pattern of the library (the one being edited stays there).</summary>
+    public Task NewPatternAsync() => library.NewAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -99,6 +99,65 @@ public static class AppPageExtensions
             })
             """, text);
 
+    /// <summary>Every entry of the pattern library as stored ({ id, name, text, updated }), as JSON.</summary>
+    public static async Task<System.Text.Json.JsonElement> StoredLibraryAsync(this AppPage app) =>
+        System.Text.Json.JsonDocument.Parse(await app.Page.EvaluateAsync<string>(ReadStore, new object?[] { "library", null })).RootElement;
+
+    /// <summary>Writes a library record straight into IndexedDB (as another version of the app, or damage, might).</summary>
+    public static async Task WriteLibraryEntryAsync(this AppPage app, string id, string name, string text, double updated) =>
+        await app.Page.EvaluateAsync("""
+            ([id, name, text, updated]) => new Promise((resolve, reject) => {
+              const r = indexedDB.open('orbitr');
+              r.onerror = () => reject(r.error);
+              r.onsuccess = () => {
+                const db = r.result;
+                const tx = db.transaction('library', 'readwrite');
+                tx.objectStore('library').put({ id, name, text, updated });
+                tx.oncomplete = () => { db.close(); resolve(); };
+                tx.onerror = () => { db.close(); reject(tx.error); };
+              };
+            })
+            """, new object[] { id, name, text, updated });
+
+    /// <summary>The "Patterns" list (opened if it is closed).</summary>
+    public static async Task<ILocator> PatternListAsync(this AppPage app)
+    {
+        var toggle = app.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true });
+        if (await toggle.GetAttributeAsync("aria-expanded") != "true") await toggle.ClickAsync();
+        var list = app.Page.GetByRole(AriaRole.List, new() { Name = "Saved patterns" });
+        await list.WaitForAsync();
+        return list;
+    }
+
+    /// <summary>The names in the pattern list, top first (opens the list).</summary>
+    public static async Task<IReadOnlyList<string>> PatternNamesAsync(this AppPage app)
+    {
+        var list = await app.PatternListAsync();
+        return (await list.Locator("button.open").AllInnerTextsAsync()).Select(n => n.Trim()).ToList();
+    }
+
+    /// <summary>Waits until the pattern list shows exactly these names, top first.</summary>
+    public static async Task ExpectPatternNamesAsync(this AppPage app, params string[] names) =>
+        await Assertions.Expect((await app.PatternListAsync()).Locator("button.open")).ToHaveTextAsync(names);
+
+    /// <summary>Opens a pattern of the library by clicking its name.</summary>
+    public static async Task OpenPatternAsync(this AppPage app, string name)
+    {
+        var list = await app.PatternListAsync();
+        await list.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }).ClickAsync();
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync(name);
+    }
+
+    /// <summary>Save as… with a name (the inline form of the file bar).</summary>
+    public static async Task SaveAsAsync(this AppPage app, string name)
+    {
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Save as…", Exact = true }).ClickAsync();
+        var box = app.Page.GetByLabel("Name of the copy");
+        await box.FillAsync(name);
+        await box.PressAsync("Enter");
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync(name);
+    }
+
     public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes) =>
         await app.Page.Locator("input[type=file][aria-label='Import pattern JSON']").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
 

@@ -141,7 +141,7 @@ public class ComponentTests : AppTestContext
     }
 
     [Fact]
-    public void Importing_an_invalid_file_lists_errors_by_path_and_changes_nothing_while_a_valid_one_is_undoable()
+    public void Importing_an_invalid_file_lists_errors_by_path_and_changes_nothing_while_a_valid_one_joins_the_library()
     {
         var studio = Services.GetRequiredService<Studio>();
         var before = Store.Pattern;
@@ -153,7 +153,11 @@ public class ComponentTests : AppTestContext
         var imported = PatternFactory.Create(5, seed: 3, name: "Imported");
         Assert.True(studio.Import("good.json", PatternJson.WriteUtf8(imported)));
         Assert.Equal("Imported", Store.Pattern.Name);
-        Store.Undo();
+        // The pattern being edited stays in the library: opening it brings it back.
+        var library = studio.Library;
+        Assert.Equal(["Imported", before.Name], library.Entries.Select(e => e.Name));
+        Assert.Equal(library.Entries[0].Id, library.CurrentId);
+        _ = library.OpenAsync(library.Entries[1].Id);
         Assert.Equal(before, Store.Pattern);
     }
 
