@@ -48,6 +48,8 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
     public async Task InitializeAsync(IJSRuntime js)
     {
         await library.RestoreAsync();
+        sharing.SwitchPattern(library.CurrentId);
+        library.Changed += () => sharing.SwitchPattern(library.CurrentId);
         // A share link opens as a new pattern of the library; your own stays there as it was.
         if (await sharing.OpenLinkAsync() is { } shared) await library.AddAsync(shared);
         generations.Succeeded += job => _ = job.SampleId is { } id ? shelf.AddGeneratedAsync(id) : Task.CompletedTask;

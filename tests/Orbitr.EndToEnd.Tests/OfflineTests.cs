@@ -144,9 +144,14 @@ public sealed class OfflineTests(AppServer server)
         var source = saved.Samples.First(s => s.Ref.Kind == Orbitr.Core.Model.SampleSourceKind.Generated).Ref.Source;
         // Fetched once for the player, and kept.
         await app.Page.WaitForFunctionAsync("s => caches.open('orbitr-sounds').then(c => c.match('/orbitr-sound/' + encodeURIComponent(s))).then(r => !!r)", source);
+        // It is a pattern of the library; another one is being edited when the network goes.
+        await app.SaveAsAsync("With my sound");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        await app.WaitForSavedAsync(p => p.Samples.All(s => s.Ref.Kind != Orbitr.Core.Model.SampleSourceKind.Generated));
 
         await app.Context.SetOfflineAsync(true);
         await app.ReloadAsync();
+        await app.OpenPatternAsync("With my sound");
         Assert.All(await PlayedFramesAsync(app, 0), f => Assert.Equal(22050, f));
         await Assertions.Expect(app.Notice(1002)).ToHaveCountAsync(0);
 

@@ -14,6 +14,42 @@ public sealed class PatternLibraryTests(AppServer server)
     private static ILocator NameBox(AppPage app) => app.Page.GetByLabel("Pattern name");
 
     [Fact]
+    public async Task Share_link_saves_the_pattern_being_edited_each_to_its_own_server_copy()
+    {
+        await using var app = await server.OpenAsync();
+        await app.SaveAsAsync("Shared A");
+        var share = app.Page.GetByRole(AriaRole.Button, new() { Name = "Share link", Exact = true });
+        var linkBox = app.Page.GetByLabel("Share link", new() { Exact = true });
+        await share.ClickAsync();
+        var linkA = await linkBox.InputValueAsync();
+
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        await Assertions.Expect(linkBox).ToHaveCountAsync(0); // the box showed the other pattern's link
+        await app.Step(2, 3).ClickAsync();
+        await app.SaveAsAsync("Shared B");
+        await share.ClickAsync();
+        var linkB = await linkBox.InputValueAsync();
+        Assert.NotEqual(linkA, linkB);
+
+        using var http = new HttpClient();
+        async Task<string> NameAt(string link) =>
+            PatternJson.Read(await http.GetByteArrayAsync(link.Replace("/p/", "/api/patterns/"))).Pattern!.Name;
+        Assert.Equal("Shared A", await NameAt(linkA)); // not overwritten by B
+        Assert.Equal("Shared B", await NameAt(linkB));
+
+        // Back on A, Share updates A's own copy (same link).
+        await app.OpenPatternAsync("Shared A");
+        await app.Page.Keyboard.PressAsync("Escape"); // close the list
+        var before = await app.Step(3, 4).GetAttributeAsync("aria-pressed");
+        await app.Step(3, 4).ClickAsync();
+        await share.ClickAsync();
+        await Assertions.Expect(linkBox).ToHaveValueAsync(linkA);
+        var a = PatternJson.Read(await http.GetByteArrayAsync(linkA.Replace("/p/", "/api/patterns/"))).Pattern!;
+        Assert.Equal(before != "true", a.Tracks[2].Steps[3].Active);
+        Assert.Equal("Shared B", await NameAt(linkB));
+    }
+
+    [Fact]
     public async Task Patterns_are_listed_newest_edit_first_and_opening_one_keeps_the_edits_of_the_other()
     {
         await using var app = await server.OpenAsync();

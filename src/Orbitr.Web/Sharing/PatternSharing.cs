@@ -31,7 +31,35 @@ public sealed class ShareAddress
 public sealed class PatternSharing(IJSRuntime js, OrbitrApi api, Notices notices)
 {
     private IJSObjectReference? _module;
-    private string? _plainId, _secretId;
+    private string? _secretId, _openedOwned;
+    private string _pattern = "";
+    // Per pattern of the local library: the server copy that Share updates.
+    private readonly Dictionary<string, string> _plainIds = [];
+
+    private string? _plainId
+    {
+        get => _plainIds.GetValueOrDefault(_pattern);
+        set
+        {
+            if (value is null) _plainIds.Remove(_pattern);
+            else _plainIds[_pattern] = value;
+        }
+    }
+
+    /// <summary>The library switched to another pattern (its local id): Share now saves that one, and the share box
+    /// no longer shows the previous pattern's link. A shared pattern this browser owns, just opened, keeps its copy.</summary>
+    public void SwitchPattern(string? localId)
+    {
+        if ((localId ?? "") == _pattern) return;
+        _pattern = localId ?? "";
+        if (_openedOwned is not null)
+        {
+            _plainId = _openedOwned;
+            _openedOwned = null;
+        }
+        Link = null;
+        Changed?.Invoke();
+    }
 
     /// <summary>The last link made, for the share box.</summary>
     public string? Link { get; private set; }
@@ -134,7 +162,7 @@ public sealed class PatternSharing(IJSRuntime js, OrbitrApi api, Notices notices
         var owned = await module.InvokeAsync<OwnedPattern?>("owner", address.Id);
         if (owned is not null && !owned.Encrypted)
         {
-            _plainId = address.Id;
+            _openedOwned = address.Id; // the library opens it as a pattern of its own next (SwitchPattern)
             await module.InvokeAsync<bool>("remember", address.Id, owned.Token, version, false);
         }
         notices.Info($"Opened the shared pattern \"{read.Pattern!.Name}\"",
