@@ -415,12 +415,16 @@ export async function exportWav(request, progressRef) {
     const rendered = await Promise.race([context.startRendering(), whenCancelled]);
     if (cancelled || !rendered) return none(0);
     const renderMs = performance.now() - renderStarted;
+    const phases = { started, renderStarted, rendered: performance.now() };
     // The limiter's look-ahead delayed everything by `latency` frames: start after it.
     const left = rendered.getChannelData(0).slice(latency, latency + frames);
     const right = rendered.getChannelData(1).slice(latency, latency + frames);
     const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate }), whenCancelled]);
     if (cancelled || !wav) return none(renderMs);
+    phases.encoded = performance.now();
     download(fileName, 'audio/wav', wav.bytes);
+    phases.downloaded = performance.now();
+    if (globalThis.__orbitrInstrument) globalThis.__orbitrExportPhases = phases;
     return { cancelled: false, frames: wav.frames, peak: wav.peak, renderMs, totalMs: performance.now() - started };
   } finally {
     if (exporting === job) exporting = null;
@@ -442,13 +446,14 @@ function encode(message) {
 }
 
 // Benchmark reference (bench/web): Chromium's own OfflineAudioContext rendering the notes of the last export on the
-// same voice chains, with no limiter, tail trim, encoding or download; `upfront` creates every voice before
-// rendering instead of window by window. Milliseconds from startRendering to its result.
+// same voice chains, with no limiter (unless `withLimiter`), tail trim, encoding or download; `upfront` creates every
+// voice before rendering instead of window by window. Milliseconds from startRendering to its result.
 if (globalThis.__orbitrInstrument) {
-  globalThis.__orbitrRawRender = async (upfront) => {
+  globalThis.__orbitrRawRender = async (upfront, withLimiter) => {
     const { sampleRate, frames, events, mix } = globalThis.__orbitrLastExport;
     const context = new OfflineAudioContext(2, frames, sampleRate);
-    const g = buildGraph(context, { ...mix, limiter: null });
+    if (withLimiter) await context.audioWorklet.addModule(LIMITER_URL);
+    const g = buildGraph(context, withLimiter ? mix : { ...mix, limiter: null });
     mix.tracks.forEach((_, i) => bus(context, g, i));
     if (upfront) {
       for (let i = 0; i + STRIDE <= events.length; i += STRIDE) {
