@@ -5,6 +5,7 @@ using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Owner;
 using Orbitr.Web.Server;
+using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
@@ -28,5 +29,6 @@ public static class ServiceCollectionExtensions
         .AddScoped<YourData>()
         .AddScoped<PatternSharing>()
         .AddScoped<AppUpdates>()
+        .AddScoped<SettingsStore>()
         .AddScoped<Studio>();
 }

@@ -5,6 +5,7 @@ using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
+using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
@@ -14,7 +15,7 @@ namespace Orbitr.Web;
 /// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
 /// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
 public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersistence persistence, PatternFiles files, Notices notices,
-    GenerationList generations, SampleShelf shelf, PatternSharing sharing)
+    GenerationList generations, SampleShelf shelf, PatternSharing sharing, SettingsStore settings)
     : IAsyncDisposable
 {
     private readonly TapTempo _tap = new();
@@ -30,6 +31,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     public GenerationList Generations => generations;
     public SampleShelf Shelf => shelf;
     public PatternSharing Sharing => sharing;
+    public SettingsStore Settings => settings;
     /// <summary>The library sound being dragged onto a ring or step.</summary>
     public ShelfItem? Dragging { get; set; }
     public bool Ready { get; private set; }
@@ -37,9 +39,12 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
 
     public event Action? Changed;
 
-    /// <summary>Start-up after the first render: restore, listen for keys and drops, synthesize the kit.</summary>
+    /// <summary>Start-up after the first render: load the settings, restore, listen for keys and drops, synthesize the kit.</summary>
     public async Task InitializeAsync(IJSRuntime js)
     {
+        await settings.LoadAsync();
+        ApplySettings();
+        settings.Changed += ApplySettings;
         var saved = await persistence.RestoreAsync();
         if (saved is not null) store.Load(saved);
         // A share link wins over the saved pattern, as an undoable change (Ctrl+Z returns to your own).
@@ -59,6 +64,12 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
         Changed?.Invoke();
         _ = shelf.RefreshAsync();
         await audio.PrepareSamplesAsync(store.Pattern);
+    }
+
+    private void ApplySettings()
+    {
+        audio.MetronomeLevel = settings.Current.MetronomeLevel;
+        audio.LatencyHint = SettingsJson.Name(settings.Current.LatencyHint);
     }
 
     private void OnPatternChanged(Pattern pattern)
@@ -299,6 +310,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternPersist
     public async ValueTask DisposeAsync()
     {
         store.PatternChanged -= OnPatternChanged;
+        settings.Changed -= ApplySettings;
         try
         {
             if (_keyListener is not null) await _keyListener.InvokeVoidAsync("stop");
