@@ -7,6 +7,7 @@ using Orbitr.Web.Offline;
 using Orbitr.Web.Owner;
 using Orbitr.Web.Patterns;
 using Orbitr.Web.Server;
+using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
@@ -36,6 +37,7 @@ public static class ServiceCollectionExtensions
             .AddScoped<YourData>()
             .AddScoped<PatternSharing>()
             .AddScoped<AppUpdates>()
+            .AddScoped<SettingsStore>()
             .AddScoped<Studio>();
     }
 }

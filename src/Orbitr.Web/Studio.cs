@@ -8,6 +8,7 @@ using Orbitr.Web.Files;
 using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Patterns;
+using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
 
@@ -16,7 +17,7 @@ namespace Orbitr.Web;
 /// <summary>Wires the parts of the app together: restores the saved pattern, saves and re-mixes on every edit,
 /// and turns keyboard shortcuts, imports and exports into store actions. Components call it; it holds no markup.</summary>
 public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary library, PatternFiles files, Notices notices,
-    GenerationList generations, SampleShelf shelf, PatternSharing sharing, SoundStore sounds, OfflineUploads uploads)
+    GenerationList generations, SampleShelf shelf, PatternSharing sharing, SoundStore sounds, OfflineUploads uploads, SettingsStore settings)
     : IAsyncDisposable
 {
     private readonly TapTempo _tap = new();
@@ -33,6 +34,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
     public SampleShelf Shelf => shelf;
     public PatternSharing Sharing => sharing;
     public PatternLibrary Library => library;
+    public SettingsStore Settings => settings;
     /// <summary>The library sound being dragged onto a ring or step.</summary>
     public ShelfItem? Dragging { get; set; }
     public bool Ready { get; private set; }
@@ -44,9 +46,12 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
 
     public event Action? Changed;
 
-    /// <summary>Start-up after the first render: restore, listen for keys and drops, synthesize the kit.</summary>
+    /// <summary>Start-up after the first render: load the settings, restore, listen for keys and drops, synthesize the kit.</summary>
     public async Task InitializeAsync(IJSRuntime js)
     {
+        await settings.LoadAsync();
+        ApplySettings();
+        settings.Changed += ApplySettings;
         await library.RestoreAsync();
         sharing.SwitchPattern(library.CurrentId);
         library.Changed += () => sharing.SwitchPattern(library.CurrentId);
@@ -73,6 +78,17 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
     /// <summary>An offline upload reached the server: every local pattern refers to the server's sample from now on.</summary>
     private Task MoveReferencesAsync(string local, SampleRef server) =>
         library.RewriteAsync(p => PatternEditor.ReplaceSampleSource(p, local, server));
+
+    private void ApplySettings()
+    {
+        audio.MetronomeLevel = settings.Current.MetronomeLevel;
+        audio.LatencyHint = SettingsJson.Name(settings.Current.LatencyHint);
+        var budget = settings.Current.SoundStorageMegabytes * 1024L * 1024;
+        var lower = budget < sounds.BudgetBytes;
+        sounds.BudgetBytes = budget;
+        if (lower && Ready) _ = sounds.TrimAsync();
+        uploads.Enabled = settings.Current.UploadOfflineSounds;
+    }
 
     private void OnPatternChanged(Pattern pattern)
     {
@@ -322,6 +338,7 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
     public async ValueTask DisposeAsync()
     {
         store.PatternChanged -= OnPatternChanged;
+        settings.Changed -= ApplySettings;
         try
         {
             if (_keyListener is not null) await _keyListener.InvokeVoidAsync("stop");

@@ -19,6 +19,13 @@ public class OwnerTests(AppServer server)
         return name;
     }
 
+    /// <summary>"Your data on the server" is a section of the settings dialog.</summary>
+    private static async Task OpenYourDataAsync(AppPage app)
+    {
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Settings", Exact = true }).ClickAsync();
+        await Assertions.Expect(app.Page.GetByRole(AriaRole.Heading, new() { Name = "Your data on the server" })).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task Each_browser_sees_its_own_library_the_key_moves_it_and_delete_everything_empties_it()
     {
@@ -31,16 +38,16 @@ public class OwnerTests(AppServer server)
         await Assertions.Expect(bob.Page.Locator("li.sample.upload", new() { HasText = a })).ToHaveCountAsync(0);
 
         // Alice's key, pasted in a fresh browser, brings her library along.
-        await alice.Page.GetByText("Your data on the server").ClickAsync();
+        await OpenYourDataAsync(alice);
         await Assertions.Expect(alice.Page.Locator(".your-data .usage")).ToContainTextAsync("1 sample and 0 saved patterns");
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Show my library key" }).ClickAsync();
         var key = await alice.Page.GetByLabel("Library key", new() { Exact = true }).InputValueAsync();
         Directory.CreateDirectory(Path.Combine(server.RepoRoot, "TestResults"));
-        await alice.Page.Locator("section.library").ScreenshotAsync(new() { Path = Path.Combine(server.RepoRoot, "TestResults", "your-data.png") });
+        await alice.Page.Locator("section.your-data").ScreenshotAsync(new() { Path = Path.Combine(server.RepoRoot, "TestResults", "your-data.png") });
         Assert.Matches("^[A-Za-z0-9_-]{40,}$", key);
         await using var fresh = await server.OpenAsync();
         await Assertions.Expect(fresh.Page.Locator("li.sample.upload")).ToHaveCountAsync(0);
-        await fresh.Page.GetByText("Your data on the server").ClickAsync();
+        await OpenYourDataAsync(fresh);
         await fresh.Page.GetByLabel("Paste a library key").FillAsync(key);
         await fresh.Page.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
         await Assertions.Expect(fresh.Page.Locator("li.sample.upload", new() { HasText = a })).ToBeVisibleAsync();

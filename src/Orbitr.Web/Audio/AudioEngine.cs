@@ -38,6 +38,16 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
     public bool Playing => _transport.Playing;
     public bool MetronomeOn { get; set; }
 
+    /// <summary>Gain of the metronome's clicks, 0 to 1 (set from the settings).</summary>
+    public double MetronomeLevel { get; set; } = 0.7;
+
+    /// <summary>The Web Audio latencyHint for the AudioContext ("interactive", "balanced", "playback"); it is
+    /// created once per page, so a change applies after a reload.</summary>
+    public string LatencyHint { get; set; } = "interactive";
+
+    /// <summary>The latencyHint the running AudioContext was created with (null before audio starts).</summary>
+    public string? ActiveLatencyHint { get; private set; }
+
     /// <summary>Playing started or stopped.</summary>
     public event Action? StateChanged;
 
@@ -50,7 +60,8 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         if (Started) return true;
         var module = await ModuleAsync();
         _self ??= DotNetObjectReference.Create(this);
-        var result = await module.InvokeAsync<StartResult>("start", _self);
+        var hint = LatencyHint;
+        var result = await module.InvokeAsync<StartResult>("start", _self, hint);
         if (!result.Ok)
         {
             notices.Error(ErrorCodes.AudioContextFailed, "Audio could not start",
@@ -58,6 +69,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
             return false;
         }
         Started = true;
+        ActiveLatencyHint ??= hint;
         notices.DismissCode(ErrorCodes.AudioContextFailed);
         await PushMixAsync(store.Pattern);
         return true;
@@ -155,7 +167,7 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         await AppendNotesAsync(pattern, _transport.Origin, _notes);
         foreach (var click in _clicks)
             VoiceMessage.Append(_message, _transport.Origin + click.Time, VoiceMessage.MetronomeTrack, 0, click.Beat,
-                click.Accent ? _accentBuffer : _clickBuffer, 1, 0, null, -1);
+                click.Accent ? _accentBuffer : _clickBuffer, MetronomeLevel, 0, null, -1);
         var changed = origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
         return new TickResult { Events = _message.ToArray(), Playhead = changed ? Playhead(pattern) : null, Until = _transport.ScheduledUntil };
     }

@@ -21,6 +21,20 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
     /// <summary>Rewrites the browser's patterns from a local source to the uploaded sample (set by Studio).</summary>
     public Func<string, SampleRef, Task> MoveReferences { get; set; } = (_, _) => Task.CompletedTask;
 
+    /// <summary>Upload waiting sounds when the server is back (Settings); off, they stay in this browser until it is on.</summary>
+    public bool Enabled
+    {
+        get => _enabled;
+        set
+        {
+            if (_enabled == value) return;
+            _enabled = value;
+            if (value && _self is not null) _ = SyncAsync();
+        }
+    }
+
+    private bool _enabled = true;
+
     /// <summary>A waiting upload reached the server (local source, server sample).</summary>
     public event Action<string, SampleRef>? Uploaded;
 
@@ -64,7 +78,7 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
     /// reached the server.</summary>
     public async Task<int> SyncAsync()
     {
-        if (!await _sync.WaitAsync(0)) return 0; // a sync is running
+        if (!Enabled || !await _sync.WaitAsync(0)) return 0; // off, or a sync is running
         var done = 0;
         try
         {

@@ -30,13 +30,17 @@ function floats(bytes) {
   return new Float32Array(bytes.slice().buffer);
 }
 
-export async function start(dotnetRef) {
+// latencyHint applies when the context is created, once per page (a later start reuses the context).
+export async function start(dotnetRef, latencyHint = 'interactive') {
   dotnet = dotnetRef;
   if (ctx && ctx.state === 'running') return { ok: true, message: null, sampleRate: ctx.sampleRate };
   try {
     const Ctor = globalThis.AudioContext || globalThis.webkitAudioContext;
     if (!Ctor) throw new Error('this browser has no Web Audio');
-    ctx ??= new Ctor({ latencyHint: 'interactive' });
+    if (!ctx) {
+      ctx = new Ctor({ latencyHint });
+      if (globalThis.__orbitrInstrument) globalThis.__orbitrContextOptions = { latencyHint };
+    }
     if (ctx.state !== 'running') {
       await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 2000))]);
     }
@@ -189,7 +193,7 @@ function schedule(context, g, events, liveSet, log) {
       liveSet.add(v);
       v.onEnd = () => liveSet.delete(v);
     }
-    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime, frames: buffer.length });
+    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime, frames: buffer.length, gain: n.gain });
   }
 }
 
