@@ -48,6 +48,16 @@ public sealed class AppPage(IBrowserContext context, IPage page) : IAsyncDisposa
 /// <summary>Browser-side helpers for IndexedDB and imports.</summary>
 public static class AppPageExtensions
 {
+    /// <summary>axe-core over the page as it is: no serious or critical violations (listed when there are).</summary>
+    public static async Task ExpectNoSeriousAxeViolationsAsync(this AppPage app)
+    {
+        var result = await Deque.AxeCore.Playwright.AxePlaywright.RunAxe(app.Page);
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
+            .ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
+
     private const string ReadStore = """
         ([store, key]) => new Promise((resolve, reject) => {
           const r = indexedDB.open('orbitr');

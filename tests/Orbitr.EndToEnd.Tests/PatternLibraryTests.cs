@@ -189,11 +189,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await list.GetByRole(AriaRole.Button, new() { Name = "Delete Untitled", Exact = true }).ClickAsync(); // the undo bar
         await list.GetByRole(AriaRole.Button, new() { Name = "Rename Scanned", Exact = true }).ClickAsync();   // a rename form
         await list.GetByLabel("New name for Scanned").WaitForAsync();
-        var result = await app.Page.RunAxe();
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
-            .ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad));
+        await app.ExpectNoSeriousAxeViolationsAsync();
     }
 
     [Fact]

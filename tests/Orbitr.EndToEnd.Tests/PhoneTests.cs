@@ -153,11 +153,7 @@ public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
         await ZoomStep(app, 1, 2).TapAsync();
         await app.Page.GetByLabel("Velocity").WaitForAsync();
         await app.Page.Locator(".zoom-tab").Nth(3).TapAsync();
-        var result = await app.Page.RunAxe();
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
-            .ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad));
+        await app.ExpectNoSeriousAxeViolationsAsync();
     }
 
     [Fact]

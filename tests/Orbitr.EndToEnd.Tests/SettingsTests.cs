@@ -187,27 +187,19 @@ public class SettingsTests(AppServer server)
         await OpenSettingsAsync(app);
         await app.Page.GetByText("0 samples and 0 saved patterns").WaitForAsync();
         await app.Page.ScreenshotAsync(new() { Path = Path.Combine(server.RepoRoot, "TestResults", "settings-dark.png") });
-        AssertNoSeriousViolations(await app.Page.RunAxe());
+        await app.ExpectNoSeriousAxeViolationsAsync();
 
         await app.Page.GetByLabel("Light", new() { Exact = true }).CheckAsync();
         await Assertions.Expect(app.Page.Locator("html")).ToHaveAttributeAsync("data-theme", "light");
         await app.Page.ScreenshotAsync(new() { Path = Path.Combine(server.RepoRoot, "TestResults", "settings-light.png") });
-        AssertNoSeriousViolations(await app.Page.RunAxe());
+        await app.ExpectNoSeriousAxeViolationsAsync();
 
         // The whole app in light, with the step editor open (as AccessibilityTests does in dark).
         await CloseSettingsAsync(app);
         await app.Step(2, 3).ClickAsync();
         await app.Page.GetByLabel("Velocity").WaitForAsync();
         await app.Page.ScreenshotAsync(new() { Path = Path.Combine(server.RepoRoot, "TestResults", "app-light.png") });
-        AssertNoSeriousViolations(await app.Page.RunAxe());
+        await app.ExpectNoSeriousAxeViolationsAsync();
         Assert.Empty(app.ConsoleErrors);
-    }
-
-    private static void AssertNoSeriousViolations(Deque.AxeCore.Commons.AxeResult result)
-    {
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
-            .ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad));
     }
 }
