@@ -324,10 +324,13 @@ public sealed class Studio(PatternStore store, AudioEngine audio, PatternLibrary
         }
     }
 
+    /// <summary>The export moved on (only the export box shows it: the rest of the page need not re-render).</summary>
+    public event Action? ExportProgressChanged;
+
     private void OnExportProgress(double fraction)
     {
         ExportProgress = fraction;
-        Changed?.Invoke();
+        ExportProgressChanged?.Invoke();
     }
 
     public Task CancelExportAsync() => audio.CancelExportAsync();

@@ -51,7 +51,7 @@ public static class AppPageExtensions
     /// <summary>axe-core over the page as it is: no serious or critical violations (listed when there are).</summary>
     public static async Task ExpectNoSeriousAxeViolationsAsync(this AppPage app)
     {
-        var result = await Deque.AxeCore.Playwright.AxePlaywright.RunAxe(app.Page);
+        var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(app.Page);
         var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}")
             .ToList();

@@ -203,7 +203,8 @@ public sealed class AudioEngine(IJSRuntime js, PatternStore store, Notices notic
         _self ??= DotNetObjectReference.Create(this);
         return await module.InvokeAsync<ExportResult>("exportWav", new ExportRequest
         {
-            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = _message.ToArray(), Mix = Mix(pattern),
+            // The notes as raw float64 bytes: a binary transfer, not thousands of JSON numbers through the interpreter.
+            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_message)).ToArray(), Mix = Mix(pattern),
             Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName,
         }, _self);
     }
@@ -352,7 +353,8 @@ public sealed class ExportRequest
     public int SampleRate { get; set; }
     public int Frames { get; set; }
     public int SpanFrames { get; set; }
-    public double[] Events { get; set; } = [];
+    /// <summary><see cref="VoiceMessage"/> numbers as little-endian float64 bytes.</summary>
+    public byte[] Events { get; set; } = [];
     public MixState Mix { get; set; } = new();
     public int Bits { get; set; }
     public string FileName { get; set; } = "";

@@ -389,7 +389,10 @@ function scheduleWindows(context, g, events, onWindow) {
 // C#. Resolves { cancelled, frames, peak, renderMs, totalMs }.
 export async function exportWav(request, progressRef) {
   const started = performance.now();
-  const { sampleRate, frames, spanFrames, events, mix, bits, fileName } = request;
+  const { sampleRate, frames, spanFrames, mix, bits, fileName } = request;
+  // The notes come as float64 bytes (Blazor's Uint8Array may sit at any offset: copy to align).
+  const events = new Float64Array(request.events.slice().buffer);
+  request.events = events;
   let cancelled = false;
   let cancel;
   const whenCancelled = new Promise((resolve) => { cancel = () => { cancelled = true; resolve(null); }; });
@@ -405,12 +408,13 @@ export async function exportWav(request, progressRef) {
     if (limited) await context.audioWorklet.addModule(LIMITER_URL);
     const g = buildGraph(context, mix);
     mix.tracks.forEach((_, i) => bus(context, g, i));
-    let reported = -1;
+    // Progress at most every 250 ms: each report re-renders the box, and the render waits while the page works.
+    let reportedAt = 0;
     scheduleWindows(context, g, events, (at, duration) => {
       if (cancelled) return false;
-      const percent = Math.floor((100 * at) / duration);
-      if (percent > reported) {
-        reported = percent;
+      const now = performance.now();
+      if (now - reportedAt >= 250) {
+        reportedAt = now;
         progressRef?.invokeMethodAsync('OnExportProgress', at / duration);
       }
       return true;
