@@ -34,6 +34,9 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
     }
 
     private bool _enabled = true;
+    // Whether uploads may be waiting: unknown (true) at start, set by KeepAsync, cleared when a sync finds none, so
+    // the timer does not list the whole sound store every 20 s for nothing.
+    private bool _mayBeWaiting = true;
 
     /// <summary>A waiting upload reached the server (local source, server sample).</summary>
     public event Action<string, SampleRef>? Uploaded;
@@ -49,6 +52,7 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
         }
         var sample = SampleRef.Local(Guid.NewGuid().ToString("N"), Path.GetFileNameWithoutExtension(fileName));
         if (!await sounds.KeepAsync(sample.Source, bytes, fileName, pending: true)) return (null, null);
+        _mayBeWaiting = true;
         return (sample, new AudioBufferInfo(audio.Duration, Orbitr.Dsp.Analysis.WaveformPeaks.Compute(audio, 48)));
     }
 
@@ -69,7 +73,8 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
         {
             await SyncAsync();
             using var timer = new PeriodicTimer(RetryInterval);
-            while (await timer.WaitForNextTickAsync(stop)) await SyncAsync();
+            while (await timer.WaitForNextTickAsync(stop))
+                if (_mayBeWaiting) await SyncAsync();
         }
         catch (OperationCanceledException) { }
     }
@@ -82,7 +87,9 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
         var done = 0;
         try
         {
-            foreach (var waiting in (await sounds.ListAsync()).Where(s => s.Pending).OrderBy(s => s.Stored))
+            var pending = (await sounds.ListAsync()).Where(s => s.Pending).OrderBy(s => s.Stored).ToList();
+            _mayBeWaiting = pending.Count > 0;
+            foreach (var waiting in pending)
             {
                 if (await sounds.GetAsync(waiting.Source) is not { } bytes) continue;
                 var name = waiting.Name ?? "upload.wav";
