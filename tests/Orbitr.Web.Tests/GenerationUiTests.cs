@@ -140,6 +140,9 @@ public class GenerationUiTests : AppTestContext
         Assert.Equal("glass bell", selected.TextContent);
         Assert.Equal("generated:abc123", selected.GetAttribute("value"));
 
+        // The player tries to fetch the sample in the background (the server here is unreachable): let that attempt
+        // end, and the re-render its notice causes, before using the menus.
+        editor.WaitForAssertion(() => Assert.Contains(Studio.Notices.Items, n => n.Title.Contains("glass bell", StringComparison.Ordinal)));
         Store.SelectTrack(3);
         var detail = Render<TrackDetail>();
         detail.Find("select[aria-label='Track 4 sample']").Change("generated:abc123");

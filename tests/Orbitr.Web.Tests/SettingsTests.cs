@@ -124,6 +124,9 @@ public class SettingsTests : AppTestContext
         Assert.Empty(cut.FindAll("#setting-metronome")); // closed: no content
         cut.Find("button.settings-button").Click();
         Assert.Single(JSInterop.Invocations["openDialog"]);
+        // Opening fetches the owner's usage (the server here is unreachable): let that end, and the re-render its
+        // answer causes, before using the controls.
+        cut.WaitForElement(".your-data .form-error");
 
         cut.Find("#setting-metronome").Input("40");
         Assert.Equal(0.4, Settings.Current.MetronomeLevel, 9);
