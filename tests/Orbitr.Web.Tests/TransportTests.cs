@@ -99,23 +99,6 @@ public class TransportTests
         Assert.Equal(2 * VoiceMessage.Stride, list.Count);
         Assert.Equal([-1, 0, 0, -1, 0, 0, 0], list.Skip(VoiceMessage.Stride + 7));
     }
-
-    [Fact]
-    public void Export_is_trimmed_after_the_last_audible_sample_but_never_inside_the_span()
-    {
-        var left = new float[100];
-        var right = new float[100];
-        right[70] = 0.01f;
-        left[90] = 1e-6f; // below −90 dBFS
-        var off = new LimiterSettings(false, -1);
-        Assert.Equal(71, OutputStage.Finish(left, right, off, 44100, 50).Length);
-        Assert.Equal(80, OutputStage.Finish(left, right, off, 44100, 80).Length);
-        Assert.Equal(50, OutputStage.Finish(new float[100], new float[100], off, 44100, 50).Length);
-        // With the limiter on, its look-ahead is flushed: the same frames come out, none lost at the end.
-        var on = OutputStage.Finish(left, right, new LimiterSettings(true, -1), 44100, 50);
-        Assert.Equal(71, on.Length);
-        Assert.Equal(0.01f, on.Channel(1)[70]);
-    }
 }
 
 public class SampleCacheTests

@@ -5,8 +5,8 @@ using Orbitr.Dsp.Master;
 namespace Orbitr.Dsp.Rendering;
 
 /// <summary>The end of every render, in one place: look-ahead limiter (when the pattern enables it) → auto tail →
-/// the caller's sink. The C# renderer streams its blocks through it; the browser export pushes what its
-/// OfflineAudioContext rendered through the same stages, so both end the same way.</summary>
+/// the caller's sink. The C# renderer streams its blocks through it; the browser export runs the same limiter as an
+/// AudioWorklet and the same tail rule in wav.worker.js (the end-to-end null test holds them together).</summary>
 public sealed class OutputStage : IAudioSink
 {
     private readonly LookAheadLimiter? _limiter;
@@ -39,15 +39,5 @@ public sealed class OutputStage : IAudioSink
         _limiter?.Flush();
         _tail.Complete();
         return new RenderResult(_tail.Frames, _tail.Peak, _sampleRate);
-    }
-
-    /// <summary>The stages over a whole buffer (the browser's export): the finished, trimmed audio.</summary>
-    public static Audio.AudioBuffer Finish(ReadOnlySpan<float> left, ReadOnlySpan<float> right, LimiterSettings limiter, int sampleRate, long keepFrames)
-    {
-        var sink = new BufferSink(sampleRate, left.Length);
-        var stage = new OutputStage(limiter, sampleRate, keepFrames, sink);
-        stage.Write(left, right);
-        stage.Complete();
-        return sink.ToBuffer();
     }
 }
