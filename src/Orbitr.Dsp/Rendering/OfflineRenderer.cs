@@ -12,7 +12,8 @@ namespace Orbitr.Dsp.Rendering;
 /// the tail, never the song, so a render of an hour needs no more than one of a bar. Notes come lazily from the
 /// same <see cref="Scheduler"/> the browser uses (the notes of N cycles by the integer rule) and start at
 /// <see cref="Timing.ToSampleIndex"/>. Identical voices are rendered once (a voice's sound before the delay depends
-/// only on its <see cref="VoiceKey"/>), and the voices of a track that share delay settings feed one delay line
+/// only on its <see cref="VoiceKey"/>) while they fit <see cref="RenderOptions.VoiceCacheBytes"/>; the others are
+/// played by <see cref="StreamingVoice"/>s straight from the shared sample (the same audio). The voices of a track that share delay settings feed one delay line
 /// (delay is linear and time-invariant, so that equals a delay per voice to rounding).
 /// Stages per block: voices → track buses (+ delay) → master gain → compressor → limiter → auto tail → sink.</summary>
 public static class OfflineRenderer
@@ -55,8 +56,11 @@ public static class OfflineRenderer
             tracks[i].Allocate(BlockSize);
         }
         var voices = new Dictionary<VoiceKey, AudioBuffer>();
+        var cachedBytes = 0L;
         var mixL = new float[BlockSize];
         var mixR = new float[BlockSize];
+        var voiceScratchL = new float[BlockSize];
+        var voiceScratchR = new float[BlockSize];
         var active = new Note[64];
         var activeCount = 0;
         var compressor = pattern.Master.Compressor.Enabled ? new Compressor(pattern.Master.Compressor, rate) : null;
@@ -69,13 +73,16 @@ public static class OfflineRenderer
         // ---- blocks ----
         for (long start = 0; start < totalFrames; start += BlockSize)
         {
-            if ((start & 0xFFFFF) == 0) cancel.ThrowIfCancellationRequested();
+            if ((start & 0x7FFF) == 0) cancel.ThrowIfCancellationRequested(); // every 16 blocks
             var frames = (int)Math.Min(BlockSize, totalFrames - start);
             var end = start + frames;
             while (next is { } n && n.Start < end)
             {
                 if (activeCount == active.Length) Array.Resize(ref active, active.Length * 2);
                 active[activeCount++] = n;
+                if (activeCount > options.MaxVoices)
+                    throw new RenderLimitException("voices",
+                        $"more than {options.MaxVoices} voices would sound at once (at {(double)n.Start / rate:0.000} s); use fewer or shorter sounds on overlapping steps");
                 next = notes.MoveNext() ? ToNote(notes.Current) : null;
             }
             foreach (var bus in tracks) bus.Clear(frames);
@@ -84,23 +91,33 @@ public static class OfflineRenderer
             {
                 ref var note = ref active[a];
                 var bus = tracks[note.Track];
-                var voiceL = note.Voice.Channel(0);
-                var voiceR = note.Voice.Channel(1);
                 var from = (int)Math.Max(0, note.Start - start);           // first frame of this block it covers
                 var offset = (int)(start + from - note.Start);             // where in the voice that is
-                var count = Math.Min(frames - from, voiceL.Length - offset);
+                var count = Math.Min(frames - from, note.Length - offset);
+                ReadOnlySpan<float> voiceL, voiceR;
+                if (note.Voice is { } cached)
+                {
+                    voiceL = cached.Channel(0).AsSpan(offset, count);
+                    voiceR = cached.Channel(1).AsSpan(offset, count);
+                }
+                else
+                {
+                    note.Stream!.Render(voiceScratchL.AsSpan(0, count), voiceScratchR.AsSpan(0, count));
+                    voiceL = voiceScratchL.AsSpan(0, count);
+                    voiceR = voiceScratchR.AsSpan(0, count);
+                }
                 var dryL = bus.DryL.AsSpan(from, count);
                 var dryR = bus.DryR.AsSpan(from, count);
-                TensorPrimitives.Add(voiceL.AsSpan(offset, count), dryL, dryL);
-                TensorPrimitives.Add(voiceR.AsSpan(offset, count), dryR, dryR);
+                TensorPrimitives.Add(voiceL, dryL, dryL);
+                TensorPrimitives.Add(voiceR, dryR, dryR);
                 if (note.Send >= 0)
                 {
                     var sendL = bus.SendL(note.Send).AsSpan(from, count);
                     var sendR = bus.SendR(note.Send).AsSpan(from, count);
-                    TensorPrimitives.Add(voiceL.AsSpan(offset, count), sendL, sendL);
-                    TensorPrimitives.Add(voiceR.AsSpan(offset, count), sendR, sendR);
+                    TensorPrimitives.Add(voiceL, sendL, sendL);
+                    TensorPrimitives.Add(voiceR, sendR, sendR);
                 }
-                if (offset + count >= voiceL.Length) active[a--] = active[--activeCount]; // voice ended
+                if (offset + count >= note.Length) active[a--] = active[--activeCount]; // voice ended
             }
 
             var outL = mixL.AsSpan(0, frames);
@@ -122,15 +139,19 @@ public static class OfflineRenderer
         Note ToNote(NoteEvent e)
         {
             var key = new VoiceKey(e.SampleKey, e.Gain, e.Pan, e.Effects?.Filter, e.Effects?.Distortion);
-            if (!voices.TryGetValue(key, out var voice))
-            {
-                if (!samples.TryGetValue(e.SampleKey, out var sample)) throw new MissingSampleException(e.SampleKey);
-                if (sample.SampleRate != rate)
-                    throw new ArgumentException($"sample \"{e.SampleKey}\" is at {sample.SampleRate} Hz but the render is at {rate} Hz; resample it first", nameof(samples));
-                voices[key] = voice = VoiceRenderer.Render(sample, key);
-            }
             var send = e.Effects?.Delay is { } d ? tracks[e.TrackIndex].SendFor(d, rate) : -1;
-            return new Note(Timing.ToSampleIndex(e.Time, rate), voice, e.TrackIndex, send);
+            var at = Timing.ToSampleIndex(e.Time, rate);
+            if (voices.TryGetValue(key, out var voice)) return new Note(at, voice, null, e.TrackIndex, send);
+            if (!samples.TryGetValue(e.SampleKey, out var sample)) throw new MissingSampleException(e.SampleKey);
+            if (sample.SampleRate != rate)
+                throw new ArgumentException($"sample \"{e.SampleKey}\" is at {sample.SampleRate} Hz but the render is at {rate} Hz; resample it first", nameof(samples));
+            // Rendered once and kept while the budget lasts; past it each note plays its chain from the shared sample,
+            // so memory never grows with the number of distinct voices.
+            var bytes = VoiceRenderer.MaxBytes(sample, key);
+            if (cachedBytes + bytes > options.VoiceCacheBytes) return new Note(at, null, new StreamingVoice(sample, key), e.TrackIndex, send);
+            voices[key] = voice = VoiceRenderer.Render(sample, key);
+            cachedBytes += bytes;
+            return new Note(at, voice, null, e.TrackIndex, send);
         }
     }
 
@@ -140,7 +161,11 @@ public static class OfflineRenderer
         return true;
     }
 
-    private readonly record struct Note(long Start, AudioBuffer Voice, int Track, int Send);
+    private readonly record struct Note(long Start, AudioBuffer? Voice, StreamingVoice? Stream, int Track, int Send)
+    {
+        // A streaming voice's length becomes final (shorter) once its sample has played.
+        public int Length => Voice?.Length ?? Stream!.Length;
+    }
 }
 
 /// <summary>What a streamed render produced: its length and peak.</summary>

@@ -62,6 +62,9 @@ public sealed class BiquadFilter
         return (num / den).Magnitude;
     }
 
+    /// <summary>A filter with the same coefficients and state (to look ahead at a ring-out without disturbing this one).</summary>
+    public BiquadFilter Clone() => (BiquadFilter)MemberwiseClone();
+
     public void Process(Span<float> block)
     {
         double x1 = _x1, x2 = _x2, y1 = _y1, y2 = _y2;

@@ -7,13 +7,20 @@ namespace Orbitr.Dsp.Voice;
 /// buffer, including the filter's ring-out after the sample ends (a BiquadFilterNode keeps sounding too).</summary>
 public static class VoiceRenderer
 {
-    private const float TailFloor = 1e-6f;   // −120 dBFS: below anything a 24-bit render keeps
+    internal const float TailFloor = 1e-6f;   // −120 dBFS: below anything a 24-bit render keeps
     private const double MaxFilterTail = 0.5; // seconds
+
+    /// <summary>Longest ring-out a filtered voice keeps after its sample, in frames.</summary>
+    public static int FilterTailFrames(int sampleRate) => (int)(MaxFilterTail * sampleRate);
+
+    /// <summary>Bytes the rendered voice of a sample takes at most (stereo floats, with the longest ring-out).</summary>
+    public static long MaxBytes(AudioBuffer sample, VoiceKey key) =>
+        (sample.Length + (key.Filter is null ? 0L : FilterTailFrames(sample.SampleRate))) * 2 * sizeof(float);
 
     public static AudioBuffer Render(AudioBuffer sample, VoiceKey key)
     {
         var rate = sample.SampleRate;
-        var tail = key.Filter is null ? 0 : (int)(MaxFilterTail * rate);
+        var tail = key.Filter is null ? 0 : FilterTailFrames(rate);
         var length = sample.Length + tail;
         var output = new AudioBuffer(2, length, rate);
         var left = output.Span(0);
