@@ -5,6 +5,7 @@ using Orbitr.Server.Hosting;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Patterns;
+using Orbitr.Server.Rendering;
 using Orbitr.Server.Storage;
 using Orbitr.Server.Telemetry;
 
@@ -26,6 +27,10 @@ builder.Services.AddOrbitrOwners(builder.Configuration);
 builder.Services.AddOrbitrTelemetry(builder.Configuration);
 builder.Services.AddScoped<PatternStore>();
 builder.Services.AddScoped<PatternRenderer>();
+builder.Services.AddSingleton(builder.Configuration.GetSection(RenderLimits.Section).Get<RenderLimits>() ?? new RenderLimits());
+builder.Services.AddSingleton<RenderGate>();
+builder.Services.AddSingleton(sp => new RenderFiles(builder.Configuration.GetSection(OrbitrOptions.Section).Get<OrbitrOptions>() ?? new OrbitrOptions(),
+    sp.GetRequiredService<ILogger<RenderFiles>>()));
 
 // Behind a reverse proxy every client has the proxy's address: trust X-Forwarded-For only when told to, so the
 // per-client rate limit and quota see real clients.

@@ -12,7 +12,8 @@ public static class Resampler
     private const double KaiserBeta = 10.0; // ≈ −100 dB side lobes
     private const double Rolloff = 0.96;    // cutoff just under Nyquist, so the transition band stays out of the audio
 
-    public static AudioBuffer Resample(AudioBuffer input, int targetRate)
+    /// <param name="cancel">checked every few thousand output frames: a long resample stops soon after it is cancelled</param>
+    public static AudioBuffer Resample(AudioBuffer input, int targetRate, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(targetRate, 1000);
         if (targetRate == input.SampleRate) return input;
@@ -24,15 +25,16 @@ public static class Resampler
         var table = BuildTable(Rolloff);
         var reach = HalfWidth * stretch;
         for (var c = 0; c < input.ChannelCount; c++)
-            Convolve(input.Channel(c), output.Channel(c), ratio, reach, stretch, table);
+            Convolve(input.Channel(c), output.Channel(c), ratio, reach, stretch, table, cancel);
         return output;
     }
 
-    private static void Convolve(float[] x, float[] y, double ratio, double reach, double stretch, double[] table)
+    private static void Convolve(float[] x, float[] y, double ratio, double reach, double stretch, double[] table, CancellationToken cancel)
     {
         var step = Phases / stretch;
         for (var n = 0; n < y.Length; n++)
         {
+            if ((n & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
             var center = n / ratio;
             var first = Math.Max(0, (int)Math.Ceiling(center - reach));
             var last = Math.Min(x.Length - 1, (int)Math.Floor(center + reach));

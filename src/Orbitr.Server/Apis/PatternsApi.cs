@@ -3,7 +3,12 @@ using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
 using Orbitr.Server.Http;
 using Orbitr.Server.Owners;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Orbitr.Dsp.Rendering;
+using Orbitr.Server.Generation;
 using Orbitr.Server.Patterns;
+using Orbitr.Server.Rendering;
 using Orbitr.Server.Storage;
 
 namespace Orbitr.Server.Apis;
@@ -13,8 +18,8 @@ namespace Orbitr.Server.Apis;
 public static class PatternsApi
 {
     public const int MaxCiphertextBytes = PatternJson.MaxBytes + 64 * 1024;
-    public const int MaxRenderCycles = 16;
-    public const double MaxRenderSeconds = 300;
+    /// <summary>A render over one of its limits (ARCHITECTURE §6: 1003, audio buffer overflow).</summary>
+    public const int RenderLimitCode = 1003;
     private const string Json = "application/json", Ciphertext = "application/octet-stream";
 
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
@@ -83,24 +88,38 @@ public static class PatternsApi
         };
     }
 
-    private static async Task<IResult> RenderAsync(PatternStore patterns, PatternRenderer renderer, string id, string? format, int? cycles, CancellationToken cancel)
+    private static async Task<IResult> RenderAsync(HttpContext http, PatternStore patterns, PatternRenderer renderer, RenderLimits limits,
+        RenderGate gate, RenderFiles files, string id, string? format, int? cycles, CancellationToken cancel)
     {
         var f = (format ?? "wav").ToLowerInvariant();
         var n = cycles ?? 1;
         if (f is not ("wav" or "mid" or "midi"))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be wav or mid"] });
-        if (n is < 1 or > MaxRenderCycles)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{MaxRenderCycles}"] });
+        if (n < 1 || n > limits.MaxCycles)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{limits.MaxCycles}"] });
         if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
         if (record.ContentType != Json)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Encrypted pattern",
                 detail: "this pattern is end-to-end encrypted; only a browser with the link's key can read it");
         var pattern = PatternJson.Read(record.Content).Pattern!;
         if (f != "wav") return TypedResults.File(MidiExport.ToBytes(pattern, n), "audio/midi", $"{id}.mid");
-        if (pattern.CycleSeconds * n > MaxRenderSeconds)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"{n} cycles last {pattern.CycleSeconds * n:0} s; at most {MaxRenderSeconds} s"] });
-        // Rendered into a temporary file that goes away when the response has been sent (or fails).
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        if (pattern.CycleSeconds * n > limits.MaxSeconds)
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, RenderLimitCode, "Render too long",
+                $"{n} cycles last {pattern.CycleSeconds * n:0} s; a server render is at most {limits.MaxSeconds:0} s", new Dictionary<string, object?> { ["limit"] = "seconds" });
+        // A slot per render, held until the response has been sent: renders queue neither CPU nor temporary disk.
+        if (gate.TryEnter(ClientId.Of(http)) is not { } slot)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Problems.Of(StatusCodes.Status429TooManyRequests, 3003, "Too many renders at once",
+                $"the server renders at most {limits.MaxConcurrent} patterns at once and {limits.MaxConcurrentPerClient} per client; try again in 5 s",
+                new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+        }
+        http.Response.RegisterForDispose(slot);
+        // Rendered into a temporary file that goes away when the response has been sent (or fails); a client that
+        // stops reading is dropped (Kestrel's minimum data rate), which ends the response and the file.
+        if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+            rate.MinDataRate = new MinDataRate(limits.MinReadBytesPerSecond, TimeSpan.FromSeconds(10));
+        var file = files.Create();
         try
         {
             await renderer.RenderWavAsync(pattern, n, file, cancel);
@@ -111,6 +130,12 @@ public static class PatternsApi
         {
             await file.DisposeAsync();
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, 1002, "A sample is missing", e.Message);
+        }
+        catch (RenderLimitException e)
+        {
+            await file.DisposeAsync();
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, RenderLimitCode, "Render too large", e.Message,
+                new Dictionary<string, object?> { ["limit"] = e.Limit });
         }
         catch
         {

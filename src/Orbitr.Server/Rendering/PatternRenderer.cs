@@ -7,25 +7,45 @@ using Orbitr.Dsp.Wav;
 using Orbitr.Server.Samples;
 using Orbitr.Synthesis.Kit;
 
-namespace Orbitr.Server.Patterns;
+namespace Orbitr.Server.Rendering;
 
 /// <summary>Renders a saved pattern on the server with the same C# renderer as the CLI: built-in sounds are
-/// synthesized, <c>generated:</c> samples come from the library.</summary>
-public sealed class PatternRenderer(SampleLibrary library)
+/// synthesized, <c>generated:</c> samples come from the library. Each distinct source is loaded and resampled once
+/// however many keys name it, and the render stays inside <see cref="RenderLimits"/>.</summary>
+public sealed class PatternRenderer(SampleLibrary library, RenderLimits limits)
 {
     public const int SampleRate = 44100;
 
     /// <summary>Streams a 16-bit WAV render into <paramref name="output"/> (seekable: the header is completed at the
     /// end) with the same streaming core as the CLI, so memory does not grow with the length.</summary>
     /// <exception cref="SampleUnavailableException">a sample the pattern plays cannot be found or read</exception>
+    /// <exception cref="RenderLimitException">the render would cost more than a limit allows (the message names it)</exception>
     public async Task<RenderResult> RenderWavAsync(Pattern pattern, int cycles, Stream output, CancellationToken cancel)
     {
+        var inUse = pattern.SamplesInUse().ToList();
+        await CheckSampleSecondsAsync(inUse, cancel);
+        var bySource = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
         var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
-        foreach (var entry in pattern.SamplesInUse()) buffers[entry.Key] = await LoadAsync(entry, cancel);
+        foreach (var entry in inUse)
+        {
+            if (!bySource.TryGetValue(entry.Ref.Source, out var audio)) bySource[entry.Ref.Source] = audio = await LoadAsync(entry, cancel);
+            buffers[entry.Key] = audio;
+        }
         var wav = new WavStreamWriter(output, SampleRate, WavSampleFormat.Pcm16);
-        var result = OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles), wav, cancel);
+        var result = OfflineRenderer.Render(pattern, buffers, new RenderOptions(SampleRate, cycles) { MaxVoices = limits.MaxVoices }, wav, cancel);
         wav.Complete();
         return result;
+    }
+
+    // From the library's records, before any audio is read: a pattern naming many long sounds is refused up front.
+    private async Task CheckSampleSecondsAsync(List<SampleEntry> inUse, CancellationToken cancel)
+    {
+        var total = 0.0;
+        foreach (var source in inUse.Select(e => e.Ref).Where(r => r.Kind == SampleSourceKind.Generated).DistinctBy(r => r.Source))
+            if (await library.FindAsync(source.Value, cancel) is { } record) total += record.DurationSeconds;
+        if (total > limits.MaxSampleSeconds)
+            throw new RenderLimitException("sampleSeconds",
+                $"the pattern plays {total:0.0} s of distinct sample audio; a server render holds at most {limits.MaxSampleSeconds:0} s");
     }
 
     private async Task<AudioBuffer> LoadAsync(SampleEntry entry, CancellationToken cancel)
@@ -48,15 +68,18 @@ public sealed class PatternRenderer(SampleLibrary library)
                 await using (var stream = await library.OpenAudioAsync(record, cancel)
                     ?? throw new SampleUnavailableException($"the audio of sample \"{entry.Key}\" ({sample.Source}) is missing"))
                 {
+                    AudioBuffer buffer;
                     try
                     {
-                        var buffer = WavReader.Read(stream);
-                        return Resampler.Resample(buffer, SampleRate); // the same buffer when the rate already matches
+                        buffer = WavReader.Read(stream);
                     }
                     catch (AudioDecodeException e)
                     {
                         throw new SampleUnavailableException($"sample \"{entry.Key}\" cannot be decoded: {e.Message}");
                     }
+                    if (buffer.Duration > limits.MaxSampleSeconds)
+                        throw new RenderLimitException("sampleSeconds", $"sample \"{entry.Key}\" lasts {buffer.Duration:0.0} s; a server render holds at most {limits.MaxSampleSeconds:0} s");
+                    return Resampler.Resample(buffer, SampleRate, cancel); // the same buffer when the rate already matches
                 }
             case SampleSourceKind.Local:
                 throw new SampleUnavailableException(
