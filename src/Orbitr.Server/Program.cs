@@ -32,16 +32,15 @@ builder.Services.AddSingleton<RenderGate>();
 builder.Services.AddSingleton(sp => new RenderFiles(builder.Configuration.GetSection(OrbitrOptions.Section).Get<OrbitrOptions>() ?? new OrbitrOptions(),
     sp.GetRequiredService<ILogger<RenderFiles>>()));
 
-// Behind a reverse proxy every client has the proxy's address: trust X-Forwarded-For only when told to, so the
-// per-client rate limit and quota see real clients.
+// Behind a reverse proxy every client has the proxy's address: trust X-Forwarded-For only when told to, and then only
+// from the proxies configured (Orbitr:KnownProxies, Orbitr:KnownNetworks; loopback when neither is set), so a client
+// that reaches the server directly cannot pick its own address and dodge the per-client limits.
 var trustForwarded = builder.Configuration.GetValue<bool>("Orbitr:TrustForwardedHeaders");
 if (trustForwarded)
-    builder.Services.Configure<ForwardedHeadersOptions>(o =>
-    {
-        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        o.KnownIPNetworks.Clear();
-        o.KnownProxies.Clear();
-    });
+{
+    var proxies = TrustedProxies.From(builder.Configuration);
+    builder.Services.Configure<ForwardedHeadersOptions>(o => proxies.Apply(o));
+}
 
 var app = builder.Build();
 if (trustForwarded) app.UseForwardedHeaders();
