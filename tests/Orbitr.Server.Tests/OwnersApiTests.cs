@@ -231,13 +231,15 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
     {
         var alice = factory.CreateClient();
         await UploadAsync(alice, 44100);
-        var content = new ByteArrayContent(PatternJson.WriteUtf8(PatternFactory.Create(4, 1)));
+        var json = PatternJson.WriteUtf8(PatternFactory.Create(4, 1));
+        var content = new ByteArrayContent(json);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         await alice.PostAsync("/api/patterns", content);
         var usage = await alice.GetFromJsonAsync<JsonElement>("/api/owners/me");
         Assert.Equal(1, usage.GetProperty("samples").GetInt32());
         Assert.Equal(1, usage.GetProperty("patterns").GetInt32());
-        Assert.Equal(44 + 44100 * 2, usage.GetProperty("bytes").GetInt64());
+        // The audio and the saved pattern (stored in canonical form: what Core writes).
+        Assert.Equal(44 + 44100 * 2 + json.Length, usage.GetProperty("bytes").GetInt64());
         Assert.Equal(200_000_000, usage.GetProperty("quotaBytes").GetInt64());
     }
 
@@ -319,6 +321,62 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         Assert.Equal(2, (await LibraryAsync(client)).Count);
         // Another owner has a quota of its own.
         await UploadAsync(server.CreateClient(), 44100);
+    }
+
+    private static ByteArrayContent PatternPlaying(string sampleId)
+    {
+        var p = PatternEditor.WithSample(PatternFactory.Create(4, 1), SampleRef.Generated(sampleId, "kept"), out var key);
+        p = PatternEditor.SetStepSample(PatternEditor.SetStepActive(p, 0, 0, true), 0, 0, key);
+        var content = new ByteArrayContent(PatternJson.WriteUtf8(p));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static async Task<long> BytesAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/owners/me")).GetProperty("bytes").GetInt64();
+
+    [Fact]
+    public async Task A_sound_kept_alive_by_a_saved_pattern_counts_against_its_owner_after_it_leaves_the_library()
+    {
+        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?> { ["Orbitr:Limits:StorageMegabytesPerOwner"] = "0.2" });
+        var client = server.CreateClient();
+        var id = await UploadAsync(client, 44100);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/patterns", PatternPlaying(id))).StatusCode);
+        var withPattern = await BytesAsync(client);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/samples/{id}")).StatusCode);
+        // The audio stays (the pattern plays it), and so does its weight in this owner's usage.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/samples/{id}/audio")).StatusCode);
+        Assert.Equal(withPattern, await BytesAsync(client));
+        Assert.True(withPattern > 44 + 44100 * 2);
+        // So one more 1 s upload fits in 0.2 MB, a second does not.
+        await UploadAsync(client, 44100);
+        var over = await client.PostAsync("/api/samples", Upload(44100));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Equal(4001, await CodeOf(over));
+        // A pattern save that would keep more alive than fits is refused too.
+        var other = await UploadAsync(server.CreateClient(), 44100);
+        var tooMuch = await client.PostAsync("/api/patterns", PatternPlaying(other));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMuch.StatusCode);
+        Assert.Equal(4001, await CodeOf(tooMuch));
+    }
+
+    [Fact]
+    public async Task Concurrent_uploads_never_store_past_the_quota()
+    {
+        // 0.2 MB holds two 1 s uploads (88,244 bytes each); eight sent at once must store exactly two.
+        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?> { ["Orbitr:Limits:StorageMegabytesPerOwner"] = "0.2" });
+        var client = server.CreateClient();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostAsync("/api/samples", Upload(44100))));
+        Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.RequestEntityTooLarge));
+        Assert.Equal(2, (await LibraryAsync(client)).Count);
+        Assert.True(await BytesAsync(client) <= 200_000);
+        // Generations are counted from the moment they are accepted: concurrent ones cannot pass the quota either.
+        var fresh = server.CreateClient();
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            fresh.PostAsync("/api/generations", new StringContent($$"""{"prompt":"quota race {{i}}","durationSeconds":1}""", Encoding.UTF8, "application/json"))));
+        Assert.Equal(2, jobs.Count(j => j.StatusCode == HttpStatusCode.Accepted));
+        Assert.True(await BytesAsync(fresh) <= 200_000);
     }
 
     [Fact]

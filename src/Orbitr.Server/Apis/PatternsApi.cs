@@ -42,9 +42,10 @@ public static class PatternsApi
         if (owner is null) return denied!;
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
-        var (record, token) = await patterns.CreateAsync(content!, owner.Id, cancel);
-        request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record);
-        return TypedResults.Created($"/api/patterns/{record.Id}", new SavedPattern(record.Id, token, record.Version, $"/p/{record.Id}"));
+        var (record, token, over) = await patterns.CreateAsync(content!, owner.Id, cancel);
+        if (over is not null) return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
+        request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record!);
+        return TypedResults.Created($"/api/patterns/{record!.Id}", new SavedPattern(record.Id, token!, record.Version, $"/p/{record.Id}"));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
@@ -74,10 +75,11 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!, cancel);
+        var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
+            UpdateOutcome.OverQuota => Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over!),
             UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
             UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
             UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your pattern",

@@ -111,12 +111,16 @@ public static class SamplesApi
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, e.Code, "Not usable audio", e.Message);
         }
-        if (await owners.OverQuotaAsync(owner.Id, SampleLibrary.StoredBytes(audio), cancel) is { } over)
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
         var name = Path.GetFileNameWithoutExtension(file.FileName);
-        var record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, cancel);
-        await owners.AddToLibraryAsync(owner.Id, record.Id, cancel);
-        return TypedResults.Created($"/api/samples/{record.Id}", ToDto(record));
+        SampleRecord? record = null;
+        // Checked and stored in one transaction under the owner's lock: concurrent uploads cannot pass the quota together.
+        if (await owners.WithinQuotaAsync(owner.Id, SampleLibrary.StoredBytes(audio), async ct =>
+            {
+                record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, ct);
+                await owners.AddNewToLibraryAsync(owner.Id, record.Id, ct);
+            }, cancel) is { } over)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
+        return TypedResults.Created($"/api/samples/{record!.Id}", ToDto(record));
     }
 
     /// <summary>Takes the sample out of the caller's library (404 when it is not in it, whether or not it exists

@@ -43,11 +43,12 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         if (done is not null && await db.Samples.AsNoTracking().FirstOrDefaultAsync(s => s.Id == done.SampleId, cancel) is { } sample)
         {
             // The earlier sample joins the caller's library too (one stored copy, counted in each library that keeps it).
-            if (!await owners.InLibraryAsync(ownerId, sample.Id, cancel))
-            {
-                if (await owners.OverQuotaAsync(ownerId, sample.SizeBytes, cancel) is { } over) return (SubmitOutcome.StorageFull, null, over);
-                await owners.AddToLibraryAsync(ownerId, sample.Id, cancel);
-            }
+            if (!await owners.InLibraryAsync(ownerId, sample.Id, cancel)
+                && await owners.WithinQuotaAsync(ownerId, ct => owners.NewlyKeptBytesAsync(ownerId, [sample.Id], ct), async ct =>
+                {
+                    if (!await owners.InLibraryAsync(ownerId, sample.Id, ct)) await owners.AddNewToLibraryAsync(ownerId, sample.Id, ct);
+                }, cancel) is { } over)
+                return (SubmitOutcome.StorageFull, null, over);
             telemetry.CacheHit();
             return (SubmitOutcome.Cached, ToDto(done, 0, cached: true), null);
         }
@@ -60,7 +61,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
             .OrderBy(g => g.CreatedAt).FirstOrDefaultAsync(cancel);
         if (pending is not null)
         {
-            await ClaimAsync(pending.Id, ownerId, cancel);
+            if (await ClaimAsync(pending, ownerId, cancel) is { } noRoom) return (SubmitOutcome.StorageFull, null, noRoom);
             return (SubmitOutcome.Queued, ToDto(pending, await PositionAsync(pending, cancel)), null);
         }
 
@@ -83,9 +84,14 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
             ClientId = clientId,
             CreatedAt = clock.GetUtcNow(),
         };
-        db.Generations.Add(record);
-        db.GenerationClaims.Add(new GenerationClaim { GenerationId = record.Id, OwnerId = ownerId });
-        await db.SaveChangesAsync(cancel);
+        // The job's expected size counts against the owner from now on: checked and recorded under the owner's lock.
+        if (await owners.WithinQuotaAsync(ownerId, EstimatedBytes(request.DurationSeconds), async ct =>
+            {
+                db.Generations.Add(record);
+                db.GenerationClaims.Add(new GenerationClaim { GenerationId = record.Id, OwnerId = ownerId });
+                await db.SaveChangesAsync(ct);
+            }, cancel) is { } noSpace)
+            return (SubmitOutcome.StorageFull, null, noSpace);
         telemetry.CacheMiss();
         // Recorded first, queued second: if the process dies in between, start-up reconciliation queues it.
         await queue.EnqueueAsync(record.Id, cancel);
@@ -98,22 +104,16 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
         return record is null ? null : ToDto(record, await PositionAsync(record, cancel));
     }
 
-    private async Task ClaimAsync(string generationId, string ownerId, CancellationToken cancel)
+    // Waiting for a job counts its expected size against the owner (once: a second claim by the same owner adds nothing).
+    private async Task<string?> ClaimAsync(GenerationRecord pending, string ownerId, CancellationToken cancel)
     {
-        if (await db.GenerationClaims.AnyAsync(c => c.GenerationId == generationId && c.OwnerId == ownerId, cancel)) return;
-        db.GenerationClaims.Add(new GenerationClaim { GenerationId = generationId, OwnerId = ownerId });
-        try
+        if (await db.GenerationClaims.AnyAsync(c => c.GenerationId == pending.Id && c.OwnerId == ownerId, cancel)) return null;
+        return await owners.WithinQuotaAsync(ownerId, EstimatedBytes(pending.DurationSeconds), async ct =>
         {
-            await db.SaveChangesAsync(cancel);
-        }
-        catch (DbUpdateException)
-        {
-            // The same owner claimed it concurrently.
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+            if (await db.GenerationClaims.AnyAsync(c => c.GenerationId == pending.Id && c.OwnerId == ownerId, ct)) return;
+            db.GenerationClaims.Add(new GenerationClaim { GenerationId = pending.Id, OwnerId = ownerId });
+            await db.SaveChangesAsync(ct);
+        }, cancel);
     }
 
     /// <summary>The owner stops waiting for a job; the job itself is cancelled when nobody else waits for it (queued or

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Orbitr.Server.Generation;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
 
@@ -33,21 +34,80 @@ public sealed class OwnerStore(OrbitrDbContext db, SampleLibrary samples, OwnerO
             ? owner : null;
     }
 
+    /// <summary>What the owner uses: every byte it keeps alive — the audio of the distinct samples in its library or
+    /// played by its saved patterns (each counted once), the patterns themselves, and the expected size of the
+    /// generations it waits for (so queued jobs cannot walk past the quota).</summary>
     public async Task<OwnerUsage> UsageAsync(string ownerId, CancellationToken cancel)
     {
         var library = db.LibraryEntries.Where(e => e.OwnerId == ownerId);
         var count = await library.CountAsync(cancel);
-        var bytes = await library.Join(db.Samples, e => e.SampleId, s => s.Id, (e, s) => s.SizeBytes).SumAsync(b => (long?)b, cancel) ?? 0;
-        var patterns = await db.Patterns.CountAsync(p => p.OwnerId == ownerId, cancel);
-        return new OwnerUsage(count, patterns, bytes, options.StorageBytesPerOwner);
+        var patterns = db.Patterns.Where(p => p.OwnerId == ownerId);
+        var kept = library.Select(e => e.SampleId)
+            .Union(db.PatternSampleRefs.Where(r => patterns.Any(p => p.Id == r.PatternId)).Select(r => r.SampleId));
+        var audio = await db.Samples.Where(s => kept.Contains(s.Id)).SumAsync(s => (long?)s.SizeBytes, cancel) ?? 0;
+        var patternBytes = await patterns.SumAsync(p => (long?)p.Content.Length, cancel) ?? 0;
+        var waitingSeconds = await db.GenerationClaims.Where(c => c.OwnerId == ownerId)
+            .Join(db.Generations, c => c.GenerationId, g => g.Id, (c, g) => g)
+            .Where(g => g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Running)
+            .Select(g => g.DurationSeconds).ToListAsync(cancel);
+        var waiting = waitingSeconds.Sum(Generation.GenerationService.EstimatedBytes);
+        return new OwnerUsage(count, await patterns.CountAsync(cancel), audio + patternBytes + waiting, options.StorageBytesPerOwner);
     }
 
-    /// <summary>Would adding <paramref name="bytes"/> more take the owner past its quota? Returns the problem, or null.</summary>
+    /// <summary>Would adding <paramref name="bytes"/> more take the owner past its quota? Returns the problem, or null.
+    /// A quick check before costly work; <see cref="WithinQuotaAsync(string, long, Func{CancellationToken, Task}, CancellationToken)"/>
+    /// is the one that holds.</summary>
     public async Task<string?> OverQuotaAsync(string ownerId, long bytes, CancellationToken cancel)
     {
         var usage = await UsageAsync(ownerId, cancel);
-        if (usage.Bytes + bytes <= usage.QuotaBytes) return null;
-        return $"your library holds {usage.Bytes / 1e6:0.0} MB of {usage.QuotaBytes / 1e6:0.#} MB; this needs {bytes / 1e6:0.0} MB more. Delete samples you no longer use.";
+        return usage.Bytes + bytes <= usage.QuotaBytes ? null : OverMessage(usage, bytes);
+    }
+
+    private static string OverMessage(OwnerUsage usage, long bytes) =>
+        $"you keep {usage.Bytes / 1e6:0.0} MB of {usage.QuotaBytes / 1e6:0.#} MB (your library, the sounds your saved patterns play, the patterns and generations under way); " +
+        $"this needs {bytes / 1e6:0.0} MB more. Delete samples or patterns you no longer use.";
+
+    public Task<string?> WithinQuotaAsync(string ownerId, long bytes, Func<CancellationToken, Task> write, CancellationToken cancel) =>
+        WithinQuotaAsync(ownerId, _ => Task.FromResult(bytes), write, cancel);
+
+    /// <summary>Runs <paramref name="write"/> only if the owner's usage plus what it adds (<paramref name="bytesNeeded"/>,
+    /// computed under the lock) fits the quota, atomically: a transaction first takes the owner's row lock (a row
+    /// lock in PostgreSQL, the write lock in SQLite), so concurrent writes for one owner are checked one after the
+    /// other against what the previous ones stored. Returns the problem, or null when it was written.</summary>
+    public async Task<string?> WithinQuotaAsync(string ownerId, Func<CancellationToken, Task<long>> bytesNeeded, Func<CancellationToken, Task> write,
+        CancellationToken cancel)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // A no-op update: its only purpose is the lock it takes until the transaction ends.
+            await db.Owners.Where(o => o.Id == ownerId).ExecuteUpdateAsync(u => u.SetProperty(o => o.TokenHash, o => o.TokenHash), ct);
+            var usage = await UsageAsync(ownerId, ct);
+            var bytes = await bytesNeeded(ct);
+            if (usage.Bytes + bytes > usage.QuotaBytes) return OverMessage(usage, bytes);
+            await write(ct);
+            await transaction.CommitAsync(ct);
+            return null;
+        }, cancel);
+    }
+
+    /// <summary>Bytes of the samples among <paramref name="sampleIds"/> that the owner does not keep alive yet.</summary>
+    public async Task<long> NewlyKeptBytesAsync(string ownerId, IReadOnlyCollection<string> sampleIds, CancellationToken cancel)
+    {
+        if (sampleIds.Count == 0) return 0;
+        var patterns = db.Patterns.Where(p => p.OwnerId == ownerId);
+        var kept = db.LibraryEntries.Where(e => e.OwnerId == ownerId).Select(e => e.SampleId)
+            .Union(db.PatternSampleRefs.Where(r => patterns.Any(p => p.Id == r.PatternId)).Select(r => r.SampleId));
+        return await db.Samples.Where(s => sampleIds.Contains(s.Id) && !kept.Contains(s.Id)).SumAsync(s => (long?)s.SizeBytes, cancel) ?? 0;
+    }
+
+    /// <summary>Adds a library entry inside the caller's transaction (the sample is new to this owner).</summary>
+    public async Task AddNewToLibraryAsync(string ownerId, string sampleId, CancellationToken cancel)
+    {
+        db.LibraryEntries.Add(new LibraryEntry { OwnerId = ownerId, SampleId = sampleId, AddedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancel);
     }
 
     public Task<bool> InLibraryAsync(string ownerId, string sampleId, CancellationToken cancel) =>
