@@ -19,6 +19,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 // Serve the web app's files from the build output too (dotnet run); published output has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<StorageFullExceptionHandler>();
+builder.Services.AddSingleton<DiskReserve>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrbitrStorage(builder.Configuration);
 builder.Services.AddOrbitrCache(builder.Configuration);
@@ -45,6 +47,7 @@ if (trustForwarded)
 var app = builder.Build();
 if (trustForwarded) app.UseForwardedHeaders();
 await app.MigrateOrbitrDatabaseAsync();
+app.Services.GetRequiredService<DiskReserve>().TryRestore();
 if (migrateOnly)
 {
     app.Logger.LogInformation("database migrated; exiting (migrate)");

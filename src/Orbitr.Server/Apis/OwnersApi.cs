@@ -1,4 +1,5 @@
 using Orbitr.Server.Owners;
+using Orbitr.Server.Storage;
 
 namespace Orbitr.Server.Apis;
 
@@ -34,11 +35,16 @@ public static class OwnersApi
         return TypedResults.Ok(new OwnerUsageDto(u.Samples, u.Patterns, u.Bytes, u.QuotaBytes));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, CancellationToken cancel)
+    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, DiskReserve reserve, CancellationToken cancel)
     {
         var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
         if (owner is null) return problem!;
-        await owners.DeleteAsync(owner.Id, cancel);
+        // Works on a full disk too (the reserve is given up if need be).
+        await reserve.FreeingAsync(async () =>
+        {
+            await owners.DeleteAsync(owner.Id, cancel);
+            return true;
+        });
         return TypedResults.NoContent();
     }
 }

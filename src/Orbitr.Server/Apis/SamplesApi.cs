@@ -125,11 +125,13 @@ public static class SamplesApi
 
     /// <summary>Takes the sample out of the caller's library (404 when it is not in it, whether or not it exists
     /// elsewhere); the audio goes when nobody keeps it.</summary>
-    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, string id, CancellationToken cancel)
+    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, DiskReserve reserve, string id, CancellationToken cancel)
     {
         var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
         if (owner is null) return problem!;
-        return await owners.RemoveFromLibraryAsync(owner.Id, id, cancel) ? TypedResults.NoContent() : Problems.NotFound($"sample {id} in your library");
+        // Works on a full disk too: that is when space most needs freeing.
+        return await reserve.FreeingAsync(() => owners.RemoveFromLibraryAsync(owner.Id, id, cancel))
+            ? TypedResults.NoContent() : Problems.NotFound($"sample {id} in your library");
     }
 
     /// <summary>Adds Cache-Control to a stream result (the audio behind an id is immutable).</summary>

@@ -20,8 +20,17 @@ public sealed class FileBlobStore(string root) : IBlobStore
         var path = PathFor(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        await File.WriteAllBytesAsync(temp, bytes, cancel);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            await File.WriteAllBytesAsync(temp, bytes, cancel);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            // A failed write (a full disk, a cancelled request) leaves no partial file behind.
+            File.Delete(temp);
+            throw;
+        }
     }
 
     public Task<Stream?> OpenAsync(string key, CancellationToken cancel)
