@@ -10,7 +10,7 @@ namespace Orbitr.Dsp.Audio;
 public sealed class AudioCollector
 {
     private const int BlockFrames = 4096;
-    private const int InitialUnboundedFrames = 1 << 20;
+    private const int InitialUnboundedFrames = 1 << 16;
 
     private readonly int _channels, _outChannels, _outRate;
     private readonly long _maxFrames;
