@@ -189,13 +189,16 @@ public static class HostileAudio
 
     /// <summary>A real OGG Vorbis file encoded by sox: a 440 Hz sine on every channel (at 0.4), <paramref name="seconds"/>
     /// long at <paramref name="rate"/>.</summary>
-    public static byte[] EncodeOgg(int channels, int rate, double seconds)
+    public static byte[] EncodeOgg(int channels, int rate, double seconds) => Encode("ogg", channels, rate, seconds);
+
+    /// <summary>A real file of sox's making in <paramref name="format"/> (ogg, mp3, flac…): a 440 Hz sine at 0.4 on every channel.</summary>
+    public static byte[] Encode(string format, int channels, int rate, double seconds)
     {
         var dir = Directory.CreateTempSubdirectory("orbitr-bomb-");
         try
         {
-            var path = Path.Combine(dir.FullName, "bomb.ogg");
-            var start = new ProcessStartInfo("sox", ["-n", "-r", rate.ToString(), "-c", channels.ToString(), "-C", "-1", path,
+            var path = Path.Combine(dir.FullName, "bomb." + format);
+            var start = new ProcessStartInfo("sox", ["-n", "-r", rate.ToString(), "-c", channels.ToString(), .. format == "ogg" ? ["-C", "-1"] : Array.Empty<string>(), path,
                 "synth", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "sine", "440", "vol", "0.4"])
             { RedirectStandardError = true };
             using var sox = Process.Start(start) ?? throw new InvalidOperationException("sox did not start");
@@ -245,13 +248,20 @@ public static class HostileAudio
     /// the stream claims, before decoding.</summary>
     public static byte[] OggClaimsTooLong() => PatchLastGranule(EncodeOgg(2, 48_000, 2), 40L * 48_000);
 
-    /// <summary>Lying header: 32 s of mono at 48 kHz whose last granule says 1 s. The header passes; decoding must stop
-    /// at the 30 s cap (refused), having held no more than 30 s.</summary>
-    public static byte[] OggClaimsShortIsLong() => PatchLastGranule(EncodeOgg(1, 48_000, 32), 48_000);
+    /// <summary>Lying header: 40 s of mono at 48 kHz whose last granule says 1 s. The header passes; decoding must stop
+    /// at the 30 s cap (refused), having held no more than 30 s. (NVorbis drops the last page's packets, whose granule
+    /// is now behind them: ≈ 36 s come out.)</summary>
+    public static byte[] OggClaimsShortIsLong() => PatchLastGranule(EncodeOgg(1, 48_000, 40), 48_000);
 
     /// <summary>Valid but big: 8 channels encoded at 48 kHz for 28 s, the header patched to 192 kHz (7 s there).
     /// Accepted; stored downmixed to stereo at 48 kHz.</summary>
     public static byte[] Ogg8ChannelsAt192k() => PatchVorbisHeader(EncodeOgg(8, 48_000, 28), rate: 192_000);
+
+    // ---------------------------------------------------------------- MP3
+
+    /// <summary>Bomb by length, found only by decoding: 40 s of mono MP3 at 22.05 kHz (MP3 has no length in a header).
+    /// Decoding must stop at 30 s (refused), having held no more.</summary>
+    public static byte[] Mp3TooLong() => Encode("mp3", 1, 22050, 40);
 
     private static List<int> Pages(byte[] ogg)
     {
