@@ -8,10 +8,63 @@ namespace Orbitr.Dsp.Flac;
 /// read is bounds-checked so damaged input ends in an <see cref="AudioDecodeException"/>, never another exception.</summary>
 public static class FlacReader
 {
+    /// <summary>What STREAMINFO says: channels, rate, bits per sample and the length in frames (null when it is not given).
+    /// Read before anything is decoded, so a stream can be refused on its header alone.</summary>
+    public readonly record struct StreamInfo(int Channels, int SampleRate, int BitsPerSample, long? Frames);
+
+    public static StreamInfo ReadInfo(ReadOnlySpan<byte> data)
+    {
+        var r = new BitReader(data);
+        return ReadHeader(ref r, data);
+    }
+
     /// <param name="maxSeconds">Stop (with an error) once the sound is longer: a limit for uploads.</param>
     public static AudioBuffer Read(ReadOnlySpan<byte> data, double maxSeconds = double.PositiveInfinity)
     {
+        var info = ReadInfo(data);
+        var maxFrames = double.IsPositiveInfinity(maxSeconds) ? long.MaxValue : (long)Math.Ceiling(maxSeconds * info.SampleRate);
+        var collector = new AudioCollector(info.Channels, info.SampleRate, ChannelOrder.Wave, maxFrames, maxSeconds, info.Frames,
+            info.Channels, info.SampleRate);
+        Decode(data, collector);
+        return collector.Finish();
+    }
+
+    /// <summary>Decodes frame by frame into <paramref name="collector"/> (made for this stream's <see cref="ReadInfo"/>):
+    /// only one frame (at most 65,536 samples a channel) is held here at a time, whatever the header claims.</summary>
+    public static void Decode(ReadOnlySpan<byte> data, AudioCollector collector)
+    {
         var r = new BitReader(data);
+        var (channels, rate, bps, total) = ReadHeader(ref r, data);
+        var scale = 1.0f / (1L << (bps - 1));
+        var samples = new int[channels][];
+        for (var c = 0; c < channels; c++) samples[c] = new int[4608];
+        var interleaved = new float[4608 * channels];
+        long frames = 0;
+        while (r.BitsLeft >= 48 && (total is null || frames < total))
+        {
+            r.AlignToByte();
+            if (r.Peek(14) != 0x3FFE)
+            {
+                if (frames > 0) break; // trailing bytes (tags) after the last frame
+                throw new AudioDecodeException("the FLAC data does not start with a frame");
+            }
+            var size = ReadFrame(ref r, rate, channels, bps, samples);
+            // The stream's declared length ends it, even in the middle of a frame.
+            var keep = total is { } t ? (int)Math.Min(size, t - frames) : size;
+            if (interleaved.Length < keep * channels) interleaved = new float[size * channels];
+            for (var c = 0; c < channels; c++)
+            {
+                var src = samples[c];
+                for (int i = 0, j = c; i < keep; i++, j += channels) interleaved[j] = src[i] * scale;
+            }
+            collector.Write(interleaved.AsSpan(0, keep * channels));
+            frames += keep;
+        }
+        if (frames == 0) throw new AudioDecodeException("the FLAC file holds no audio frames");
+    }
+
+    private static StreamInfo ReadHeader(ref BitReader r, ReadOnlySpan<byte> data)
+    {
         if (data.Length < 42 || !data[..4].SequenceEqual("fLaC"u8)) throw new AudioDecodeException("not a FLAC file (no fLaC marker)");
         r.Skip(32);
         int rate = 0, channels = 0, bps = 0;
@@ -39,35 +92,11 @@ public static class FlacReader
         }
         if (!sawInfo) throw new AudioDecodeException("the FLAC file has no STREAMINFO block");
         if (rate is < 1 or > 655350 || bps < 4) throw new AudioDecodeException($"unsupported FLAC format: {rate} Hz, {bps} bits");
-
-        var maxFrames = double.IsPositiveInfinity(maxSeconds) ? long.MaxValue : (long)Math.Ceiling(maxSeconds * rate);
-        var output = new List<float>[channels];
-        for (var c = 0; c < channels; c++) output[c] = new List<float>(total > 0 && total < maxFrames ? (int)total : 4096);
-        var scale = 1.0f / (1L << (bps - 1));
-        long frames = 0;
-        while (r.BitsLeft >= 48 && (total == 0 || frames < total))
-        {
-            r.AlignToByte();
-            if (r.Peek(14) != 0x3FFE)
-            {
-                if (frames > 0) break; // trailing bytes (tags) after the last frame
-                throw new AudioDecodeException("the FLAC data does not start with a frame");
-            }
-            var block = ReadFrame(ref r, rate, channels, bps);
-            for (var c = 0; c < channels; c++)
-            {
-                var target = output[c];
-                foreach (var v in block[c]) target.Add(v * scale);
-            }
-            frames += block[0].Length;
-            if (frames > maxFrames) throw new AudioDecodeException($"the sound is longer than {maxFrames / (double)rate:0.#} s");
-        }
-        if (frames == 0) throw new AudioDecodeException("the FLAC file holds no audio frames");
-        if (total > 0 && frames > total) foreach (var o in output) o.RemoveRange((int)total, o.Count - (int)total);
-        return new AudioBuffer(output.Select(o => o.ToArray()).ToArray(), rate);
+        return new StreamInfo(channels, rate, bps, total > 0 ? total : null);
     }
 
-    private static int[][] ReadFrame(ref BitReader r, int rate, int channels, int bps)
+    // Decodes one frame into samples[c][..size] (growing them when a frame is bigger) and returns its size.
+    private static int ReadFrame(ref BitReader r, int rate, int channels, int bps, int[][] samples)
     {
         r.Skip(14 + 1 + 1); // sync, reserved, blocking strategy
         var sizeCode = (int)r.Bits(4);
@@ -97,23 +126,23 @@ public static class FlacReader
         r.Skip(8); // CRC-8
         var frameChannels = assignment < 8 ? assignment + 1 : 2;
         if (assignment > 10 || frameChannels != channels) throw new AudioDecodeException("a FLAC frame's channel layout differs from the stream's");
-        var samples = new int[channels][];
         for (var c = 0; c < channels; c++)
         {
+            if (samples[c].Length < size) samples[c] = new int[Math.Max(size, samples[c].Length * 2)];
             var sideBits = (assignment == 8 && c == 1) || (assignment == 9 && c == 0) || (assignment == 10 && c == 1) ? 1 : 0;
-            samples[c] = ReadSubframe(ref r, size, bps + sideBits);
+            ReadSubframe(ref r, samples[c].AsSpan(0, size), bps + sideBits);
         }
-        Decorrelate(assignment, samples);
+        Decorrelate(assignment, samples, size);
         r.AlignToByte();
         r.Skip(16); // CRC-16
-        return samples;
+        return size;
     }
 
-    private static void Decorrelate(int assignment, int[][] s)
+    private static void Decorrelate(int assignment, int[][] s, int size)
     {
         if (assignment < 8) return;
         var (a, b) = (s[0], s[1]);
-        for (var i = 0; i < a.Length; i++)
+        for (var i = 0; i < size; i++)
         {
             switch (assignment)
             {
@@ -128,7 +157,7 @@ public static class FlacReader
         }
     }
 
-    private static int[] ReadSubframe(ref BitReader r, int size, int bps)
+    private static void ReadSubframe(ref BitReader r, Span<int> s, int bps)
     {
         if (r.Bits(1) != 0) throw new AudioDecodeException("a FLAC subframe header is damaged");
         var type = (int)r.Bits(6);
@@ -139,11 +168,11 @@ public static class FlacReader
             while (r.Bits(1) == 0) if (++wasted >= bps) throw new AudioDecodeException("a FLAC subframe has too many wasted bits");
         }
         bps -= wasted;
-        var s = new int[size];
+        var size = s.Length;
         switch (type)
         {
             case 0:
-                Array.Fill(s, r.Signed(bps));
+                s.Fill(r.Signed(bps));
                 break;
             case 1:
                 for (var i = 0; i < size; i++) s[i] = r.Signed(bps);
@@ -158,10 +187,9 @@ public static class FlacReader
                 throw new AudioDecodeException($"a FLAC subframe uses the reserved type {type}");
         }
         if (wasted > 0) for (var i = 0; i < size; i++) s[i] <<= wasted;
-        return s;
     }
 
-    private static void Fixed(ref BitReader r, int[] s, int order, int bps)
+    private static void Fixed(ref BitReader r, Span<int> s, int order, int bps)
     {
         if (order > s.Length) throw new AudioDecodeException("a FLAC subframe's predictor is longer than its block");
         for (var i = 0; i < order; i++) s[i] = r.Signed(bps);
@@ -180,7 +208,7 @@ public static class FlacReader
         }
     }
 
-    private static void Lpc(ref BitReader r, int[] s, int order, int bps)
+    private static void Lpc(ref BitReader r, Span<int> s, int order, int bps)
     {
         if (order > s.Length) throw new AudioDecodeException("a FLAC subframe's predictor is longer than its block");
         for (var i = 0; i < order; i++) s[i] = r.Signed(bps);
@@ -188,7 +216,7 @@ public static class FlacReader
         if (precision == 16) throw new AudioDecodeException("a FLAC subframe uses an invalid coefficient precision");
         var shift = r.Signed(5);
         if (shift < 0) throw new AudioDecodeException("a FLAC subframe uses a negative shift");
-        var coefs = new long[order];
+        Span<long> coefs = stackalloc long[32];
         for (var j = 0; j < order; j++) coefs[j] = r.Signed(precision);
         Residual(ref r, s, order);
         for (var i = order; i < s.Length; i++)
@@ -200,7 +228,7 @@ public static class FlacReader
     }
 
     // Rice-coded residuals, written into s[order..] (the predictor is added afterwards).
-    private static void Residual(ref BitReader r, int[] s, int order)
+    private static void Residual(ref BitReader r, Span<int> s, int order)
     {
         var method = (int)r.Bits(2);
         if (method > 1) throw new AudioDecodeException("a FLAC residual uses a reserved coding method");

@@ -7,8 +7,8 @@ namespace Orbitr.Dsp.Resampling;
 /// Nyquist so nothing aliases.</summary>
 public static class Resampler
 {
-    private const int HalfWidth = 32;       // zero crossings on each side
-    private const int Phases = 1024;        // table points per input sample
+    internal const int HalfWidth = 32;      // zero crossings on each side
+    internal const int Phases = 1024;       // table points per input sample
     private const double KaiserBeta = 10.0; // ≈ −100 dB side lobes
     private const double Rolloff = 0.96;    // cutoff just under Nyquist, so the transition band stays out of the audio
 
@@ -22,7 +22,7 @@ public static class Resampler
         var output = new AudioBuffer(input.ChannelCount, outLength, targetRate);
         // Downsampling stretches the kernel in input samples so its cutoff sits at the output Nyquist.
         var stretch = 1.0 / Math.Min(1.0, ratio);
-        var table = BuildTable(Rolloff);
+        var table = Table;
         var reach = HalfWidth * stretch;
         for (var c = 0; c < input.ChannelCount; c++)
             Convolve(input.Channel(c), output.Channel(c), ratio, reach, stretch, table, cancel);
@@ -50,6 +50,11 @@ public static class Resampler
             y[n] = (float)(sum / stretch);
         }
     }
+
+    private static readonly Lazy<double[]> SharedTable = new(() => BuildTable(Rolloff));
+
+    /// <summary>The kernel table, built once (it only depends on constants).</summary>
+    internal static double[] Table => SharedTable.Value;
 
     /// <summary>h(t) = fc·sinc(fc·t)·kaiser(t / HalfWidth) for t = j / Phases, j = 0 … HalfWidth·Phases.</summary>
     private static double[] BuildTable(double cutoff)

@@ -34,6 +34,42 @@ public static class WavReader
 
     public static AudioBuffer Read(ReadOnlySpan<byte> data)
     {
+        var (format, offset, length) = Locate(data);
+        return Decode(format, data.Slice(offset, length));
+    }
+
+    /// <summary>What the header says: channels, rate, bits and the length in frames — counted from the bytes that are
+    /// really there (a data chunk claiming more than the file holds is refused).</summary>
+    public readonly record struct StreamInfo(int Channels, int SampleRate, int BitsPerSample, long Frames);
+
+    public static StreamInfo ReadInfo(ReadOnlySpan<byte> data)
+    {
+        var (f, _, length) = Locate(data);
+        return new StreamInfo(f.Channels, f.SampleRate, f.Bits, length / f.BlockAlign);
+    }
+
+    /// <summary>Decodes into <paramref name="collector"/> (made for this file's <see cref="ReadInfo"/>) 4,096 frames at a
+    /// time: nothing the size of the file is allocated here.</summary>
+    public static void Decode(ReadOnlySpan<byte> data, AudioCollector collector)
+    {
+        var (f, offset, length) = Locate(data);
+        var body = data.Slice(offset, length);
+        const int block = 4096;
+        var frames = body.Length / f.BlockAlign;
+        var bytesPerSample = f.Bits / 8;
+        var buffer = new float[Math.Min(block, Math.Max(frames, 1)) * f.Channels];
+        for (var start = 0; start < frames; start += block)
+        {
+            var n = Math.Min(block, frames - start);
+            var src = body.Slice(start * f.BlockAlign, n * f.BlockAlign);
+            for (int i = 0, at = 0; i < n * f.Channels; i++, at += bytesPerSample) buffer[i] = ReadSample(f, src.Slice(at, bytesPerSample));
+            collector.Write(buffer.AsSpan(0, n * f.Channels));
+        }
+    }
+
+    // Finds the fmt chunk and the data chunk's bytes (checked against what is present).
+    private static (Format Format, int Offset, int Length) Locate(ReadOnlySpan<byte> data)
+    {
         if (data.Length < 12 || !data[..4].SequenceEqual("RIFF"u8))
             throw new AudioDecodeException("not a WAV file: missing RIFF header");
         if (!data.Slice(8, 4).SequenceEqual("WAVE"u8))
@@ -57,7 +93,7 @@ public static class WavReader
                 if (format is null) throw new AudioDecodeException("malformed WAV: data chunk before fmt chunk");
                 if (size > available)
                     throw new AudioDecodeException($"truncated: data chunk claims {size} bytes but only {available} remain");
-                return Decode(format.Value, data.Slice(body, (int)size));
+                return (format.Value, body, (int)size);
             }
             // Chunks are word-aligned: an odd size is followed by a pad byte.
             var next = body + (long)size + (size & 1);

@@ -80,7 +80,8 @@ public static class SamplesApi
             enableRangeProcessing: true));
     }
 
-    private static async Task<IResult> UploadAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, CancellationToken cancel)
+    private static async Task<IResult> UploadAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, ILoggerFactory loggers,
+        CancellationToken cancel)
     {
         var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
         if (owner is null) return denied!;
@@ -100,6 +101,7 @@ public static class SamplesApi
             return Problems.Of(StatusCodes.Status400BadRequest, AudioDecodeException.ErrorCode, "No file", "the form has no file (field \"file\")");
         if (file.Length > MaxUploadBytes)
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, AudioDecodeException.ErrorCode, "File too large", $"the file is {file.Length:N0} bytes; at most {MaxUploadBytes:N0}");
+        // One copy of the file (at most 10 MB): the decoders read it in place and keep only what will be stored.
         var bytes = new byte[file.Length];
         await using (var s = file.OpenReadStream()) await s.ReadExactlyAsync(bytes, cancel);
         Orbitr.Dsp.Audio.AudioBuffer audio;
@@ -109,6 +111,9 @@ public static class SamplesApi
         }
         catch (AudioDecodeException e)
         {
+            // The user gets the one-line reason; a decoder library's own exception goes to the log only.
+            if (e.InnerException is { } inner)
+                loggers.CreateLogger(typeof(SamplesApi).FullName!).LogInformation(inner, "Upload {Name} refused: {Reason}", file.FileName, e.Message);
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, e.Code, "Not usable audio", e.Message);
         }
         var name = Path.GetFileNameWithoutExtension(file.FileName);
