@@ -43,7 +43,7 @@ public static class RenderCommand
             };
             var options = new RenderOptions(sampleRate, parse.GetValue(cycles), tailSeconds);
             var maxFrames = OfflineRenderer.SpanFrames(pattern, options) + (long)Math.Round((tailSeconds ?? RenderOptions.MaxAutoTail) * sampleRate);
-            if (maxFrames * 2 * WavWriter.BytesPerSample(wavFormat) > uint.MaxValue - 36)
+            if (maxFrames * 2 * WavWriter.BytesPerSample(wavFormat) > WavWriter.MaxDataBytes(wavFormat))
                 throw new CliException($"{parse.GetValue(cycles)} cycles at {sampleRate} Hz would make a WAV file over 4 GB; render fewer cycles, a lower rate or a smaller format", ExitCodes.Usage);
             var samples = SampleLoader.Load(pattern, info.DirectoryName ?? ".", sampleRate);
             // Streamed block by block into the file (through a temporary file, renamed at the end): memory stays
