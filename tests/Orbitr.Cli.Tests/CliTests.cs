@@ -102,7 +102,7 @@ public class CliTests
     {
         using var cli = new CliRunner();
         var p = PatternEditor.EuclideanFill(PatternFactory.Create(4, 1), 1, 2);
-        var (code, _, err) = cli.Run("render", WritePattern(cli, p), "-o", cli.Path("o.wav"), "-f", format, "-r", "48000", "--tail", "0");
+        var (code, _, err) = cli.Run("render", WritePattern(cli, p), "-o", cli.Path("o.wav"), "--format", format, "-r", "48000", "--tail", "0");
         Assert.True(code == 0, err);
         var bytes = File.ReadAllBytes(cli.Path("o.wav"));
         Assert.Equal(bits, BitConverter.ToInt16(bytes, 34));
@@ -121,7 +121,7 @@ public class CliTests
         p = p with { Samples = p.Samples.Add(new SampleEntry("click", SampleRef.File("sounds/click.wav"))) };
         p = PatternEditor.SetTrackSample(p, 0, "click");
         p = PatternEditor.ToggleStep(p, 0, 0);
-        var (code, _, err) = cli.Run("render", WritePattern(cli, p), "-o", cli.Path("o.wav"), "-f", "32f", "--tail", "0");
+        var (code, _, err) = cli.Run("render", WritePattern(cli, p), "-o", cli.Path("o.wav"), "--format", "32f", "--tail", "0");
         Assert.True(code == 0, err);
         Assert.True(WavReader.ReadFile(cli.Path("o.wav")).Peak() > 0.05f);
     }

@@ -51,8 +51,8 @@ public sealed class GenerateMusicGenTests
     [Theory]
     [InlineData(1, "--top-k applies to --engine musicgen", "--top-k", "3")]
     [InlineData(1, "--guidance applies to --engine musicgen", "--guidance", "3")]
-    [InlineData(1, "--top-k must be 1–4096", "--engine", "musicgen", "--top-k", "0")]
-    [InlineData(1, "--guidance must be 1–20", "--engine", "musicgen", "--guidance", "0.5")]
+    [InlineData(1, "--top-k must be a whole number 1–4096", "--engine", "musicgen", "--top-k", "0")]
+    [InlineData(1, "--guidance must be a number 1–20", "--engine", "musicgen", "--guidance", "0.5")]
     [InlineData(1, "--raw works on this machine only", "--raw", "--server", "http://127.0.0.1:9")]
     [InlineData(5, "does not exist", "--engine", "musicgen", "--model", "/nonexistent/musicgen")]
     public void Mistakes_get_one_line_and_an_exit_code(int code, string message, params string[] args)

@@ -188,4 +188,71 @@ public class WavTests
             Assert.Equal(Reference(samples[i] * 8388608f, 8388607, -8388608), (b[0] | b[1] << 8 | (sbyte)b[2] << 16));
         }
     }
+
+    /// <summary>Both writers' float files: RIFF, an 18-byte fmt (tag 3, cbSize 0), fact (frames), then data.</summary>
+    private static IEnumerable<(string Writer, byte[] Bytes)> FloatFiles(AudioBuffer stereo)
+    {
+        yield return ("WavWriter", WavWriter.ToBytes(stereo, WavSampleFormat.Float32));
+        using var ms = new MemoryStream();
+        var stream = new WavStreamWriter(ms, stereo.SampleRate, WavSampleFormat.Float32);
+        stream.Write(stereo.Channel(0), stereo.Channel(1));
+        stream.Complete();
+        yield return ("WavStreamWriter", ms.ToArray());
+    }
+
+    [Fact]
+    public void Float_wav_has_an_18_byte_fmt_and_a_fact_chunk_in_both_writers()
+    {
+        var stereo = Buffer([[0.25f, -0.5f, 1.5f], [0f, 0.125f, -2f]], 48000);
+        foreach (var (writer, bytes) in FloatFiles(stereo))
+        {
+            var ascii = (int at) => System.Text.Encoding.ASCII.GetString(bytes, at, 4);
+            Assert.True(bytes.Length == 58 + 3 * 8, writer);
+            Assert.Equal(("RIFF", (uint)bytes.Length - 8, "WAVE"), (ascii(0), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)), ascii(8)));
+            Assert.Equal(("fmt ", 18u, (ushort)3, (ushort)2), (ascii(12), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)),
+                BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(20)), BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(22))));
+            Assert.Equal((48000u, 48000u * 8, (ushort)8, (ushort)32, (ushort)0), (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(24)),
+                BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(28)), BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(32)),
+                BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(34)), BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(36))));
+            Assert.Equal(("fact", 4u, 3u), (ascii(38), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(42)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(46))));
+            Assert.Equal(("data", 24u), (ascii(50), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(54))));
+            Assert.Equal(1.5f, BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(58 + 16)));
+            var read = WavReader.Read(bytes);
+            Assert.Equal(stereo.Channel(0), read.Channel(0));
+            Assert.Equal(stereo.Channel(1), read.Channel(1));
+        }
+        // PCM keeps the canonical 44-byte header.
+        var pcm = WavWriter.ToBytes(stereo, WavSampleFormat.Pcm16);
+        Assert.Equal((16u, "data"), (BinaryPrimitives.ReadUInt32LittleEndian(pcm.AsSpan(16)), System.Text.Encoding.ASCII.GetString(pcm, 36, 4)));
+    }
+
+    [Fact]
+    public async Task Soxi_reads_the_float_files_without_a_warning()
+    {
+        if (!File.Exists("/usr/bin/soxi")) return; // sox is a Debian package; without it there is nothing to ask
+        var stereo = Buffer([Enumerable.Range(0, 1000).Select(i => MathF.Sin(i * 0.05f) * 0.5f).ToArray(), new float[1000]], 44100);
+        foreach (var (writer, bytes) in FloatFiles(stereo))
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"orbitr-soxi-{Guid.NewGuid():N}.wav");
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/soxi") { RedirectStandardOutput = true, RedirectStandardError = true };
+                start.ArgumentList.Add(path);
+                using var soxi = System.Diagnostics.Process.Start(start)!;
+                var errTask = soxi.StandardError.ReadToEndAsync();
+                var output = await soxi.StandardOutput.ReadToEndAsync();
+                await soxi.WaitForExitAsync();
+                var err = await errTask;
+                Assert.True(soxi.ExitCode == 0, $"{writer}: {err}");
+                Assert.True(err.Trim().Length == 0, $"{writer}: soxi warned: {err}");
+                Assert.Contains("32-bit Floating Point PCM", output);
+                Assert.Contains("1000 samples", output);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
 }

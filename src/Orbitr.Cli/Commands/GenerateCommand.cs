@@ -21,33 +21,21 @@ public static class GenerateCommand
     /// <summary>Where `orbitr model pull` puts the model and the server looks for it (under the default data path).</summary>
     public static string DefaultModelFolder => Path.Combine("data", "models", "musicgen-small");
 
-    public static Command Create(TextWriter output)
+    public static Command Create(CliContext context)
     {
+        var output = context.Output;
         var prompt = new Argument<string>("prompt") { Description = "What the sound should be, e.g. \"glass bell, long tail\"" };
-        var outputOption = new Option<FileInfo>("--output", "-o") { Description = "WAV file to write", Required = true };
-        var duration = new Option<double>("--duration", "-d") { Description = "Length in seconds (0.1–10)", DefaultValueFactory = _ => PromptSynthesizer.DefaultDuration };
-        duration.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v >= PromptSynthesizer.MinDuration && v <= PromptSynthesizer.MaxDuration))
-                r.AddError($"--duration must be {PromptSynthesizer.MinDuration}–{PromptSynthesizer.MaxDuration} seconds, not {v.ToString(CultureInfo.InvariantCulture)}");
-        });
+        var outputOption = CommonOptions.Output("WAV file");
+        var duration = CommonOptions.Double(new Option<double>("--duration", "-d") { Description = "Length in seconds (0.1–10)", DefaultValueFactory = _ => PromptSynthesizer.DefaultDuration },
+            PromptSynthesizer.MinDuration, PromptSynthesizer.MaxDuration, " seconds");
         var quality = new Option<string>("--quality", "-q") { Description = "draft or hq (MusicGen: hq uses classifier-free guidance, draft does not)", DefaultValueFactory = _ => "draft" };
         quality.AcceptOnlyFromAmong("draft", "hq");
-        var seed = new Option<uint>("--seed", "-s") { Description = "Variation number (0–4294967295); the same seed gives the same sound", DefaultValueFactory = _ => 0 };
+        var seed = CommonOptions.UInt(new Option<uint>("--seed", "-s") { Description = "Variation number (0–4294967295); the same seed gives the same sound", DefaultValueFactory = _ => 0 });
         var engine = new Option<string?>("--engine", "-e") { Description = "synth (built in; the default here) or musicgen (needs a model folder: orbitr model pull); with --server the server's choice (auto) unless given" };
         engine.AcceptOnlyFromAmong("synth", "musicgen");
         var model = new Option<DirectoryInfo?>("--model", "-m") { Description = $"MusicGen model folder (default: $Orbitr__MusicGen__ModelPath, else {DefaultModelFolder})" };
-        var topK = new Option<int?>("--top-k") { Description = "MusicGen: sample among the K most likely tokens (default: the model's, 250)" };
-        topK.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is { } k && k is < 1 or > 4096) r.AddError($"--top-k must be 1–4096, not {k}");
-        });
-        var guidance = new Option<float?>("--guidance") { Description = "MusicGen: classifier-free guidance scale (1 = none; default: 1 for draft, the model's 3 for hq)" };
-        guidance.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float?>() is { } g && !(g >= 1 && g <= 20)) r.AddError($"--guidance must be 1–20, not {g.ToString(CultureInfo.InvariantCulture)}");
-        });
+        var topK = CommonOptions.Int(new Option<int?>("--top-k") { Description = "MusicGen: sample among the K most likely tokens (default: the model's, 250)" }, 1, 4096);
+        var guidance = CommonOptions.Float(new Option<float?>("--guidance") { Description = "MusicGen: classifier-free guidance scale (1 = none; default: 1 for draft, the model's 3 for hq)" }, 1, 20);
         var raw = new Option<bool>("--raw") { Description = "Write the engine's audio as it came out (32-bit float, the engine's rate), without trimming, fade or loudness" };
         var server = new Option<string?>("--server") { Description = "Generate on an Orbitr server instead (e.g. http://localhost:5080)" };
         server.Validators.Add(r =>
@@ -62,7 +50,7 @@ public static class GenerateCommand
         {
             var text = parse.GetValue(prompt)!;
             if (PromptReader.Problem(text) is { } problem) throw new CliException($"invalid prompt (code 2002): {problem}", ExitCodes.Usage);
-            var target = parse.GetValue(outputOption)!;
+            var target = OutputTarget.Resolve(parse.GetValue(outputOption)!, context);
             var seconds = parse.GetValue(duration);
             var hq = parse.GetValue(quality) == "hq";
             var engineName = parse.GetValue(engine) ?? (parse.GetValue(server) is null ? "synth" : "auto");
@@ -73,27 +61,28 @@ public static class GenerateCommand
             if (parse.GetValue(server) is { } url)
             {
                 if (parse.GetValue(raw)) throw new CliException("--raw works on this machine only, not with --server", ExitCodes.Usage);
-                (wav, engineName) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed), engineName);
+                (wav, engineName) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed), engineName, context.Cancel);
             }
             else
             {
                 var audio = engineName == "musicgen"
-                    ? MusicGen(parse.GetValue(model)?.FullName, text, seconds, hq, parse.GetValue(seed), parse.GetValue(topK), parse.GetValue(guidance), output)
+                    ? MusicGen(parse.GetValue(model)?.FullName, text, seconds, hq, parse.GetValue(seed), parse.GetValue(topK), parse.GetValue(guidance), output, context.Cancel)
                     : PromptSynthesizer.Generate(text, parse.GetValue(seed), seconds, 44100, hq);
                 wav = parse.GetValue(raw)
                     ? WavWriter.ToBytes(audio, WavSampleFormat.Float32)
                     : WavWriter.ToBytes(SampleFinisher.Default.Finish(audio), WavSampleFormat.Pcm16);
             }
-            AtomicFile.Write(target.FullName, s => s.Write(wav));
+            target.Write(s => s.Write(wav));
             var decoded = WavReader.Read(wav);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            MidiCommand.Status(context, target).WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"generated \"{text}\" with {engineName} to {target.Name}: {decoded.Duration:0.000} s, {decoded.SampleRate} Hz, peak {20 * Math.Log10(Math.Max(decoded.Peak(), 1e-10)):0.0} dBFS"));
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static AudioBuffer MusicGen(string? folder, string prompt, double seconds, bool hq, uint seed, int? topK, float? guidance, TextWriter output)
+    private static AudioBuffer MusicGen(string? folder, string prompt, double seconds, bool hq, uint seed, int? topK, float? guidance, TextWriter output,
+        CancellationToken cancel)
     {
         folder ??= Environment.GetEnvironmentVariable("Orbitr__MusicGen__ModelPath") is { Length: > 0 } configured ? configured : DefaultModelFolder;
         MusicGenModel model;
@@ -111,7 +100,7 @@ public static class GenerateCommand
             var settings = new MusicGenSettings(frames, seed, topK, guidance ?? (hq ? null : 1f));
             try
             {
-                var result = new MusicGenGenerator(model).Generate(prompt, settings, new ProgressLine(output, frames + model.Config.Codebooks));
+                var result = new MusicGenGenerator(model).Generate(prompt, settings, new ProgressLine(output, frames + model.Config.Codebooks), cancel);
                 return new AudioBuffer([result.Audio], result.SampleRate);
             }
             catch (InvalidModelOutputException e)
@@ -138,7 +127,8 @@ public static class GenerateCommand
         }
     }
 
-    private static (byte[] Wav, string Engine) FromServer(Uri server, string prompt, double seconds, string quality, uint seed, string engine)
+    private static (byte[] Wav, string Engine) FromServer(Uri server, string prompt, double seconds, string quality, uint seed, string engine,
+        CancellationToken cancel)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         try
@@ -160,7 +150,8 @@ public static class GenerateCommand
             while (body.GetProperty("status").GetString() is "queued" or "running")
             {
                 if (DateTime.UtcNow > until) throw new CliException($"generation {id} did not finish within 5 minutes (code 3002)", ExitCodes.Generation);
-                Thread.Sleep(200);
+                cancel.WaitHandle.WaitOne(200);
+                cancel.ThrowIfCancellationRequested();
                 using var poll = http.GetAsync($"/api/generations/{id}").GetAwaiter().GetResult();
                 body = ReadJson(poll.EnsureSuccessStatusCode());
             }

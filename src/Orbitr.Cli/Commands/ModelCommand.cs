@@ -12,10 +12,11 @@ public static class ModelCommand
     /// <summary>Under the server's default data path (./data), where it looks without any setting.</summary>
     public const string DefaultDirectory = "data/models/musicgen-small";
 
-    public static Command Create(TextWriter output) => Create(output, environment: null);
+    public static Command Create(CliContext context) => Create(context.Output, environment: null, context.Cancel);
 
     /// <param name="environment">Reads HF_ENDPOINT and HF_TOKEN (tests); null: the process environment.</param>
-    internal static Command Create(TextWriter output, Func<string, string?>? environment)
+    /// <param name="cancel">SIGINT/SIGTERM: the download stops, its .part stays for the next run.</param>
+    internal static Command Create(TextWriter output, Func<string, string?>? environment, CancellationToken cancel = default)
     {
         var repo = new Option<string>("--repo") { Description = "Hugging Face repo (owner/name) with MusicGen's ONNX export", DefaultValueFactory = _ => ModelPullOptions.DefaultRepo };
         repo.Validators.Add(r =>
@@ -47,7 +48,7 @@ public static class ModelCommand
         {
             repo, revision, quantized, endpoint, dir,
         };
-        pull.SetAction(parse => Pull(output, environment, new ModelPullOptions
+        pull.SetAction(parse => Pull(output, parse.InvocationConfiguration.Error, environment, cancel, new ModelPullOptions
         {
             Repo = parse.GetValue(repo)!,
             Revision = parse.GetValue(revision)!,
@@ -58,24 +59,16 @@ public static class ModelCommand
         return new Command("model", "Download the MusicGen model") { pull };
     }
 
-    private static int Pull(TextWriter output, Func<string, string?>? environment, ModelPullOptions options)
+    private static int Pull(TextWriter output, TextWriter error, Func<string, string?>? environment, CancellationToken cancel, ModelPullOptions options)
     {
         using var downloader = new ModelDownloader(environment: environment);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // Ctrl+C stops cleanly: the .part stays for the next run.
-            e.Cancel = true;
-            cancel.Cancel();
-        };
         var printer = new ProgressPrinter(output, live: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         ModelPullResult result;
-        Console.CancelKeyPress += onCancel;
         try
         {
             var from = downloader.ResolveEndpoint(options);
             output.WriteLine($"pulling {options.Repo}@{options.Revision}{(options.Quantized ? " (quantized)" : "")} from {from} into {Path.GetFullPath(options.Directory)}");
-            result = downloader.PullAsync(options, printer, cancel.Token).GetAwaiter().GetResult();
+            result = downloader.PullAsync(options, printer, cancel).GetAwaiter().GetResult();
         }
         catch (ModelDownloadException e)
         {
@@ -89,12 +82,10 @@ public static class ModelCommand
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
+            // The CLI prints "orbitr: cancelled" and exits 130/143; the hint is for the download only.
             printer.EndLine();
-            throw new CliException("cancelled; run the same command again to resume the download", ExitCodes.Generation);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            error.WriteLine("orbitr: run the same command again to resume the download");
+            throw;
         }
 
         var downloaded = result.Files.Count(f => f.Outcome == ModelFileOutcome.Downloaded);

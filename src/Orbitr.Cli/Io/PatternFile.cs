@@ -17,6 +17,7 @@ public static class PatternFile
 
     public static PatternReadResult Read(FileInfo file)
     {
+        if (Directory.Exists(file.FullName)) throw new CliException($"{file.FullName} is a folder, not a pattern file", ExitCodes.Io);
         if (!file.Exists) throw new CliException($"{file.FullName} does not exist", ExitCodes.Io);
         if (file.Length > PatternJson.MaxBytes)
             return new PatternReadResult(null, [new Core.Validation.PatternError("", $"the file is {file.Length:N0} bytes; a pattern may be at most {PatternJson.MaxBytes:N0} bytes (1 MB)")]);

@@ -26,7 +26,7 @@ public sealed class WavStreamWriter : IAudioSink
         _bytesPerSample = WavWriter.BytesPerSample(format);
         _blockAlign = Channels * _bytesPerSample;
         _chunk = new byte[FramesPerChunk * _blockAlign];
-        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes];
+        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes(format)];
         WavWriter.WriteHeader(header, format, Channels, sampleRate, 0);
         output.Write(header);
     }
@@ -36,7 +36,7 @@ public sealed class WavStreamWriter : IAudioSink
 
     public void Write(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
     {
-        if ((_frames + left.Length) * _blockAlign > uint.MaxValue - 36)
+        if ((_frames + left.Length) * _blockAlign > WavWriter.MaxDataBytes(_format))
             throw new InvalidOperationException("the audio is too long for a WAV file (4 GB); render fewer cycles or a smaller format");
         for (var start = 0; start < left.Length; start += FramesPerChunk)
         {
@@ -52,7 +52,7 @@ public sealed class WavStreamWriter : IAudioSink
     public void Complete()
     {
         var end = _output.Position;
-        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes];
+        Span<byte> header = stackalloc byte[WavWriter.HeaderBytes(_format)];
         WavWriter.WriteHeader(header, _format, Channels, _sampleRate, _frames * _blockAlign);
         _output.Position = _start;
         _output.Write(header);

@@ -6,10 +6,15 @@ using Orbitr.Dsp.Audio;
 
 namespace Orbitr.Dsp.Wav;
 
-/// <summary>Writes canonical RIFF/WAVE: 16- or 24-bit PCM (rounded, clipped) or 32-bit IEEE float (as-is).</summary>
+/// <summary>Writes canonical RIFF/WAVE: 16- or 24-bit PCM (rounded, clipped) or 32-bit IEEE float (as-is). PCM has the
+/// 44-byte header; float has an 18-byte fmt (cbSize 0) and a fact chunk (frames per channel), which the RIFF spec
+/// requires for non-PCM data and sox warns without.</summary>
 public static class WavWriter
 {
-    public const int HeaderBytes = 44;
+    /// <summary>The PCM header: RIFF, a 16-byte fmt, data.</summary>
+    public const int PcmHeaderBytes = 44;
+    /// <summary>The float header: RIFF, an 18-byte fmt, fact, data.</summary>
+    public const int FloatHeaderBytes = 58;
     private const int FramesPerChunk = 4096;
 
     public static byte[] ToBytes(AudioBuffer buffer, WavSampleFormat format)
@@ -24,7 +29,7 @@ public static class WavWriter
         var bytesPerSample = BytesPerSample(format);
         var channels = buffer.ChannelCount;
         var blockAlign = channels * bytesPerSample;
-        Span<byte> header = stackalloc byte[HeaderBytes];
+        Span<byte> header = stackalloc byte[HeaderBytes(format)];
         WriteHeader(header, format, channels, buffer.SampleRate, (long)buffer.Length * blockAlign);
         output.Write(header);
 
@@ -40,25 +45,42 @@ public static class WavWriter
 
     public static int BytesPerSample(WavSampleFormat format) => format switch { WavSampleFormat.Pcm16 => 2, WavSampleFormat.Pcm24 => 3, _ => 4 };
 
-    /// <summary>The 44-byte header of a file holding <paramref name="dataBytes"/> bytes of samples.</summary>
+    public static int HeaderBytes(WavSampleFormat format) => format == WavSampleFormat.Float32 ? FloatHeaderBytes : PcmHeaderBytes;
+
+    /// <summary>The most sample bytes a file of this format can hold: the RIFF size (header − 8 + data) is 32-bit.</summary>
+    public static long MaxDataBytes(WavSampleFormat format) => uint.MaxValue - (HeaderBytes(format) - 8);
+
+    /// <summary>The header (<see cref="HeaderBytes"/> long) of a file holding <paramref name="dataBytes"/> bytes of samples.</summary>
     public static void WriteHeader(Span<byte> header, WavSampleFormat format, int channels, int sampleRate, long dataBytes)
     {
-        if (dataBytes > uint.MaxValue - 36) throw new ArgumentException("audio too long for a WAV file (4 GB)", nameof(dataBytes));
+        if (dataBytes > MaxDataBytes(format)) throw new ArgumentException("audio too long for a WAV file (4 GB)", nameof(dataBytes));
+        var length = HeaderBytes(format);
+        if (header.Length < length) throw new ArgumentException($"the header needs {length} bytes", nameof(header));
+        var isFloat = format == WavSampleFormat.Float32;
         var bytesPerSample = BytesPerSample(format);
         var blockAlign = channels * bytesPerSample;
         "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(36 + dataBytes));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(length - 8 + dataBytes));
         "WAVE"u8.CopyTo(header[8..]);
         "fmt "u8.CopyTo(header[12..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], (ushort)(format == WavSampleFormat.Float32 ? 3 : 1));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], isFloat ? 18u : 16u);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], (ushort)(isFloat ? 3 : 1));
         BinaryPrimitives.WriteUInt16LittleEndian(header[22..], (ushort)channels);
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)sampleRate);
         BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)(sampleRate * blockAlign));
         BinaryPrimitives.WriteUInt16LittleEndian(header[32..], (ushort)blockAlign);
         BinaryPrimitives.WriteUInt16LittleEndian(header[34..], (ushort)(bytesPerSample * 8));
-        "data"u8.CopyTo(header[36..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], (uint)dataBytes);
+        var at = 36;
+        if (isFloat)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(header[36..], 0); // cbSize: no extension
+            "fact"u8.CopyTo(header[38..]);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[42..], 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[46..], (uint)(dataBytes / blockAlign)); // frames per channel
+            at = 50;
+        }
+        "data"u8.CopyTo(header[at..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[(at + 4)..], (uint)dataBytes);
     }
 
     /// <summary>Encodes one channel's samples into interleaved frames: sample i goes to

@@ -1,6 +1,6 @@
 // The export's last stages off the main thread, as Orbitr.Dsp ends a render: the auto tail (every frame of the
 // pattern's span, then up to the last frame above −90 dBFS: TailTrim) and canonical RIFF/WAVE encoding (WavWriter:
-// 16/24-bit PCM rounded half away from zero and clipped, NaN → 0; or 32-bit float as-is).
+// 16/24-bit PCM rounded half away from zero and clipped, NaN → 0; or 32-bit float as-is, with fmt 18 + fact).
 const SILENCE = Math.fround(Math.pow(10, -90 / 20));
 
 onmessage = (e) => {
@@ -19,26 +19,37 @@ function encode(left, right, bits, sampleRate) {
   const bytesPerSample = bits / 8;
   const blockAlign = 2 * bytesPerSample;
   const dataBytes = left.length * blockAlign;
-  const buffer = new ArrayBuffer(44 + dataBytes);
+  // Float: an 18-byte fmt (cbSize 0) and a fact chunk (frames), as WavWriter writes and sox expects; PCM: 44 bytes.
+  const isFloat = bits === 32;
+  const header = isFloat ? 58 : 44;
+  const buffer = new ArrayBuffer(header + dataBytes);
   const view = new DataView(buffer);
   const text = (at, s) => { for (let i = 0; i < s.length; i++) view.setUint8(at + i, s.charCodeAt(i)); };
   text(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);
+  view.setUint32(4, header - 8 + dataBytes, true);
   text(8, 'WAVE');
   text(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, bits === 32 ? 3 : 1, true);
+  view.setUint32(16, isFloat ? 18 : 16, true);
+  view.setUint16(20, isFloat ? 3 : 1, true);
   view.setUint16(22, 2, true);
   view.setUint32(24, sampleRate, true);
   view.setUint32(28, sampleRate * blockAlign, true);
   view.setUint16(32, blockAlign, true);
   view.setUint16(34, bits, true);
-  text(36, 'data');
-  view.setUint32(40, dataBytes, true);
+  if (isFloat) {
+    view.setUint16(36, 0, true);
+    text(38, 'fact');
+    view.setUint32(42, 4, true);
+    view.setUint32(46, left.length, true);
+  }
+  text(header - 8, 'data');
+  view.setUint32(header - 4, dataBytes, true);
   const n = left.length;
-  if (bits === 32) {
-    const out = new Float32Array(buffer, 44, 2 * n);
+  if (isFloat) {
+    // 58 is not a multiple of 4, so a Float32Array cannot sit on the file: interleave apart, then copy the bytes.
+    const out = new Float32Array(2 * n);
     for (let i = 0; i < n; i++) { out[2 * i] = left[i]; out[2 * i + 1] = right[i]; }
+    new Uint8Array(buffer, header).set(new Uint8Array(out.buffer));
   } else if (bits === 16) {
     const out = new Int16Array(buffer, 44, 2 * n);
     for (let i = 0; i < n; i++) { out[2 * i] = quantize(left[i], 32768); out[2 * i + 1] = quantize(right[i], 32768); }
