@@ -15,7 +15,7 @@ namespace Orbitr.Hostile.Tests;
 /// <summary>Bombs and crafted patterns against a real server process (issue 20): each answer is the right one, and
 /// the process's resident memory never rises more than the design allows (an upload ≤ 10 MB: 100 MB; an accepted
 /// render: 300 MB). The tests of this class run one after another on one server, so each measures only itself.</summary>
-public sealed class HostileInputTests(ServerProcess server, ITestOutputHelper output) : IClassFixture<ServerProcess>
+public sealed class HostileInputTests(ServerFixture server, ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
     private const double UploadBudgetMb = 100, RenderBudgetMb = 300;
 

@@ -6,13 +6,13 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Orbitr.Hostile.Tests;
+namespace Orbitr.Tests.OrbitrProcess;
 
 /// <summary>One Orbitr.Server process on a loopback port with its embedded defaults (SQLite, files, in-process queue)
 /// in a temporary data folder — the build output, or the published app in ORBITR_E2E_SERVER (test.sh sets it).
 /// It measures the process from outside: resident memory from /proc (VmRSS, and the peak VmHWM, which writing 5 to
-/// clear_refs resets) and CPU time (utime + stime).</summary>
-public sealed class ServerProcess : IAsyncLifetime
+/// clear_refs resets) and CPU time (utime + stime). Shared by tests/Orbitr.Hostile.Tests and bench/hostile.</summary>
+public class ServerProcess
 {
     private Process? _process;
 
@@ -20,11 +20,14 @@ public sealed class ServerProcess : IAsyncLifetime
     public string DataPath { get; } = Directory.CreateTempSubdirectory("orbitr-hostile-").FullName;
     public int Pid => _process!.Id;
 
-    public async Task InitializeAsync()
+    /// <summary>Extra environment for the server (e.g. Orbitr__Render__MaxVoices).</summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
+    public async Task StartAsync()
     {
         var root = RepoRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 } published
+        var dll = System.Environment.GetEnvironmentVariable("ORBITR_E2E_SERVER") is { Length: > 0 } published
             ? Path.GetFullPath(published)
             : Path.Combine(root, "src", "Orbitr.Server", "bin", configuration, "net10.0", "Orbitr.Server.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("build Orbitr.Server first", dll);
@@ -43,6 +46,7 @@ public sealed class ServerProcess : IAsyncLifetime
         info.Environment["Orbitr__Limits__UploadsPerMinute"] = "10000";
         info.Environment["Orbitr__Limits__PatternSavesPerMinute"] = "10000";
         info.Environment["Orbitr__Limits__StorageMegabytesPerOwner"] = "2000";
+        foreach (var (key, value) in Environment) info.Environment[key] = value;
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -62,7 +66,7 @@ public sealed class ServerProcess : IAsyncLifetime
         throw new TimeoutException("Orbitr.Server did not answer /api/health within 30 s");
     }
 
-    public async Task DisposeAsync()
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
