@@ -17,7 +17,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 // Serve the web app's files from the build output too (dotnet run); published output has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddProblemDetails();
+// Every problem carries a code (ARCHITECTURE §6): those made by the framework get the code of their status, and a
+// 500 never shows exception text.
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOrbitrStorage(builder.Configuration);
 builder.Services.AddOrbitrCache(builder.Configuration);
@@ -46,7 +48,8 @@ if (migrateOnly)
     app.Logger.LogInformation("database migrated; exiting (migrate)");
     return;
 }
-app.UseExceptionHandler();
+// A body sent too slowly (or cut short) that nothing caught is the client's problem (408/400), not a 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusOf });
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
 // A worker runs generation jobs and answers only /api/health; the API and the app are served by api/all processes.

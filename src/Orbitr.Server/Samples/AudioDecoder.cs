@@ -38,7 +38,7 @@ public static class AudioDecoder
         }
         catch (Exception e) when (e is not AudioDecodeException)
         {
-            throw new AudioDecodeException($"the OGG file could not be decoded: {e.Message}");
+            throw new AudioDecodeException("the OGG file could not be decoded (damaged, or not Vorbis)");
         }
     }
 
@@ -51,7 +51,7 @@ public static class AudioDecoder
         }
         catch (Exception e) when (e is not AudioDecodeException)
         {
-            throw new AudioDecodeException($"the MP3 file could not be decoded: {e.Message}");
+            throw new AudioDecodeException("the MP3 file could not be decoded (damaged, or not MPEG audio)");
         }
     }
 
