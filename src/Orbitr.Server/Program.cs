@@ -15,6 +15,8 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArr
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
     builder.WebHost.UseUrls("http://localhost:5080");
 
+// Kestrel's own answers (400 malformed request, 414, 431…) carry the security headers too.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseKestrelErrorHeaders());
 // Serve the web app's files from the build output too (dotnet run); published output has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
 // Every problem carries a code (ARCHITECTURE §6): those made by the framework get the code of their status, and a
@@ -41,6 +43,7 @@ if (trustForwarded)
     });
 
 var app = builder.Build();
+app.UseKestrelErrorHeaders();
 if (trustForwarded) app.UseForwardedHeaders();
 await app.MigrateOrbitrDatabaseAsync();
 if (migrateOnly)
