@@ -16,9 +16,14 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArr
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
     builder.WebHost.UseUrls("http://localhost:5080");
 
+// Kestrel's own answers (400 malformed request, 414, 431…) carry the security headers too.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseKestrelErrorHeaders());
 // Serve the web app's files from the build output too (dotnet run); published output has them in wwwroot.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddProblemDetails();
+// Every problem carries a code (ARCHITECTURE §6): those made by the framework get the code of their status, and a
+// 500 never shows exception text.
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+// A write that fails because the disk is full answers 507 with code 4001, whichever endpoint it was.
 builder.Services.AddExceptionHandler<StorageFullExceptionHandler>();
 builder.Services.AddSingleton<DiskReserve>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -45,6 +50,7 @@ if (trustForwarded)
 }
 
 var app = builder.Build();
+app.UseKestrelErrorHeaders();
 if (trustForwarded) app.UseForwardedHeaders();
 await app.MigrateOrbitrDatabaseAsync();
 app.Services.GetRequiredService<DiskReserve>().TryRestore();
@@ -53,7 +59,8 @@ if (migrateOnly)
     app.Logger.LogInformation("database migrated; exiting (migrate)");
     return;
 }
-app.UseExceptionHandler();
+// A body sent too slowly (or cut short) that nothing caught is the client's problem (408/400), not a 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusOf });
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
 // A worker runs generation jobs and answers only /api/health; the API and the app are served by api/all processes.

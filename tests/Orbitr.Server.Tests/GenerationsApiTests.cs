@@ -108,10 +108,8 @@ public class GenerationsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFa
     [InlineData("""{"prompt":"kick","seed":4294967296}""", "seed")]
     [InlineData("""{"prompt":"kick","seed":1.5}""", "seed")]
     [InlineData("""{"prompt":"kick","engine":"magic"}""", "engine")]
-    [InlineData("""{"prompt":"kick","engine":"musicgen"}""", "not available")]
     [InlineData("""{"prompt":"kick","colour":"red"}""", "unknown field")]
     [InlineData("""[1,2]""", "object")]
-    [InlineData("""{"prompt":"kick" """, "not JSON")]
     public async Task Invalid_requests_get_code_2002_with_the_reason(string json, string reason)
     {
         var response = await factory.CreateClient().PostAsync("/api/generations", Body(json));
@@ -131,9 +129,10 @@ public class GenerationsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFa
         Assert.True(exactly200.IsSuccessStatusCode);
         var form = await client.PostAsync("/api/generations", new StringContent("prompt=kick", Encoding.UTF8, "application/x-www-form-urlencoded"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
-        Assert.Equal(2002, await CodeOf(form));
+        Assert.Equal(3006, await CodeOf(form));
         var huge = await client.PostAsync("/api/generations", Body("{\"prompt\":\"" + new string('a', 20_000) + "\"}"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        Assert.Equal(3004, await CodeOf(huge));
     }
 
     [Fact]
@@ -171,7 +170,7 @@ public class GenerationsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFa
             }
             var response = await client.PostAsync("/api/generations", Body(new string(chars.ToArray())));
             Assert.True((int)response.StatusCode < 500, $"{response.StatusCode} for {new string(chars.ToArray())}");
-            if (!response.IsSuccessStatusCode) Assert.Equal(2002, await CodeOf(response));
+            if (!response.IsSuccessStatusCode) Assert.Contains(await CodeOf(response), new[] { 2002, 3005 }); // a wrong field, or not JSON
         }
     }
 }

@@ -87,7 +87,7 @@ public sealed class MusicGenEngineTests
 
         var refused = await client.PostAsync("/api/generations", Body("""{"prompt":"kick","engine":"musicgen"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal(2002, await CodeOf(refused));
+        Assert.Equal(2004, await CodeOf(refused));
         var auto = await GenerateAsync(client, """{"prompt":"kick","engine":"auto"}""");
         Assert.Equal("synth", auto.GetProperty("engine").GetString());
         Assert.Single(server.Logs.Lines, l => l.Contains("MusicGen engine unavailable"));
@@ -116,7 +116,7 @@ public sealed class MusicGenEngineTests
         await using var server = Server(TinyMusicGen.Folder("nan"));
         var done = await GenerateAsync(server.CreateClient(), """{"prompt":"kick","engine":"musicgen","durationSeconds":1}""");
         Assert.Equal("failed", done.GetProperty("status").GetString());
-        Assert.Equal(2002, done.GetProperty("errorCode").GetInt32());
+        Assert.Equal(2005, done.GetProperty("errorCode").GetInt32());
         Assert.Contains("NaN", done.GetProperty("error").GetString());
     }
 

@@ -102,6 +102,7 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Contains("POST /api/owners", problem.GetProperty("detail").GetString());
+            Assert.Equal(4006, problem.GetProperty("code").GetInt32());
         }
     }
 

@@ -95,7 +95,7 @@ public class SamplesApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactor
 
         var notForm = await client.PostAsync("/api/samples", new ByteArrayContent(Wav(0.1)));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, notForm.StatusCode);
-        Assert.Equal(1002, await CodeOf(notForm));
+        Assert.Equal(1004, await CodeOf(notForm));
     }
 
     [Fact]

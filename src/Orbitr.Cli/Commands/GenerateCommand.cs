@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Orbitr.Core.Errors;
 using Orbitr.Cli.Io;
 using Orbitr.Dsp.Audio;
 using Orbitr.Dsp.Finishing;
@@ -49,7 +50,7 @@ public static class GenerateCommand
         command.SetAction(parse =>
         {
             var text = parse.GetValue(prompt)!;
-            if (PromptReader.Problem(text) is { } problem) throw new CliException($"invalid prompt (code 2002): {problem}", ExitCodes.Usage);
+            if (PromptReader.Problem(text) is { } problem) throw new CliException($"invalid prompt (code {ErrorCode.InvalidPrompt}): {problem}", ExitCodes.Usage);
             var target = OutputTarget.Resolve(parse.GetValue(outputOption)!, context);
             var seconds = parse.GetValue(duration);
             var hq = parse.GetValue(quality) == "hq";
@@ -92,7 +93,7 @@ public static class GenerateCommand
         }
         catch (MusicGenModelException e)
         {
-            throw new CliException($"MusicGen is not available (code 2002): {e.Message}", ExitCodes.Generation);
+            throw new CliException($"MusicGen is not available (code {ErrorCode.EngineUnavailable}): {e.Message}", ExitCodes.Generation);
         }
         using (model)
         {
@@ -105,7 +106,7 @@ public static class GenerateCommand
             }
             catch (InvalidModelOutputException e)
             {
-                throw new CliException($"the model could not make this sound (code 2002): {e.Message}", ExitCodes.Generation);
+                throw new CliException($"the model could not make this sound (code {ErrorCode.GenerationFailed}): {e.Message}", ExitCodes.Generation);
             }
         }
     }
@@ -149,7 +150,7 @@ public static class GenerateCommand
             var until = DateTime.UtcNow.AddMinutes(5);
             while (body.GetProperty("status").GetString() is "queued" or "running")
             {
-                if (DateTime.UtcNow > until) throw new CliException($"generation {id} did not finish within 5 minutes (code 3002)", ExitCodes.Generation);
+                if (DateTime.UtcNow > until) throw new CliException($"generation {id} did not finish within 5 minutes (code {ErrorCode.NetworkTimeout})", ExitCodes.Generation);
                 cancel.WaitHandle.WaitOne(200);
                 cancel.ThrowIfCancellationRequested();
                 using var poll = http.GetAsync($"/api/generations/{id}").GetAwaiter().GetResult();
@@ -162,11 +163,11 @@ public static class GenerateCommand
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach {server} (code 3001): {e.Message}", ExitCodes.Generation);
+            throw new CliException($"cannot reach {server} (code {ErrorCode.Offline}): {e.Message}", ExitCodes.Generation);
         }
         catch (TaskCanceledException)
         {
-            throw new CliException($"{server} did not answer in time (code 3002)", ExitCodes.Generation);
+            throw new CliException($"{server} did not answer in time (code {ErrorCode.NetworkTimeout})", ExitCodes.Generation);
         }
         catch (JsonException)
         {

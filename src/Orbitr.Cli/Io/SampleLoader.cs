@@ -1,3 +1,4 @@
+using Orbitr.Core.Errors;
 using Orbitr.Core.Model;
 using Orbitr.Dsp;
 using Orbitr.Dsp.Audio;
@@ -36,7 +37,7 @@ public static class SampleLoader
                 }
                 catch (AudioDecodeException ex)
                 {
-                    throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) cannot be decoded (code 1002): {ex.Message}", ExitCodes.Sample);
+                    throw new CliException($"sample \"{entry.Key}\" ({sample.Source}) cannot be decoded (code {ErrorCode.AudioDecodeFailed}): {ex.Message}", ExitCodes.Sample);
                 }
                 return Resampler.Resample(buffer, sampleRate); // the same buffer when the rate already matches
             case SampleSourceKind.Local:

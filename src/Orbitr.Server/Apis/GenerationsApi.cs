@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Orbitr.Core.Errors;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Owners;
 
@@ -8,7 +9,7 @@ namespace Orbitr.Server.Apis;
 /// <summary>/api/generations and /api/engines (ARCHITECTURE §4): submit, follow (poll or Server-Sent Events), cancel.</summary>
 public static class GenerationsApi
 {
-    public const int InvalidPromptCode = 2002, QuotaCode = 2003;
+    public const int InvalidPromptCode = ErrorCode.InvalidPrompt, QuotaCode = ErrorCode.GenerationQuotaExceeded;
 
     public static IEndpointRouteBuilder MapGenerationsApi(this IEndpointRouteBuilder app)
     {
@@ -31,21 +32,30 @@ public static class GenerationsApi
         var (owner, denied) = await OwnerAuth.RequireAsync(http.Request, owners, cancel);
         if (owner is null) return denied!;
         if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, InvalidPromptCode, "Send JSON",
-                "the body must be application/json: {\"prompt\": \"dusty lo-fi kick\"}");
-        var body = await BodyReader.ReadAsync(http.Request, GenerationRequest.MaxBodyBytes, cancel);
-        if (body is null)
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, InvalidPromptCode, "Request too large", $"at most {GenerationRequest.MaxBodyBytes:N0} bytes");
-        var (request, problem) = GenerationRequest.Read(body);
-        if (request is null) return Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Invalid prompt", problem!);
+            return Problems.UnsupportedMediaType("Send JSON", "the body must be application/json: {\"prompt\": \"dusty lo-fi kick\"}");
+        byte[]? body;
+        try
+        {
+            body = await BodyReader.ReadAsync(http.Request, GenerationRequest.MaxBodyBytes, cancel);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.OfBadRequest(e);
+        }
+        if (body is null) return Problems.TooLarge("Request too large", GenerationRequest.MaxBodyBytes);
+        var (request, problem, unreadable) = GenerationRequest.Read(body);
+        if (request is null)
+            return unreadable
+                ? Problems.InvalidRequest("Unreadable request", problem!)
+                : Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Invalid prompt", problem!);
         var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), owner.Id, cancel);
         return outcome switch
         {
             SubmitOutcome.Cached => TypedResults.Ok(generation),
             SubmitOutcome.Queued => TypedResults.Accepted($"/api/generations/{generation!.Id}", generation),
             SubmitOutcome.QuotaExceeded => Problems.Of(StatusCodes.Status429TooManyRequests, QuotaCode, "Daily generation quota used up", reason!),
-            SubmitOutcome.StorageFull => Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", reason!),
-            _ => Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Engine not available", reason!),
+            SubmitOutcome.StorageFull => Problems.StorageFull(reason!),
+            _ => Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.EngineUnavailable, "Engine not available", reason!),
         };
     }
 

@@ -1,9 +1,9 @@
 using Microsoft.Net.Http.Headers;
+using Orbitr.Core.Errors;
 using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
 using Orbitr.Server.Http;
 using Orbitr.Server.Owners;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Orbitr.Dsp.Rendering;
 using Orbitr.Server.Generation;
@@ -19,7 +19,7 @@ public static class PatternsApi
 {
     public const int MaxCiphertextBytes = PatternJson.MaxBytes + 64 * 1024;
     /// <summary>A render over one of its limits (ARCHITECTURE §6: 1003, audio buffer overflow).</summary>
-    public const int RenderLimitCode = 1003;
+    public const int RenderLimitCode = ErrorCode.AudioBufferOverflow;
     private const string Json = "application/json", Ciphertext = "application/octet-stream";
 
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
@@ -43,7 +43,7 @@ public static class PatternsApi
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
         var (record, token, over) = await patterns.CreateAsync(content!, owner.Id, cancel);
-        if (over is not null) return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
+        if (over is not null) return Problems.StorageFull(over);
         request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record!);
         return TypedResults.Created($"/api/patterns/{record!.Id}", new SavedPattern(record.Id, token!, record.Version, $"/p/{record.Id}"));
     }
@@ -59,19 +59,18 @@ public static class PatternsApi
     private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, OwnerStore owners, string id, CancellationToken cancel)
     {
         if (OwnerAuth.BearerToken(http.Request) is not { } bearer)
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Owner or edit token required",
-                detail: "send your owner token, or the pattern's edit token, as Authorization: Bearer <token>");
+            return Problems.Unauthenticated("Owner or edit token required", "send your owner token, or the pattern's edit token, as Authorization: Bearer <token>");
         // The owner's token or the pattern's edit token: both existing clients keep working.
         var owner = await owners.FindByTokenAsync(bearer, cancel);
         // RFC 9110 §13.1.1: absent → 428 (we never overwrite blindly), malformed → 400, no tag matches → 412.
         switch (IfMatch.TryParse(http.Request.Headers.IfMatch, out var condition, out var malformed))
         {
             case IfMatch.Parse.Absent:
-                return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                    detail: "send the ETag you loaded in If-Match (or * to overwrite whatever is there) so that a newer save is never overwritten by accident");
+                return Problems.Of(StatusCodes.Status428PreconditionRequired, ErrorCode.PreconditionFailed, "If-Match required",
+                    "send the ETag you loaded in If-Match (or * to overwrite whatever is there) so that a newer save is never overwritten by accident");
             case IfMatch.Parse.Malformed:
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed If-Match",
-                    detail: $"If-Match must be * or a list of entity tags such as \"v3\": {malformed}");
+                return Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.PreconditionFailed, "Malformed If-Match",
+                    $"If-Match must be * or a list of entity tags such as \"v3\": {malformed}");
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
@@ -79,14 +78,13 @@ public static class PatternsApi
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
-            UpdateOutcome.OverQuota => Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over!),
+            UpdateOutcome.OverQuota => Problems.StorageFull(over!),
             UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
             UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
-            UpdateOutcome.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your pattern",
-                detail: "this token is neither the pattern's owner nor its edit token; save a copy instead"),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The pattern changed",
-                detail: $"it is at version {record!.Version} now ({PatternStore.ETagOf(record)}), which If-Match does not name; load it again, then save",
-                extensions: new Dictionary<string, object?> { ["version"] = record.Version }),
+            UpdateOutcome.Forbidden => Problems.Forbidden("Not your pattern", "this token is neither the pattern's owner nor its edit token; save a copy instead"),
+            _ => Problems.Of(StatusCodes.Status412PreconditionFailed, ErrorCode.PreconditionFailed, "The pattern changed",
+                $"it is at version {record!.Version} now ({PatternStore.ETagOf(record)}), which If-Match does not name; load it again, then save",
+                new Dictionary<string, object?> { ["version"] = record.Version }),
         };
     }
 
@@ -96,13 +94,13 @@ public static class PatternsApi
         var f = (format ?? "wav").ToLowerInvariant();
         var n = cycles ?? 1;
         if (f is not ("wav" or "mid" or "midi"))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be wav or mid"] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["format"] = ["format must be wav or mid"] });
         if (n < 1 || n > limits.MaxCycles)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{limits.MaxCycles}"] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{limits.MaxCycles}"] });
         if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
         if (record.ContentType != Json)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Encrypted pattern",
-                detail: "this pattern is end-to-end encrypted; only a browser with the link's key can read it");
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCode.EncryptedPattern, "Encrypted pattern",
+                "this pattern is end-to-end encrypted; only a browser with the link's key can read it");
         var pattern = PatternJson.Read(record.Content).Pattern!;
         if (f != "wav") return TypedResults.File(MidiExport.ToBytes(pattern, n), "audio/midi", $"{id}.mid");
         if (pattern.CycleSeconds * n > limits.MaxSeconds)
@@ -112,7 +110,7 @@ public static class PatternsApi
         if (gate.TryEnter(ClientId.Of(http)) is not { } slot)
         {
             http.Response.Headers.RetryAfter = "5";
-            return Problems.Of(StatusCodes.Status429TooManyRequests, 3003, "Too many renders at once",
+            return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCode.RateLimited, "Too many renders at once",
                 $"the server renders at most {limits.MaxConcurrent} patterns at once and {limits.MaxConcurrentPerClient} per client; try again in 5 s",
                 new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
         }
@@ -120,7 +118,7 @@ public static class PatternsApi
         // Rendered into a temporary file that goes away when the response has been sent (or fails); a client that
         // stops reading is dropped (Kestrel's minimum data rate), which ends the response and the file.
         if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
-            rate.MinDataRate = new MinDataRate(limits.MinReadBytesPerSecond, TimeSpan.FromSeconds(10));
+            rate.MinDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(limits.MinReadBytesPerSecond, TimeSpan.FromSeconds(10));
         var file = files.Create();
         try
         {
@@ -131,7 +129,7 @@ public static class PatternsApi
         catch (SampleUnavailableException e)
         {
             await file.DisposeAsync();
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, 1002, "A sample is missing", e.Message);
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, ErrorCode.AudioDecodeFailed, "A sample is missing", e.Message);
         }
         catch (RenderLimitException e)
         {
@@ -153,21 +151,27 @@ public static class PatternsApi
         var isJson = type.StartsWith(Json, StringComparison.OrdinalIgnoreCase);
         var isCipher = type.StartsWith(Ciphertext, StringComparison.OrdinalIgnoreCase);
         if (!isJson && !isCipher)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content",
-                detail: "send the pattern as application/json, or an encrypted share as application/octet-stream"));
+            return (null, Problems.UnsupportedMediaType("Unsupported content", "send the pattern as application/json, or an encrypted share as application/octet-stream"));
         var limit = isJson ? PatternJson.MaxBytes : MaxCiphertextBytes;
-        var body = await BodyReader.ReadAsync(request, limit, cancel);
-        if (body is null)
-            return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Pattern too large", $"at most {limit:N0} bytes"));
+        byte[]? body;
+        try
+        {
+            body = await BodyReader.ReadAsync(request, limit, cancel);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, Problems.OfBadRequest(e));
+        }
+        if (body is null) return (null, Problems.TooLarge("Pattern too large", limit));
         if (isCipher)
             return body.Length < 29 // AES-GCM: 12-byte nonce + 16-byte tag + at least one byte
-                ? (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an encrypted pattern", detail: "the body is too short to be AES-GCM ciphertext"))
+                ? (null, Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.InvalidPattern, "Not an encrypted pattern", "the body is too short to be AES-GCM ciphertext"))
                 : (new PatternBody(Ciphertext, body, []), null);
         var read = PatternJson.Read(body);
         if (!read.Ok)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid pattern",
-                detail: string.Join("; ", read.Errors.Take(5).Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}")),
-                extensions: new Dictionary<string, object?> { ["errors"] = read.Errors.Take(50).Select(e => new { path = e.Path, message = e.Message }) }));
+            return (null, Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.InvalidPattern, "Invalid pattern",
+                string.Join("; ", read.Errors.Take(5).Select(e => e.Path.Length == 0 ? e.Message : $"{e.Path}: {e.Message}")),
+                new Dictionary<string, object?> { ["errors"] = read.Errors.Take(50).Select(e => new { path = e.Path, message = e.Message }) }));
         // Stored in canonical form, so what a GET returns is what Core writes.
         return (PatternBody.Of(read.Pattern!), null);
     }

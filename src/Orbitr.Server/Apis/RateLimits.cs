@@ -27,7 +27,7 @@ public sealed class RateLimits
             ? (int)Math.Ceiling(after.TotalSeconds)
             : (int)Math.Ceiling(d.WindowSeconds);
         http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-        await Problems.Of(StatusCodes.Status429TooManyRequests, 3003, d.Title, $"{d.Limit}; try again in {retry} s",
+        await Problems.Of(StatusCodes.Status429TooManyRequests, Orbitr.Core.Errors.ErrorCode.RateLimited, d.Title, $"{d.Limit}; try again in {retry} s",
                 new Dictionary<string, object?> { ["retryAfterSeconds"] = retry })
             .ExecuteAsync(http);
     }

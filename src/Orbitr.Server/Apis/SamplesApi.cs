@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Orbitr.Core.Errors;
 using Orbitr.Dsp;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
@@ -18,7 +19,8 @@ public static class SamplesApi
         var api = app.MapGroup("/api/samples");
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
-        api.MapGet("/{id}/audio", AudioAsync);
+        // HEAD answers like GET without the body (Content-Length, ETag, Accept-Ranges).
+        api.MapMethods("/{id}/audio", [HttpMethods.Get, HttpMethods.Head], AudioAsync);
         api.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + 64 * 1024))
             .RequireRateLimiting(UploadPolicy);
         api.MapDelete("/{id}", DeleteAsync);
@@ -43,7 +45,7 @@ public static class SamplesApi
         var p = page ?? 1;
         var size = pageSize ?? 50;
         if (p < 1 || size < 1 || size > SampleLibrary.MaxPageSize)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return Problems.Validation(new Dictionary<string, string[]>
             {
                 ["page"] = p < 1 ? ["page starts at 1"] : [],
                 ["pageSize"] = size < 1 || size > SampleLibrary.MaxPageSize ? [$"pageSize must be 1–{SampleLibrary.MaxPageSize}"] : [],
@@ -56,8 +58,13 @@ public static class SamplesApi
         await library.FindAsync(id, cancel) is { } s ? TypedResults.Ok(ToDto(s)) : Problems.NotFound($"sample {id}");
 
     // Audio never changes for an id: an ETag from its hash, a year of caching, and Range requests.
-    private static async Task<IResult> AudioAsync(SampleAudioIndex index, IBlobStore blobs, IServiceProvider services, string id, CancellationToken cancel)
+    private static async Task<IResult> AudioAsync(HttpRequest request, SampleAudioIndex index, IBlobStore blobs, IServiceProvider services, string id,
+        CancellationToken cancel)
     {
+        // A range in units other than bytes is ignored (RFC 9110 §14.2): the whole audio, 200.
+        if (request.Headers.Range.Count > 0 &&
+            (!RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var range) || !string.Equals(range.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)))
+            request.Headers.Remove(HeaderNames.Range);
         services.GetRequiredService<OrbitrTelemetry>().AudioRequested();
         // Known ids are answered from memory: no database context is even created on this path.
         if (!index.TryGet(id, out var s))
@@ -86,7 +93,7 @@ public static class SamplesApi
         var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
         if (owner is null) return denied!;
         if (!request.HasFormContentType)
-            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, AudioDecodeException.ErrorCode, "Upload a file", "send multipart/form-data with the audio in a field named \"file\"");
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, ErrorCode.UnsupportedAudio, "Upload a file", "send multipart/form-data with the audio in a field named \"file\"");
         IFormCollection form;
         try
         {
@@ -94,13 +101,14 @@ public static class SamplesApi
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, AudioDecodeException.ErrorCode, "Unreadable upload", e.Message);
+            return e is BadHttpRequestException bad ? Problems.OfBadRequest(bad)
+                : Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.UnsupportedAudio, "Unreadable upload", "the multipart form could not be read (malformed or cut short)");
         }
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault();
         if (file is null || file.Length == 0)
-            return Problems.Of(StatusCodes.Status400BadRequest, AudioDecodeException.ErrorCode, "No file", "the form has no file (field \"file\")");
+            return Problems.Of(StatusCodes.Status400BadRequest, ErrorCode.UnsupportedAudio, "No file", "the form has no file (field \"file\")");
         if (file.Length > MaxUploadBytes)
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, AudioDecodeException.ErrorCode, "File too large", $"the file is {file.Length:N0} bytes; at most {MaxUploadBytes:N0}");
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, ErrorCode.RequestTooLarge, "File too large", $"the file is {file.Length:N0} bytes; at most {MaxUploadBytes:N0}");
         // One copy of the file (at most 10 MB): the decoders read it in place and keep only what will be stored.
         var bytes = new byte[file.Length];
         await using (var s = file.OpenReadStream()) await s.ReadExactlyAsync(bytes, cancel);
@@ -124,7 +132,7 @@ public static class SamplesApi
                 record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, ct);
                 await owners.AddNewToLibraryAsync(owner.Id, record.Id, ct);
             }, cancel) is { } over)
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, 4001, "Storage quota exceeded", over);
+            return Problems.StorageFull(over);
         return TypedResults.Created($"/api/samples/{record!.Id}", ToDto(record));
     }
 

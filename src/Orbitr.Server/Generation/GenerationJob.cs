@@ -17,7 +17,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
     GenerationOptions options, GenerationEvents events, TimeProvider clock, ILogger<GenerationJob> log, OrbitrTelemetry telemetry) : IJob
 {
     public const string IdKey = "generationId";
-    public const int TimeoutCode = 2001;
+    public const int TimeoutCode = Orbitr.Core.Errors.ErrorCode.GenerationTimeout;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken stopping)
     {
@@ -51,7 +51,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         if (engine is null)
         {
             run.Finish(GenerationOutcome.Failed);
-            await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the {record.Engine} engine is no longer available on this server");
+            await FinishAsync(db, id, GenerationStatus.Failed, null, Orbitr.Core.Errors.ErrorCode.EngineUnavailable, $"the {record.Engine} engine is no longer available on this server");
             return;
         }
 
@@ -110,7 +110,7 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         {
             log.LogError(e, "generation {Id} failed", id);
             run.Finish(GenerationOutcome.Failed);
-            await FinishAsync(db, id, GenerationStatus.Failed, null, 2002, $"the engine could not make this sound: {e.Message}");
+            await FinishAsync(db, id, GenerationStatus.Failed, null, Orbitr.Core.Errors.ErrorCode.GenerationFailed, $"the engine could not make this sound: {e.Message}");
         }
     }
 

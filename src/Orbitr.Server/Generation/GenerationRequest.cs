@@ -8,10 +8,14 @@ public sealed record GenerationRequest(string Prompt, string Engine, double Dura
 {
     public const int MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Reads the JSON body by hand so that every problem is reported by field, never as an exception.</summary>
-    public static (GenerationRequest? Request, string? Problem) Read(ReadOnlySpan<byte> utf8)
+    /// <summary>Reads the JSON body by hand so that every problem is reported by field, never as an exception.
+    /// Unreadable is true when the body is not JSON text at all (not JSON, invalid UTF-8, a lone surrogate escape), false
+    /// when it is JSON with a wrong field.</summary>
+    public static (GenerationRequest? Request, string? Problem, bool Unreadable) Read(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > MaxBodyBytes) return (null, $"the body is {utf8.Length:N0} bytes; at most {MaxBodyBytes:N0}");
+        if (utf8.Length > MaxBodyBytes) return (null, $"the body is {utf8.Length:N0} bytes; at most {MaxBodyBytes:N0}", false);
+        // JSON is UTF-8 (RFC 8259 §8.1); the reader below would only notice bad bytes where it decodes a string.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) return (null, Apis.Problems.NotUnicode, true);
         JsonDocument doc;
         try
         {
@@ -19,16 +23,33 @@ public sealed record GenerationRequest(string Prompt, string Engine, double Dura
         }
         catch (JsonException e)
         {
-            return (null, $"the body is not JSON: {e.Message}");
+            // The reader's message says where (line, byte) and what; it quotes none of the body.
+            return (null, $"the body is not JSON: {e.Message}", true);
         }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, "the body must be a JSON object");
+            try
+            {
+                var (request, problem) = Read(doc.RootElement);
+                return (request, problem, false);
+            }
+            catch (InvalidOperationException)
+            {
+                // A name or string escaping a lone surrogate ("\ud800") cannot become .NET text.
+                return (null, Apis.Problems.NotUnicode, true);
+            }
+        }
+    }
+
+    private static (GenerationRequest? Request, string? Problem) Read(JsonElement root)
+    {
+        {
+            if (root.ValueKind != JsonValueKind.Object) return (null, "the body must be a JSON object");
             string? prompt = null;
             string engine = "auto", quality = "draft";
             double duration = PromptSynthesizer.DefaultDuration;
             uint seed = 0;
-            foreach (var p in doc.RootElement.EnumerateObject())
+            foreach (var p in root.EnumerateObject())
             {
                 switch (p.Name)
                 {

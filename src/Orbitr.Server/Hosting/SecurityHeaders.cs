@@ -21,13 +21,19 @@ public static class SecurityHeaders
         return next(context);
     });
 
+    /// <summary>The headers, in order (also written into Kestrel's own error answers, <see cref="KestrelErrorHeaders"/>).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> All { get; } =
+    [
+        new("Content-Security-Policy", ContentSecurityPolicy),
+        new("X-Content-Type-Options", "nosniff"),
+        new("Referrer-Policy", "no-referrer"),
+        new("X-Frame-Options", "DENY"),
+        new("Cross-Origin-Opener-Policy", "same-origin"),
+        new("Permissions-Policy", "camera=(), geolocation=(), microphone=()"),
+    ];
+
     private static void Apply(IHeaderDictionary headers)
     {
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XFrameOptions = "DENY";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers["Permissions-Policy"] = "camera=(), geolocation=(), microphone=()";
+        foreach (var (name, value) in All) headers[name] = value;
     }
 }

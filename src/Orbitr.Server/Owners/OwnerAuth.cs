@@ -26,7 +26,5 @@ public static class OwnerAuth
             : (null, Unauthorized("Unknown owner token", "this owner token is not known here (it may have been deleted); create a new one with POST /api/owners"));
     }
 
-    private static IResult Unauthorized(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: title, detail: detail,
-            extensions: new Dictionary<string, object?> { ["code"] = 4003 });
+    private static IResult Unauthorized(string title, string detail) => Apis.Problems.Unauthenticated(title, detail);
 }

@@ -6,7 +6,7 @@ namespace Orbitr.Server.Storage;
 public static class BlobStoreServiceCollectionExtensions
 {
     /// <summary>Problem code of a request that failed because the blob store could not be used.</summary>
-    public const int StorageUnavailableCode = 3001;
+    public const int StorageUnavailableCode = Orbitr.Core.Errors.ErrorCode.Offline;
 
     /// <summary>The blob store configuration asks for ("Orbitr:Blobs:Provider"): files under the data folder by default,
     /// or "s3" for S3-compatible storage ("Orbitr:Blobs:S3", <see cref="S3BlobOptions"/>).</summary>

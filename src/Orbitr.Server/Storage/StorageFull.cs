@@ -48,7 +48,7 @@ public sealed class StorageFullExceptionHandler(IProblemDetailsService problems,
                 Title = "Server storage is full",
                 Detail = "the server has no disk space left, so nothing new can be stored; what is already saved is unchanged. " +
                          "Deleting samples or patterns still works and frees space.",
-                Extensions = { ["code"] = 4001 },
+                Extensions = { ["code"] = Orbitr.Core.Errors.ErrorCode.StorageQuotaExceeded },
             },
         });
     }

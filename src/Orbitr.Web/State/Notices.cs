@@ -1,19 +1,20 @@
 namespace Orbitr.Web.State;
 
-/// <summary>Error codes of ARCHITECTURE §6 that the browser app raises.</summary>
+/// <summary>Error codes of ARCHITECTURE §6 that the browser app raises: names for the one table in
+/// <see cref="Orbitr.Core.Errors.ErrorCode"/>.</summary>
 public static class ErrorCodes
 {
-    public const int AudioContextFailed = 1001;
-    public const int AudioDecodeFailed = 1002;
-    public const int GenerationTimeout = 2001;
-    public const int InvalidPrompt = 2002;
-    public const int GenerationQuota = 2003;
-    public const int Offline = 3001;
-    public const int NetworkTimeout = 3002;
-    public const int RateLimited = 3003;
-    public const int StorageQuotaExceeded = 4001;
-    public const int StoredDataCorrupted = 4002;
-    public const int StoragePermissionDenied = 4003;
+    public const int AudioContextFailed = Orbitr.Core.Errors.ErrorCode.AudioContextFailed;
+    public const int AudioDecodeFailed = Orbitr.Core.Errors.ErrorCode.AudioDecodeFailed;
+    public const int GenerationTimeout = Orbitr.Core.Errors.ErrorCode.GenerationTimeout;
+    public const int InvalidPrompt = Orbitr.Core.Errors.ErrorCode.InvalidPrompt;
+    public const int GenerationQuota = Orbitr.Core.Errors.ErrorCode.GenerationQuotaExceeded;
+    public const int Offline = Orbitr.Core.Errors.ErrorCode.Offline;
+    public const int NetworkTimeout = Orbitr.Core.Errors.ErrorCode.NetworkTimeout;
+    public const int RateLimited = Orbitr.Core.Errors.ErrorCode.RateLimited;
+    public const int StorageQuotaExceeded = Orbitr.Core.Errors.ErrorCode.StorageQuotaExceeded;
+    public const int StoredDataCorrupted = Orbitr.Core.Errors.ErrorCode.StoredDataCorrupted;
+    public const int StoragePermissionDenied = Orbitr.Core.Errors.ErrorCode.StoragePermissionDenied;
     /// <summary>Not in the design's table: an imported file that is not a valid pattern (its errors are listed by path).</summary>
     public const int InvalidPattern = 0;
 }
