@@ -68,6 +68,9 @@ var roles = app.Services.GetRequiredService<OrbitrRoles>();
 if (roles.ServesApi) app.UseAppShellFallback();
 app.UseRouting();
 app.UseRateLimiter();
+// Owner tokens (the "Owner" scheme): endpoints that act for an owner answer 401 code 4006 without a known one.
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthApi();
 if (roles.ServesApi)
 {

@@ -25,8 +25,9 @@ public static class PatternsApi
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/patterns");
-        api.MapPost("/", CreateAsync).RequireRateLimiting(SavePolicy);
+        api.MapPost("/", CreateAsync).RequireRateLimiting(SavePolicy).RequireAuthorization();
         api.MapGet("/{id}", GetAsync);
+        // The owner's token or the pattern's edit token: no .RequireAuthorization(), the handler decides.
         api.MapPut("/{id}", UpdateAsync).RequireRateLimiting(SavePolicy);
         api.MapGet("/{id}/render", RenderAsync);
         return app;
@@ -36,13 +37,11 @@ public static class PatternsApi
 
     public const string SavePolicy = "pattern-saves";
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, OwnerStore owners, CancellationToken cancel)
+    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, CancellationToken cancel)
     {
-        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return denied!;
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
-        var (record, token, over) = await patterns.CreateAsync(content!, owner.Id, cancel);
+        var (record, token, over) = await patterns.CreateAsync(content!, request.HttpContext.User.OwnerId(), cancel);
         if (over is not null) return Problems.StorageFull(over);
         request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record!);
         return TypedResults.Created($"/api/patterns/{record!.Id}", new SavedPattern(record.Id, token!, record.Version, $"/p/{record.Id}"));
@@ -56,12 +55,12 @@ public static class PatternsApi
         return TypedResults.Bytes(record.Content, record.ContentType);
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, OwnerStore owners, string id, CancellationToken cancel)
+    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
     {
         if (OwnerAuth.BearerToken(http.Request) is not { } bearer)
             return Problems.Unauthenticated("Owner or edit token required", "send your owner token, or the pattern's edit token, as Authorization: Bearer <token>");
-        // The owner's token or the pattern's edit token: both existing clients keep working.
-        var owner = await owners.FindByTokenAsync(bearer, cancel);
+        // The owner's token (the principal of the Owner scheme) or else the pattern's edit token: both existing clients keep working.
+        var ownerId = await OwnerAuth.OwnerIdIfAnyAsync(http);
         // RFC 9110 §13.1.1: absent → 428 (we never overwrite blindly), malformed → 400, no tag matches → 412.
         switch (IfMatch.TryParse(http.Request.Headers.IfMatch, out var condition, out var malformed))
         {
@@ -74,7 +73,7 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!, cancel);
+        var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, ownerId, condition!, content!, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
