@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Owners;
@@ -15,7 +16,7 @@ public static class GenerationsApi
     public static IEndpointRouteBuilder MapGenerationsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/engines", (EngineCatalog engines) => TypedResults.Ok(engines.All.Select(e =>
-            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"], e.State == EngineState.Available, e.Problem))));
+            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"], e.State == EngineState.Available, e.Problem)).ToArray()));
         var api = app.MapGroup("/api/generations");
         api.MapPost("/", SubmitAsync).RequireRateLimiting(GenerationServiceCollectionExtensions.RateLimitPolicy).RequireAuthorization();
         api.MapGet("/{id}", GetAsync);
@@ -24,10 +25,6 @@ public static class GenerationsApi
         return app;
     }
 
-    /// <summary>An engine and its limits; a configured engine whose model did not load has available false and its problem.</summary>
-    public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities,
-        bool Available, string? Problem);
-
     private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, CancellationToken cancel)
     {
         if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -35,14 +32,14 @@ public static class GenerationsApi
         byte[]? body;
         try
         {
-            body = await BodyReader.ReadAsync(http.Request, GenerationRequest.MaxBodyBytes, cancel);
+            body = await BodyReader.ReadAsync(http.Request, GenerationRequestReader.MaxBodyBytes, cancel);
         }
         catch (BadHttpRequestException e)
         {
             return Problems.OfBadRequest(e);
         }
-        if (body is null) return Problems.TooLarge("Request too large", GenerationRequest.MaxBodyBytes);
-        var (request, problem, unreadable) = GenerationRequest.Read(body);
+        if (body is null) return Problems.TooLarge("Request too large", GenerationRequestReader.MaxBodyBytes);
+        var (request, problem, unreadable) = GenerationRequestReader.Read(body);
         if (request is null)
             return unreadable
                 ? Problems.InvalidRequest("Unreadable request", problem!)

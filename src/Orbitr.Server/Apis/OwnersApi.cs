@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Orbitr.Contracts;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Storage;
 
@@ -17,10 +18,6 @@ public static class OwnersApi
         api.MapDelete("/me", DeleteAsync).RequireAuthorization();
         return app;
     }
-
-    public sealed record CreatedOwner(string Token);
-
-    public sealed record OwnerUsageDto(int Samples, int Patterns, long Bytes, long QuotaBytes);
 
     private static async Task<IResult> CreateAsync(OwnerStore owners, CancellationToken cancel)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
@@ -32,8 +33,6 @@ public static class PatternsApi
         api.MapGet("/{id}/render", RenderAsync);
         return app;
     }
-
-    public sealed record SavedPattern(string Id, string EditToken, int Version, string Url);
 
     public const string SavePolicy = "pattern-saves";
 
@@ -78,7 +77,7 @@ public static class PatternsApi
         return outcome switch
         {
             UpdateOutcome.OverQuota => Problems.StorageFull(over!),
-            UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
+            UpdateOutcome.Updated => TypedResults.Ok(new PatternVersion(id, record!.Version)),
             UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
             UpdateOutcome.Forbidden => Problems.Forbidden("Not your pattern", "this token is neither the pattern's owner nor its edit token; save a copy instead"),
             _ => Problems.Of(StatusCodes.Status412PreconditionFailed, ErrorCode.PreconditionFailed, "The pattern changed",

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Dsp;
 using Orbitr.Server.Owners;
@@ -27,11 +28,6 @@ public static class SamplesApi
         api.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
         return app;
     }
-
-    public sealed record SampleDto(string Id, string Name, string? Prompt, string Engine, double DurationSeconds, int SampleRate, int Channels,
-        float[] Peaks, DateTimeOffset CreatedAt, string Source, string AudioUrl);
-
-    public sealed record SamplePage(IReadOnlyList<SampleDto> Items, int Page, int PageSize, int Total);
 
     public static SampleDto ToDto(SampleRecord s) => new(s.Id, s.Name, s.Prompt, s.Engine, s.DurationSeconds, s.SampleRate, s.Channels,
         s.Peaks, s.CreatedAt, $"generated:{s.Id}", $"/api/samples/{s.Id}/audio");
