@@ -122,3 +122,36 @@ public class OwnerRoutesTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
         Assert.Equal(4006, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetInt32());
     }
 }
+
+/// <summary>The API's records (Orbitr.Contracts) go through one source-generated context on the server, and what the
+/// server writes is what the web app and the CLI read with it.</summary>
+public class ContractsTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory>
+{
+    [Fact]
+    public void The_server_writes_with_the_contracts_context_first()
+    {
+        var options = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value;
+        Assert.Same(Orbitr.Contracts.OrbitrJsonContext.Default, options.SerializerOptions.TypeInfoResolverChain[0]);
+    }
+
+    [Fact]
+    public async Task What_the_server_answers_reads_back_with_the_contracts_context()
+    {
+        var client = factory.CreateClient();
+        var context = Orbitr.Contracts.OrbitrJsonContext.Default;
+        var engines = await client.GetFromJsonAsync("/api/engines", context.EngineDtoArray);
+        Assert.Contains(engines!, e => e.Name == Orbitr.Contracts.EngineDto.Synth && e.Available);
+        using var post = await client.PostAsJsonAsync("/api/generations", new Orbitr.Contracts.GenerationRequest("dusty kick", "synth", 0.5), context.GenerationRequest);
+        Assert.True(post.IsSuccessStatusCode, post.StatusCode.ToString());
+        var job = await post.Content.ReadFromJsonAsync(context.GenerationDto);
+        Assert.Equal("dusty kick", job!.Prompt);
+        Assert.Equal(0u, job.Seed);
+        var usage = await client.GetFromJsonAsync("/api/owners/me", context.OwnerUsageDto);
+        Assert.True(usage!.QuotaBytes > 0);
+        var page = await client.GetFromJsonAsync("/api/samples", context.SamplePage);
+        Assert.Equal(1, page!.Page);
+        // The wire stays camelCase and leaves a null seed out.
+        var json = System.Text.Json.JsonSerializer.Serialize(new Orbitr.Contracts.GenerationRequest("kick"), context.GenerationRequest);
+        Assert.Equal("""{"prompt":"kick","engine":"auto","durationSeconds":2,"quality":"draft"}""", json);
+    }
+}
