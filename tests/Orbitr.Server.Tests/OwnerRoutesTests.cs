@@ -128,10 +128,18 @@ public class OwnerRoutesTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
 public class ContractsTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory>
 {
     [Fact]
-    public void The_server_writes_with_the_contracts_context_first()
+    public void The_server_writes_the_api_records_with_the_contracts_context()
     {
         var options = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value;
-        Assert.Same(Orbitr.Contracts.OrbitrJsonContext.Default, options.SerializerOptions.TypeInfoResolverChain[0]);
+        Assert.Contains(Orbitr.Contracts.OrbitrJsonContext.Default, options.SerializerOptions.TypeInfoResolverChain);
+        // Every record the endpoints answer with is resolved by the contracts context, not by reflection.
+        foreach (var type in new[]
+                 {
+                     typeof(Orbitr.Contracts.CreatedOwner), typeof(Orbitr.Contracts.OwnerUsageDto), typeof(Orbitr.Contracts.SampleDto),
+                     typeof(Orbitr.Contracts.SamplePage), typeof(Orbitr.Contracts.SavedPattern), typeof(Orbitr.Contracts.PatternVersion),
+                     typeof(Orbitr.Contracts.GenerationDto), typeof(Orbitr.Contracts.EngineDto[]), typeof(Orbitr.Contracts.HealthReport),
+                 })
+            Assert.Same(Orbitr.Contracts.OrbitrJsonContext.Default, options.SerializerOptions.GetTypeInfo(type).OriginatingResolver);
     }
 
     [Fact]
