@@ -22,6 +22,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseKestrelErrorHeaders());
 builder.WebHost.UseStaticWebAssets();
 // Every problem carries a code (ARCHITECTURE §6): those made by the framework get the code of their status, and a
 // 500 never shows exception text.
+// The API's records (Orbitr.Contracts) are written with their source-generated context; anything else falls back to reflection.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Orbitr.Contracts.OrbitrJsonContext.Default));
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 // A write that fails because the disk is full answers 507 with code 4001, whichever endpoint it was.
 builder.Services.AddExceptionHandler<StorageFullExceptionHandler>();
@@ -68,6 +70,9 @@ var roles = app.Services.GetRequiredService<OrbitrRoles>();
 if (roles.ServesApi) app.UseAppShellFallback();
 app.UseRouting();
 app.UseRateLimiter();
+// Owner tokens (the "Owner" scheme): endpoints that act for an owner answer 401 code 4006 without a known one.
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthApi();
 if (roles.ServesApi)
 {

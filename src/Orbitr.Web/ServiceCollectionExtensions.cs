@@ -6,7 +6,7 @@ using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Owner;
 using Orbitr.Web.Patterns;
-using Orbitr.Web.Server;
+using Orbitr.Web.Api;
 using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
 using Orbitr.Web.State;
@@ -31,7 +31,7 @@ public static class ServiceCollectionExtensions
             .AddScoped<PatternLibrary>()
             .AddScoped<PatternFiles>()
             .AddScoped<OwnerSession>()
-            .AddScoped<OrbitrApi>()
+            .AddScoped<OrbitrApiClient>()
             .AddScoped<GenerationList>()
             .AddScoped<SampleShelf>()
             .AddScoped<YourData>()

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Cli.Io;
 using Orbitr.Dsp.Audio;
@@ -132,34 +134,39 @@ public static class GenerateCommand
         CancellationToken cancel)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        var request = new GenerationRequest(prompt, engine, seconds, quality, seed);
         try
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http));
-            var post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed, engine)).GetAwaiter().GetResult();
+            var post = http.PostAsync("/api/generations", RequestBody(request)).GetAwaiter().GetResult();
             if (post.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
                 // The saved owner is unknown to this server (deleted, or another server's): act as a new one.
                 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OwnerTokenFile.Get(http, renew: true));
                 post.Dispose();
-                post = http.PostAsync("/api/generations", RequestBody(prompt, seconds, quality, seed, engine)).GetAwaiter().GetResult();
+                post = http.PostAsync("/api/generations", RequestBody(request)).GetAwaiter().GetResult();
             }
-            var body = ReadJson(post);
-            if (!post.IsSuccessStatusCode)
-                throw new CliException($"the server refused the request (code {Code(body)}): {Detail(body)}", ExitCodes.Generation);
-            var id = body.GetProperty("id").GetString()!;
-            var until = DateTime.UtcNow.AddMinutes(5);
-            while (body.GetProperty("status").GetString() is "queued" or "running")
+            using (post)
             {
-                if (DateTime.UtcNow > until) throw new CliException($"generation {id} did not finish within 5 minutes (code {ErrorCode.NetworkTimeout})", ExitCodes.Generation);
-                cancel.WaitHandle.WaitOne(200);
-                cancel.ThrowIfCancellationRequested();
-                using var poll = http.GetAsync($"/api/generations/{id}").GetAwaiter().GetResult();
-                body = ReadJson(poll.EnsureSuccessStatusCode());
+                if (!post.IsSuccessStatusCode)
+                {
+                    var problem = ReadProblem(post);
+                    throw new CliException($"the server refused the request (code {problem?.Code?.ToString(CultureInfo.InvariantCulture) ?? "?"}): {problem?.Detail}", ExitCodes.Generation);
+                }
+                var job = Read(post, OrbitrJsonContext.Default.GenerationDto);
+                var until = DateTime.UtcNow.AddMinutes(5);
+                while (job.Status is "queued" or "running")
+                {
+                    if (DateTime.UtcNow > until) throw new CliException($"generation {job.Id} did not finish within 5 minutes (code {ErrorCode.NetworkTimeout})", ExitCodes.Generation);
+                    cancel.WaitHandle.WaitOne(200);
+                    cancel.ThrowIfCancellationRequested();
+                    using var poll = http.GetAsync($"/api/generations/{job.Id}").GetAwaiter().GetResult();
+                    job = Read(poll.EnsureSuccessStatusCode(), OrbitrJsonContext.Default.GenerationDto);
+                }
+                if (job.Status != "succeeded")
+                    throw new CliException($"generation {job.Status} (code {job.ErrorCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}): {job.Error}", ExitCodes.Generation);
+                return (http.GetByteArrayAsync($"/api/samples/{job.SampleId}/audio").GetAwaiter().GetResult(), job.Engine);
             }
-            if (body.GetProperty("status").GetString() != "succeeded")
-                throw new CliException($"generation {body.GetProperty("status").GetString()} (code {Code(body, "errorCode")}): {body.GetProperty("error").GetString()}", ExitCodes.Generation);
-            var sampleId = body.GetProperty("sampleId").GetString()!;
-            return (http.GetByteArrayAsync($"/api/samples/{sampleId}/audio").GetAwaiter().GetResult(), body.GetProperty("engine").GetString()!);
         }
         catch (HttpRequestException e)
         {
@@ -175,35 +182,30 @@ public static class GenerateCommand
         }
     }
 
-    // Written and read with the DOM types, not reflection-based serialization, so the CLI publishes as Native AOT.
-    private static ByteArrayContent RequestBody(string prompt, double seconds, string quality, uint seed, string engine)
+    // Written and read with the API's source-generated context (Orbitr.Contracts), so the CLI publishes as Native AOT.
+    private static ByteArrayContent RequestBody(GenerationRequest request)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("prompt", prompt);
-            json.WriteString("engine", engine);
-            json.WriteNumber("durationSeconds", seconds);
-            json.WriteString("quality", quality);
-            json.WriteNumber("seed", seed);
-            json.WriteEndObject();
-        }
-        var content = new ByteArrayContent(buffer.ToArray());
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OrbitrJsonContext.Default.GenerationRequest));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return content;
     }
 
-    private static JsonElement ReadJson(HttpResponseMessage response)
+    private static T Read<T>(HttpResponseMessage response, JsonTypeInfo<T> type)
     {
         using var stream = response.Content.ReadAsStream();
-        using var document = JsonDocument.Parse(stream);
-        return document.RootElement.Clone();
+        return JsonSerializer.Deserialize(stream, type) ?? throw new JsonException("null");
     }
 
-    private static string Code(JsonElement body, string name = "code") =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var c) ? c.ToString() : "?";
-
-    private static string Detail(JsonElement body) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+    private static ProblemBody? ReadProblem(HttpResponseMessage response)
+    {
+        try
+        {
+            using var stream = response.Content.ReadAsStream();
+            return JsonSerializer.Deserialize(stream, OrbitrJsonContext.Default.ProblemBody);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

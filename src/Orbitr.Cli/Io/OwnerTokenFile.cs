@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Orbitr.Contracts;
 
 namespace Orbitr.Cli.Io;
 
@@ -29,9 +30,8 @@ public static class OwnerTokenFile
         using var response = http.PostAsync("/api/owners", null).GetAwaiter().GetResult();
         if (response.StatusCode != HttpStatusCode.Created)
             throw new CliException($"the server would not create an owner for this CLI (HTTP {(int)response.StatusCode})", ExitCodes.Generation);
-        using var body = JsonDocument.Parse(response.Content.ReadAsStream());
-        var token = body.RootElement.GetProperty("token").GetString()
-            ?? throw new CliException("the server answered POST /api/owners without a token", ExitCodes.Generation);
+        var created = JsonSerializer.Deserialize(response.Content.ReadAsStream(), OrbitrJsonContext.Default.CreatedOwner);
+        var token = created?.Token is { Length: > 0 } t ? t : throw new CliException("the server answered POST /api/owners without a token", ExitCodes.Generation);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         AtomicFile.Write(Path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(token)));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -1,5 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Owners;
@@ -14,41 +16,35 @@ public static class GenerationsApi
     public static IEndpointRouteBuilder MapGenerationsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/engines", (EngineCatalog engines) => TypedResults.Ok(engines.All.Select(e =>
-            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"], e.State == EngineState.Available, e.Problem))));
+            new EngineDto(e.Name, e.ModelVersion, 0.1, e.MaxDurationSeconds, ["draft", "hq"], e.State == EngineState.Available, e.Problem)).ToArray()));
         var api = app.MapGroup("/api/generations");
-        api.MapPost("/", SubmitAsync).RequireRateLimiting(GenerationServiceCollectionExtensions.RateLimitPolicy);
+        api.MapPost("/", SubmitAsync).RequireRateLimiting(GenerationServiceCollectionExtensions.RateLimitPolicy).RequireAuthorization();
         api.MapGet("/{id}", GetAsync);
         api.MapGet("/{id}/events", Events);
-        api.MapDelete("/{id}", CancelAsync);
+        api.MapDelete("/{id}", CancelAsync).RequireAuthorization();
         return app;
     }
 
-    /// <summary>An engine and its limits; a configured engine whose model did not load has available false and its problem.</summary>
-    public sealed record EngineDto(string Name, string ModelVersion, double MinDurationSeconds, double MaxDurationSeconds, string[] Qualities,
-        bool Available, string? Problem);
-
-    private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, OwnerStore owners, CancellationToken cancel)
+    private static async Task<IResult> SubmitAsync(HttpContext http, GenerationService generations, CancellationToken cancel)
     {
-        var (owner, denied) = await OwnerAuth.RequireAsync(http.Request, owners, cancel);
-        if (owner is null) return denied!;
         if (http.Request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return Problems.UnsupportedMediaType("Send JSON", "the body must be application/json: {\"prompt\": \"dusty lo-fi kick\"}");
         byte[]? body;
         try
         {
-            body = await BodyReader.ReadAsync(http.Request, GenerationRequest.MaxBodyBytes, cancel);
+            body = await BodyReader.ReadAsync(http.Request, GenerationRequestReader.MaxBodyBytes, cancel);
         }
         catch (BadHttpRequestException e)
         {
             return Problems.OfBadRequest(e);
         }
-        if (body is null) return Problems.TooLarge("Request too large", GenerationRequest.MaxBodyBytes);
-        var (request, problem, unreadable) = GenerationRequest.Read(body);
+        if (body is null) return Problems.TooLarge("Request too large", GenerationRequestReader.MaxBodyBytes);
+        var (request, problem, unreadable) = GenerationRequestReader.Read(body);
         if (request is null)
             return unreadable
                 ? Problems.InvalidRequest("Unreadable request", problem!)
                 : Problems.Of(StatusCodes.Status400BadRequest, InvalidPromptCode, "Invalid prompt", problem!);
-        var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), owner.Id, cancel);
+        var (outcome, generation, reason) = await generations.SubmitAsync(request, ClientId.Of(http), http.User.OwnerId(), cancel);
         return outcome switch
         {
             SubmitOutcome.Cached => TypedResults.Ok(generation),
@@ -62,12 +58,8 @@ public static class GenerationsApi
     private static async Task<IResult> GetAsync(GenerationService generations, string id, CancellationToken cancel) =>
         await generations.GetAsync(id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id}");
 
-    private static async Task<IResult> CancelAsync(HttpRequest request, GenerationService generations, OwnerStore owners, string id, CancellationToken cancel)
-    {
-        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return denied!;
-        return await generations.CancelAsync(id, owner.Id, cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id} of yours");
-    }
+    private static async Task<IResult> CancelAsync(ClaimsPrincipal user, GenerationService generations, string id, CancellationToken cancel) =>
+        await generations.CancelAsync(id, user.OwnerId(), cancel) is { } g ? TypedResults.Ok(g) : Problems.NotFound($"generation {id} of yours");
 
     private static async Task<IResult> Events(GenerationService generations, IServiceScopeFactory scopes, GenerationEvents events, string id,
         HttpContext http) =>

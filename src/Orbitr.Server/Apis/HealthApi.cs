@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Orbitr.Contracts;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Storage;
 using Quartz;
@@ -14,10 +15,6 @@ public static class HealthApi
         app.MapGet("/api/health", CheckAsync);
         return app;
     }
-
-    public sealed record DependencyState(string Name, string Status, string? Detail = null);
-
-    public sealed record HealthReport(string Status, IReadOnlyList<DependencyState> Dependencies);
 
     private static async Task<IResult> CheckAsync(OrbitrDbContext db, OrbitrOptions options, IBlobStore blobs, Caching.RedisConnection redis,
         ISchedulerFactory schedulers, EngineCatalog engines,

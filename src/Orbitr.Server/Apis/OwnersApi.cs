@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Orbitr.Contracts;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Storage;
 
@@ -12,14 +14,10 @@ public static class OwnersApi
     {
         var api = app.MapGroup("/api/owners");
         api.MapPost("/", CreateAsync).RequireRateLimiting(CreatePolicy);
-        api.MapGet("/me", UsageAsync);
-        api.MapDelete("/me", DeleteAsync);
+        api.MapGet("/me", UsageAsync).RequireAuthorization();
+        api.MapDelete("/me", DeleteAsync).RequireAuthorization();
         return app;
     }
-
-    public sealed record CreatedOwner(string Token);
-
-    public sealed record OwnerUsageDto(int Samples, int Patterns, long Bytes, long QuotaBytes);
 
     private static async Task<IResult> CreateAsync(OwnerStore owners, CancellationToken cancel)
     {
@@ -27,22 +25,19 @@ public static class OwnersApi
         return TypedResults.Created("/api/owners/me", new CreatedOwner(token));
     }
 
-    private static async Task<IResult> UsageAsync(HttpRequest request, OwnerStore owners, CancellationToken cancel)
+    private static async Task<IResult> UsageAsync(ClaimsPrincipal user, OwnerStore owners, CancellationToken cancel)
     {
-        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return problem!;
-        var u = await owners.UsageAsync(owner.Id, cancel);
+        var u = await owners.UsageAsync(user.OwnerId(), cancel);
         return TypedResults.Ok(new OwnerUsageDto(u.Samples, u.Patterns, u.Bytes, u.QuotaBytes));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, DiskReserve reserve, CancellationToken cancel)
+    private static async Task<IResult> DeleteAsync(ClaimsPrincipal user, OwnerStore owners, DiskReserve reserve, CancellationToken cancel)
     {
-        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return problem!;
+        var ownerId = user.OwnerId();
         // Works on a full disk too (the reserve is given up if need be).
         await reserve.FreeingAsync(async () =>
         {
-            await owners.DeleteAsync(owner.Id, cancel);
+            await owners.DeleteAsync(ownerId, cancel);
             return true;
         });
         return TypedResults.NoContent();

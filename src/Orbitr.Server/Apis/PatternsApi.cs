@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Core.Json;
 using Orbitr.Core.Midi;
@@ -25,24 +26,21 @@ public static class PatternsApi
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/patterns");
-        api.MapPost("/", CreateAsync).RequireRateLimiting(SavePolicy);
+        api.MapPost("/", CreateAsync).RequireRateLimiting(SavePolicy).RequireAuthorization();
         api.MapGet("/{id}", GetAsync);
+        // The owner's token or the pattern's edit token: no .RequireAuthorization(), the handler decides.
         api.MapPut("/{id}", UpdateAsync).RequireRateLimiting(SavePolicy);
         api.MapGet("/{id}/render", RenderAsync);
         return app;
     }
 
-    public sealed record SavedPattern(string Id, string EditToken, int Version, string Url);
-
     public const string SavePolicy = "pattern-saves";
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, OwnerStore owners, CancellationToken cancel)
+    private static async Task<IResult> CreateAsync(HttpRequest request, PatternStore patterns, CancellationToken cancel)
     {
-        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return denied!;
         var (content, problem) = await ReadBodyAsync(request, cancel);
         if (problem is not null) return problem;
-        var (record, token, over) = await patterns.CreateAsync(content!, owner.Id, cancel);
+        var (record, token, over) = await patterns.CreateAsync(content!, request.HttpContext.User.OwnerId(), cancel);
         if (over is not null) return Problems.StorageFull(over);
         request.HttpContext.Response.Headers.ETag = PatternStore.ETagOf(record!);
         return TypedResults.Created($"/api/patterns/{record!.Id}", new SavedPattern(record.Id, token!, record.Version, $"/p/{record.Id}"));
@@ -56,12 +54,12 @@ public static class PatternsApi
         return TypedResults.Bytes(record.Content, record.ContentType);
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, OwnerStore owners, string id, CancellationToken cancel)
+    private static async Task<IResult> UpdateAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
     {
         if (OwnerAuth.BearerToken(http.Request) is not { } bearer)
             return Problems.Unauthenticated("Owner or edit token required", "send your owner token, or the pattern's edit token, as Authorization: Bearer <token>");
-        // The owner's token or the pattern's edit token: both existing clients keep working.
-        var owner = await owners.FindByTokenAsync(bearer, cancel);
+        // The owner's token (the principal of the Owner scheme) or else the pattern's edit token: both existing clients keep working.
+        var ownerId = await OwnerAuth.OwnerIdIfAnyAsync(http);
         // RFC 9110 §13.1.1: absent → 428 (we never overwrite blindly), malformed → 400, no tag matches → 412.
         switch (IfMatch.TryParse(http.Request.Headers.IfMatch, out var condition, out var malformed))
         {
@@ -74,12 +72,12 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
-        var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, owner?.Id, condition!, content!, cancel);
+        var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, ownerId, condition!, content!, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch
         {
             UpdateOutcome.OverQuota => Problems.StorageFull(over!),
-            UpdateOutcome.Updated => TypedResults.Ok(new { id, version = record!.Version }),
+            UpdateOutcome.Updated => TypedResults.Ok(new PatternVersion(id, record!.Version)),
             UpdateOutcome.NotFound => Problems.NotFound($"pattern {id}"),
             UpdateOutcome.Forbidden => Problems.Forbidden("Not your pattern", "this token is neither the pattern's owner nor its edit token; save a copy instead"),
             _ => Problems.Of(StatusCodes.Status412PreconditionFailed, ErrorCode.PreconditionFailed, "The pattern changed",

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Orbitr.Contracts;
 using Orbitr.Core.Errors;
 using Orbitr.Dsp;
 using Orbitr.Server.Owners;
@@ -17,31 +19,24 @@ public static class SamplesApi
     public static IEndpointRouteBuilder MapSamplesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/samples");
-        api.MapGet("/", ListAsync);
+        api.MapGet("/", ListAsync).RequireAuthorization();
         api.MapGet("/{id}", GetAsync);
         // HEAD answers like GET without the body (Content-Length, ETag, Accept-Ranges).
         api.MapMethods("/{id}/audio", [HttpMethods.Get, HttpMethods.Head], AudioAsync);
         api.MapPost("/", UploadAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + 64 * 1024))
-            .RequireRateLimiting(UploadPolicy);
-        api.MapDelete("/{id}", DeleteAsync);
+            .RequireRateLimiting(UploadPolicy).RequireAuthorization();
+        api.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
         return app;
     }
-
-    public sealed record SampleDto(string Id, string Name, string? Prompt, string Engine, double DurationSeconds, int SampleRate, int Channels,
-        float[] Peaks, DateTimeOffset CreatedAt, string Source, string AudioUrl);
-
-    public sealed record SamplePage(IReadOnlyList<SampleDto> Items, int Page, int PageSize, int Total);
 
     public static SampleDto ToDto(SampleRecord s) => new(s.Id, s.Name, s.Prompt, s.Engine, s.DurationSeconds, s.SampleRate, s.Channels,
         s.Peaks, s.CreatedAt, $"generated:{s.Id}", $"/api/samples/{s.Id}/audio");
 
     public const string UploadPolicy = "uploads";
 
-    private static async Task<IResult> ListAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, string? q, int? page, int? pageSize,
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, SampleLibrary library, string? q, int? page, int? pageSize,
         CancellationToken cancel)
     {
-        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return problem!;
         var p = page ?? 1;
         var size = pageSize ?? 50;
         if (p < 1 || size < 1 || size > SampleLibrary.MaxPageSize)
@@ -50,7 +45,7 @@ public static class SamplesApi
                 ["page"] = p < 1 ? ["page starts at 1"] : [],
                 ["pageSize"] = size < 1 || size > SampleLibrary.MaxPageSize ? [$"pageSize must be 1–{SampleLibrary.MaxPageSize}"] : [],
             }.Where(kv => kv.Value.Length > 0).ToDictionary());
-        var (items, total) = await library.ListAsync(owner.Id, q, p, size, cancel);
+        var (items, total) = await library.ListAsync(user.OwnerId(), q, p, size, cancel);
         return TypedResults.Ok(new SamplePage(items.Select(ToDto).ToList(), p, size, total));
     }
 
@@ -90,8 +85,7 @@ public static class SamplesApi
     private static async Task<IResult> UploadAsync(HttpRequest request, OwnerStore owners, SampleLibrary library, ILoggerFactory loggers,
         CancellationToken cancel)
     {
-        var (owner, denied) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return denied!;
+        var ownerId = request.HttpContext.User.OwnerId();
         if (!request.HasFormContentType)
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, ErrorCode.UnsupportedAudio, "Upload a file", "send multipart/form-data with the audio in a field named \"file\"");
         IFormCollection form;
@@ -127,10 +121,10 @@ public static class SamplesApi
         var name = Path.GetFileNameWithoutExtension(file.FileName);
         SampleRecord? record = null;
         // Checked and stored in one transaction under the owner's lock: concurrent uploads cannot pass the quota together.
-        if (await owners.WithinQuotaAsync(owner.Id, SampleLibrary.StoredBytes(audio), async ct =>
+        if (await owners.WithinQuotaAsync(ownerId, SampleLibrary.StoredBytes(audio), async ct =>
             {
                 record = await library.AddAsync(audio, string.IsNullOrWhiteSpace(name) ? "upload" : name, "upload", null, ct);
-                await owners.AddNewToLibraryAsync(owner.Id, record.Id, ct);
+                await owners.AddNewToLibraryAsync(ownerId, record.Id, ct);
             }, cancel) is { } over)
             return Problems.StorageFull(over);
         return TypedResults.Created($"/api/samples/{record!.Id}", ToDto(record));
@@ -138,12 +132,11 @@ public static class SamplesApi
 
     /// <summary>Takes the sample out of the caller's library (404 when it is not in it, whether or not it exists
     /// elsewhere); the audio goes when nobody keeps it.</summary>
-    private static async Task<IResult> DeleteAsync(HttpRequest request, OwnerStore owners, DiskReserve reserve, string id, CancellationToken cancel)
+    private static async Task<IResult> DeleteAsync(ClaimsPrincipal user, OwnerStore owners, DiskReserve reserve, string id, CancellationToken cancel)
     {
-        var (owner, problem) = await OwnerAuth.RequireAsync(request, owners, cancel);
-        if (owner is null) return problem!;
+        var ownerId = user.OwnerId();
         // Works on a full disk too: that is when space most needs freeing.
-        return await reserve.FreeingAsync(() => owners.RemoveFromLibraryAsync(owner.Id, id, cancel))
+        return await reserve.FreeingAsync(() => owners.RemoveFromLibraryAsync(ownerId, id, cancel))
             ? TypedResults.NoContent() : Problems.NotFound($"sample {id} in your library");
     }
 

@@ -1,15 +1,12 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Orbitr.Contracts;
 using Orbitr.Server.Owners;
 using Orbitr.Server.Samples;
 using Orbitr.Server.Storage;
 using Orbitr.Server.Telemetry;
 
 namespace Orbitr.Server.Generation;
-
-/// <summary>What the API says about a generation (ARCHITECTURE §4).</summary>
-public sealed record GenerationDto(string Id, string Status, double Progress, int Position, string? SampleId, string Prompt, string Engine,
-    double DurationSeconds, string Quality, uint Seed, bool Cached, int? ErrorCode, string? Error, DateTimeOffset CreatedAt);
 
 public enum SubmitOutcome { Queued, Cached, InvalidEngine, QuotaExceeded, StorageFull }
 
@@ -30,7 +27,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
             return (SubmitOutcome.InvalidEngine, null, engines.Unavailable(request.Engine));
         if (request.DurationSeconds > engine.MaxDurationSeconds)
             return (SubmitOutcome.InvalidEngine, null, $"the {engine.Name} engine makes at most {engine.MaxDurationSeconds} s");
-        var key = GenerationCacheKey.Compute(engine.Name, engine.ModelVersion, request.Prompt, request.DurationSeconds, request.Quality, request.Seed);
+        var key = GenerationCacheKey.Compute(engine.Name, engine.ModelVersion, request.Prompt, request.DurationSeconds, request.Quality, request.Seed ?? 0);
 
         // Cache hit: the same request has made a sample that is still in the library.
         // The shared cache names the generation that made it (a primary-key read); without it, the index on the key.
@@ -80,7 +77,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
             ModelVersion = engine.ModelVersion,
             DurationSeconds = request.DurationSeconds,
             Quality = request.Quality,
-            Seed = request.Seed,
+            Seed = request.Seed ?? 0,
             ClientId = clientId,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -7,13 +7,19 @@ namespace Orbitr.Server.Owners;
 
 public static class OwnerServiceCollectionExtensions
 {
-    /// <summary>Owners, their limits (Orbitr:Limits) and the rate limits of creating owners (per client address) and of
+    /// <summary>Owners, their authentication (the "Owner" scheme), their limits (Orbitr:Limits) and the rate limits of creating owners (per client address) and of
     /// uploads and pattern saves (per owner token).</summary>
     public static IServiceCollection AddOrbitrOwners(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(OwnerOptions.Section).Get<OwnerOptions>() ?? new OwnerOptions();
         services.AddSingleton(options);
         services.AddScoped<OwnerStore>();
+        // Owner authentication: endpoints that act for an owner say .RequireAuthorization() (the default policy: an
+        // owner of this scheme); their handlers read the owner's id from the principal. No default scheme: a request
+        // to an endpoint that acts for nobody (audio, health…) never looks its token up.
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, OwnerAuthenticationHandler>(OwnerAuth.Scheme, null);
+        services.AddAuthorizationBuilder().SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(OwnerAuth.Scheme)
+            .RequireAuthenticatedUser().Build());
         RateLimits.Describe(services, OwnersApi.CreatePolicy, "Too many new owners", $"at most {options.OwnersPerHour} new owners per hour from one address", 3600);
         RateLimits.Describe(services, SamplesApi.UploadPolicy, "Too many uploads", $"at most {options.UploadsPerMinute} uploads per minute", 60);
         RateLimits.Describe(services, PatternsApi.SavePolicy, "Too many pattern saves", $"at most {options.PatternSavesPerMinute} pattern saves per minute", 60);

@@ -9,7 +9,7 @@ using Orbitr.Dsp.Resampling;
 using Orbitr.Dsp.Wav;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Offline;
-using Orbitr.Web.Server;
+using Orbitr.Web.Api;
 
 namespace Orbitr.Web.Audio;
 
@@ -17,7 +17,7 @@ namespace Orbitr.Web.Audio;
 /// from Orbitr.Synthesis (no download), generated and uploaded samples come from the server's library as WAV and are
 /// kept in the browser (<see cref="SoundStore"/>) so they play offline; uploads made offline live only in the browser
 /// until they reach the server. All at 44.1 kHz like the CLI, so exports match <c>orbitr render</c>.</summary>
-public sealed class SampleLibrary(OrbitrApi api, SoundStore sounds, IJSRuntime js)
+public sealed class SampleLibrary(OrbitrApiClient api, SoundStore sounds, IJSRuntime js)
 {
     public const int SampleRate = 44100;
     private IJSObjectReference? _audio;

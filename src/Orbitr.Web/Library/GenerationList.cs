@@ -1,33 +1,32 @@
 using System.Text.Json;
 using Microsoft.JSInterop;
-using Orbitr.Web.Server;
+using Orbitr.Contracts;
+using Orbitr.Web.Api;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Library;
 
 /// <summary>The user's generation jobs, newest first, each followed until it finishes. Holds the panel's state; the
 /// panel only renders it.</summary>
-public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js)
+public sealed class GenerationList(OrbitrApiClient api, Notices notices, IJSRuntime js)
 {
     private IJSObjectReference? _events;
     public const int MaxShown = 20;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-    private readonly List<Generation> _jobs = [];
+    private readonly List<GenerationDto> _jobs = [];
 
     /// <summary>What the app assumes until the server lists its engines, or when it cannot be asked.</summary>
-    private static readonly EngineInfo SynthOnly = new()
-    {
-        Name = EngineInfo.Synth, ModelVersion = "", MinDurationSeconds = 0.1, MaxDurationSeconds = 10, Qualities = ["draft", "hq"], Available = true,
-    };
+    private static readonly EngineDto SynthOnly = new(EngineInfo.Synth, ModelVersion: "", MinDurationSeconds: 0.1, MaxDurationSeconds: 10,
+        Qualities: ["draft", "hq"], Available: true, Problem: null);
     /// <summary>After a failed read of the engine list, the next render asks again, but not sooner than this
     /// (typing while offline would otherwise ask once per keystroke).</summary>
     public TimeSpan EngineRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
     private Task? _enginesLoading;
     private long _enginesFailedAt; // Environment.TickCount64 of the last failed read; 0 = none
 
-    public IReadOnlyList<Generation> Jobs => _jobs;
+    public IReadOnlyList<GenerationDto> Jobs => _jobs;
     /// <summary>The engines the server is configured with (available or not); synth only until they are read.</summary>
-    public IReadOnlyList<EngineInfo> Engines { get; private set; } = [SynthOnly];
+    public IReadOnlyList<EngineDto> Engines { get; private set; } = [SynthOnly];
     public bool EnginesLoaded { get; private set; }
     /// <summary>The user chooses an engine only when the server has more than one that works.</summary>
     public bool OffersEngineChoice => Engines.Count(e => e.Available) > 1;
@@ -39,7 +38,7 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
 
     public event Action? Changed;
     /// <summary>A job made a sample (id): the library refreshes.</summary>
-    public event Action<Generation>? Succeeded;
+    public event Action<GenerationDto>? Succeeded;
 
     /// <summary>Reads the server's engines once; a failure (offline, an older server) leaves "synth only", shows
     /// nothing, and is retried by a later call.</summary>
@@ -52,7 +51,7 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
 
         async Task LoadAsync()
         {
-            ApiResult<List<EngineInfo>> result;
+            ApiResult<List<EngineDto>> result;
             try
             {
                 // Off the renderer's synchronization context: nothing here touches a component, and the answer
@@ -79,7 +78,7 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
 
     /// <summary>The engine a choice runs on: the named one, or for "auto" what the server picks (MusicGen when it
     /// works, else synth).</summary>
-    public EngineInfo EngineFor(string choice)
+    public EngineDto EngineFor(string choice)
     {
         var available = Engines.Where(e => e.Available).ToList();
         return available.FirstOrDefault(e => e.Name == EffectiveChoice(choice))
@@ -95,10 +94,7 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
         Changed?.Invoke();
         try
         {
-            var result = await api.GenerateAsync(new GenerationRequestBody
-            {
-                Prompt = prompt, DurationSeconds = durationSeconds, Quality = quality, Seed = seed, Engine = EffectiveChoice(engine),
-            });
+            var result = await api.GenerateAsync(new GenerationRequest(prompt, EffectiveChoice(engine), durationSeconds, quality, seed));
             LastProblem = result.Problem;
             RetryAt = result.Problem?.RetryAfterSeconds is { } s ? DateTimeOffset.UtcNow.AddSeconds(s) : null;
             if (result.Value is not { } job) return;
@@ -167,10 +163,10 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
         [JSInvokable]
         public void OnUpdate(string json)
         {
-            Generation? job;
+            GenerationDto? job;
             try
             {
-                job = JsonSerializer.Deserialize(json, ApiJsonContext.Default.Generation);
+                job = JsonSerializer.Deserialize(json, OrbitrJsonContext.Default.GenerationDto);
             }
             catch (JsonException)
             {
@@ -215,13 +211,13 @@ public sealed class GenerationList(OrbitrApi api, Notices notices, IJSRuntime js
         }
     }
 
-    private void Finish(Generation job)
+    private void Finish(GenerationDto job)
     {
         if (job.Status == "succeeded") Succeeded?.Invoke(job);
         Changed?.Invoke();
     }
 
-    private void Replace(Generation job)
+    private void Replace(GenerationDto job)
     {
         var i = _jobs.FindIndex(j => j.Id == job.Id);
         if (i >= 0) _jobs[i] = job;

@@ -1,9 +1,10 @@
+using Orbitr.Contracts;
 using Orbitr.Core.Model;
 using Orbitr.Dsp.Analysis;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Offline;
-using Orbitr.Web.Server;
+using Orbitr.Web.Api;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Library;
@@ -36,7 +37,7 @@ public sealed record ShelfItem(SampleRef Source, string Name, string Kind, doubl
 /// <summary>The sample library as the panel shows it: the built-in kit plus the server's generated and uploaded
 /// samples, searchable; upload and delete go to the server. Offline, it lists the sounds kept in this browser and
 /// keeps new uploads locally until the server is back (<see cref="OfflineUploads"/>).</summary>
-public sealed class SampleShelf(OrbitrApi api, Notices notices, SoundStore sounds, SampleLibrary library, OfflineUploads uploads)
+public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore sounds, SampleLibrary library, OfflineUploads uploads)
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
     private static IReadOnlyList<ShelfItem>? s_kit;
@@ -182,7 +183,7 @@ public sealed class SampleShelf(OrbitrApi api, Notices notices, SoundStore sound
         Changed?.Invoke();
     }
 
-    private static ShelfItem ToItem(LibrarySample s)
+    private static ShelfItem ToItem(SampleDto s)
     {
         var upload = s.Engine == "upload";
         return new(SampleRef.Generated(s.Id, s.Name), s.Name, upload ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt,

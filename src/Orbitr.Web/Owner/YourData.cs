@@ -1,14 +1,15 @@
+using Orbitr.Contracts;
 using Orbitr.Web.Library;
-using Orbitr.Web.Server;
+using Orbitr.Web.Api;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Owner;
 
 /// <summary>"Your data": what this browser's owner stores on the server against the quota, deleting all of it, and
 /// moving the library to another browser with its key (the owner token).</summary>
-public sealed class YourData(OrbitrApi api, OwnerSession owner, SampleShelf shelf, Notices notices)
+public sealed class YourData(OrbitrApiClient api, OwnerSession owner, SampleShelf shelf, Notices notices)
 {
-    public OwnerUsage? Usage { get; private set; }
+    public OwnerUsageDto? Usage { get; private set; }
     public ApiProblem? Problem { get; private set; }
     public bool Busy { get; private set; }
 

@@ -1,7 +1,8 @@
 using Microsoft.JSInterop;
+using Orbitr.Contracts;
 using Orbitr.Core.Json;
 using Orbitr.Core.Model;
-using Orbitr.Web.Server;
+using Orbitr.Web.Api;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Sharing;
@@ -28,7 +29,7 @@ public sealed class ShareAddress
 
 /// <summary>Save to the server and share: a plain link (/p/{id}: others open a copy, the owner's edit token stays in
 /// the owner's browser) or an end-to-end encrypted one (/p/{id}#k=key: the server stores only AES-GCM ciphertext).</summary>
-public sealed class PatternSharing(IJSRuntime js, OrbitrApi api, Notices notices)
+public sealed class PatternSharing(IJSRuntime js, OrbitrApiClient api, Notices notices)
 {
     private IJSObjectReference? _module;
     private string? _secretId, _openedOwned;

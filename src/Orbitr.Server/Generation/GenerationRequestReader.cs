@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Orbitr.Contracts;
 using Orbitr.Synthesis.Prompting;
 
 namespace Orbitr.Server.Generation;
 
-/// <summary>A validated body of POST /api/generations (ARCHITECTURE §4).</summary>
-public sealed record GenerationRequest(string Prompt, string Engine, double DurationSeconds, string Quality, uint Seed)
+/// <summary>Reads and validates the body of POST /api/generations (ARCHITECTURE §4) into a <see cref="GenerationRequest"/>
+/// (the API's record, in Orbitr.Contracts) whose seed is always set.</summary>
+public static class GenerationRequestReader
 {
     public const int MaxBodyBytes = 16 * 1024;
 

@@ -1,7 +1,7 @@
 using Microsoft.JSInterop;
 using Orbitr.Web.Storage;
 
-namespace Orbitr.Web.Server;
+namespace Orbitr.Web.Api;
 
 /// <summary>The owner this browser acts for on the server: an anonymous token, kept in this origin's IndexedDB
 /// (wwwroot/js/storage.js; never a cookie, so it goes to no other site and only with Orbitr's own API calls).</summary>

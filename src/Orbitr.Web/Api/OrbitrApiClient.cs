@@ -3,9 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Orbitr.Contracts;
 using Orbitr.Web.State;
 
-namespace Orbitr.Web.Server;
+namespace Orbitr.Web.Api;
 
 /// <summary>A failed call: the design's code (3001 offline, 3002 timeout, or the server's), a message for the user,
 /// the HTTP status (0 when the server was not reached) and, for 429, when to try again.</summary>
@@ -18,30 +19,30 @@ public readonly record struct ApiResult<T>(T? Value, ApiProblem? Problem, HttpSt
 
 /// <summary>The Orbitr server's HTTP API as the browser app uses it. Never throws for network or server errors:
 /// every failure comes back as an <see cref="ApiProblem"/> with a code the UI can show.</summary>
-public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
+public sealed class OrbitrApiClient(HttpClient http, OwnerSession owner)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    public Task<ApiResult<Generation>> GenerateAsync(GenerationRequestBody body) =>
+    public Task<ApiResult<GenerationDto>> GenerateAsync(GenerationRequest body) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/generations")
-        { Content = JsonContent.Create(body, ApiJsonContext.Default.GenerationRequestBody) }, ApiJsonContext.Default.Generation, asOwner: true);
+        { Content = JsonContent.Create(body, OrbitrJsonContext.Default.GenerationRequest) }, OrbitrJsonContext.Default.GenerationDto, asOwner: true);
 
     /// <summary>The generation engines the server is configured with, available or not.</summary>
-    public Task<ApiResult<List<EngineInfo>>> EnginesAsync() =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/engines"), ApiJsonContext.Default.ListEngineInfo);
+    public Task<ApiResult<List<EngineDto>>> EnginesAsync() =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/engines"), OrbitrJsonContext.Default.ListEngineDto);
 
-    public Task<ApiResult<Generation>> GenerationAsync(string id) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation);
+    public Task<ApiResult<GenerationDto>> GenerationAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/generations/{Uri.EscapeDataString(id)}"), OrbitrJsonContext.Default.GenerationDto);
 
-    public Task<ApiResult<Generation>> CancelAsync(string id) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/generations/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.Generation, asOwner: true);
+    public Task<ApiResult<GenerationDto>> CancelAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/generations/{Uri.EscapeDataString(id)}"), OrbitrJsonContext.Default.GenerationDto, asOwner: true);
 
     public Task<ApiResult<SamplePage>> SamplesAsync(string? search) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples?pageSize=100{(string.IsNullOrWhiteSpace(search) ? "" : "&q=" + Uri.EscapeDataString(search))}"),
-            ApiJsonContext.Default.SamplePage, asOwner: true);
+            OrbitrJsonContext.Default.SamplePage, asOwner: true);
 
-    public Task<ApiResult<LibrarySample>> SampleAsync(string id) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples/{Uri.EscapeDataString(id)}"), ApiJsonContext.Default.LibrarySample);
+    public Task<ApiResult<SampleDto>> SampleAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/samples/{Uri.EscapeDataString(id)}"), OrbitrJsonContext.Default.SampleDto);
 
     public async Task<ApiResult<bool>> DeleteSampleAsync(string id)
     {
@@ -49,7 +50,7 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
         return new(r.Ok, r.Problem, r.Status);
     }
 
-    public Task<ApiResult<LibrarySample>> UploadAsync(string fileName, byte[] bytes) =>
+    public Task<ApiResult<SampleDto>> UploadAsync(string fileName, byte[] bytes) =>
         SendAsync(() =>
         {
             var form = new MultipartFormDataContent();
@@ -57,7 +58,7 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
             file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             form.Add(file, "file", fileName);
             return new HttpRequestMessage(HttpMethod.Post, "api/samples") { Content = form };
-        }, ApiJsonContext.Default.LibrarySample, asOwner: true);
+        }, OrbitrJsonContext.Default.SampleDto, asOwner: true);
 
     public async Task<ApiResult<byte[]>> SampleAudioAsync(string id)
     {
@@ -74,10 +75,11 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
         }
     }
 
-    /// <summary>POST (new) or PUT (with the owner's token and the version last seen) a pattern body.</summary>
+    /// <summary>POST (new) or PUT (with the owner's token and the version last seen) a pattern body. A PUT answers
+    /// only the new version: the result carries the id and token it was sent with.</summary>
     public async Task<ApiResult<SavedPattern>> SavePatternAsync(byte[] body, string contentType, string? id = null, string? editToken = null, int? version = null)
     {
-        var r = await SendAsync(() =>
+        Func<HttpRequestMessage> create = () =>
         {
             var content = new ByteArrayContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -85,19 +87,21 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
             if (editToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", editToken);
             if (version is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"v{version}\"");
             return request;
-        }, ApiJsonContext.Default.SavedPattern, asOwner: editToken is null);
-        return r;
+        };
+        if (id is null) return await SendAsync(create, OrbitrJsonContext.Default.SavedPattern, asOwner: editToken is null);
+        var r = await SendAsync(create, OrbitrJsonContext.Default.PatternVersion, asOwner: editToken is null);
+        return new(r.Value is { } v ? new SavedPattern(v.Id, editToken ?? "", v.Version, $"/p/{v.Id}") : null, r.Problem, r.Status);
     }
 
     /// <summary>What the owner stores against its quota; with <paramref name="token"/>, for that owner (to check a pasted key).</summary>
-    public Task<ApiResult<OwnerUsage>> OwnerUsageAsync(string? token = null) => token is null
-        ? SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/owners/me"), ApiJsonContext.Default.OwnerUsage, asOwner: true)
+    public Task<ApiResult<OwnerUsageDto>> OwnerUsageAsync(string? token = null) => token is null
+        ? SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/owners/me"), OrbitrJsonContext.Default.OwnerUsageDto, asOwner: true)
         : SendAsync(() =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, "api/owners/me");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return request;
-        }, ApiJsonContext.Default.OwnerUsage);
+        }, OrbitrJsonContext.Default.OwnerUsageDto);
 
     /// <summary>Deletes everything the owner stored on the server (its token stops working).</summary>
     public async Task<ApiResult<bool>> DeleteOwnerAsync()
@@ -130,7 +134,7 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
     private async Task<(string? Token, ApiProblem? Problem)> OwnerTokenAsync(bool renew)
     {
         if (!renew && await owner.TokenAsync() is { } saved) return (saved, null);
-        var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/owners"), ApiJsonContext.Default.CreatedOwner);
+        var created = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/owners"), OrbitrJsonContext.Default.CreatedOwner);
         if (!created.Ok || created.Value is not { Token.Length: > 0 } o) return (null, created.Problem ?? new ApiProblem(0, "No owner", "the server did not create an owner"));
         await owner.SaveAsync(o.Token);
         return (o.Token, null);
@@ -185,7 +189,7 @@ public sealed class OrbitrApi(HttpClient http, OwnerSession owner)
         ProblemBody? body = null;
         try
         {
-            body = await response.Content.ReadFromJsonAsync(ApiJsonContext.Default.ProblemBody);
+            body = await response.Content.ReadFromJsonAsync(OrbitrJsonContext.Default.ProblemBody);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
