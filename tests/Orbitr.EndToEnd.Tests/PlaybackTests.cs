@@ -33,8 +33,8 @@ public sealed class PlaybackTests(AppServer server)
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        // Play until more than 1.5 s of pattern time is scheduled.
-        await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrUntil > 1.5", null, new() { Timeout = 30_000 });
+        // Play until more than 1.5 s of pattern time is scheduled (polled every 100 ms, not every frame: the page's main thread is busy scheduling).
+        await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrUntil > 1.5", null, new() { Timeout = 30_000, PollingInterval = 100 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
 
