@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
 using Orbitr.Core.Model;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Cli.Tests;
 
@@ -33,11 +34,10 @@ public class CancellationTests
         using var process = Process.Start(start)!;
         var err = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEndAsync();
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (Directory.GetFiles(cli.Dir, ".long.wav.*.tmp").Length == 0 && !process.HasExited && DateTime.UtcNow < until) await Task.Delay(20);
-        if (process.HasExited) Assert.Fail("the render ended before it could be stopped: " + await err);
-        await Task.Delay(300); // into the render
-        if (process.HasExited) Assert.Fail("the render ended before it could be stopped: " + await output);
+        // Into the render: its temporary file has audio in it (the first 64 KiB written through).
+        await Eventually.ValueAsync(() => Directory.GetFiles(cli.Dir, ".long.wav.*.tmp").Select(f => new FileInfo(f).Length).ToArray(),
+            sizes => process.HasExited || sizes.Any(n => n > 0), TimeSpan.FromSeconds(60), "the render to write into its temporary file (sizes)");
+        if (process.HasExited) Assert.Fail("the render ended before it could be stopped: " + await err + await output);
         using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var (stderr, stdout) = (await err, await output);

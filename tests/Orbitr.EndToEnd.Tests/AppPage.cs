@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.EndToEnd.Tests;
 
@@ -84,14 +85,13 @@ public static class AppPageExtensions
         await app.Page.EvaluateAsync<string>(ReadStore, new object?[] { "quarantine", null });
 
     /// <summary>Waits until the saved pattern satisfies a condition (saves are debounced by 150 ms).</summary>
-    public static async Task<Orbitr.Core.Model.Pattern> WaitForSavedAsync(this AppPage app, Func<Orbitr.Core.Model.Pattern, bool> condition, int tries = 100)
+    public static async Task<Orbitr.Core.Model.Pattern> WaitForSavedAsync(this AppPage app, Func<Orbitr.Core.Model.Pattern, bool> condition, double seconds = 10)
     {
-        for (var i = 0; i < tries; i++)
-        {
-            if (await app.SavedPatternAsync() is { } text && Orbitr.Core.Json.PatternJson.Read(text).Pattern is { } p && condition(p)) return p;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the pattern was not saved");
+        // The IndexedDB store is read from .NET, so this polls from here (Playwright's waits see only the page).
+        var text = await Eventually.ValueAsync(app.SavedPatternAsync,
+            t => t is not null && Orbitr.Core.Json.PatternJson.Read(t).Pattern is { } p && condition(p),
+            TimeSpan.FromSeconds(seconds), "the saved pattern to satisfy the condition (saved JSON)", TimeSpan.FromMilliseconds(50));
+        return Orbitr.Core.Json.PatternJson.Read(text!).Pattern!;
     }
 
     public static async Task WriteSavedAsync(this AppPage app, string text) =>

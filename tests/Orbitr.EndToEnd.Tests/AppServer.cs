@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.EndToEnd.Tests;
 
@@ -93,17 +94,21 @@ public sealed class AppServer : IAsyncLifetime
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
+        var server = _server;
+        await Eventually.ValueAsync(async () =>
         {
+            if (server.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {server.ExitCode}");
             try
             {
-                if ((await http.GetAsync($"{url}/api/health")).IsSuccessStatusCode) return url;
+                using var health = await http.GetAsync($"{url}/api/health");
+                return health.IsSuccessStatusCode ? "up" : $"health {(int)health.StatusCode}";
             }
-            catch (HttpRequestException) { }
-            if (_server.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {_server.ExitCode}");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("Orbitr.Server did not answer /api/health within 30 s");
+            catch (HttpRequestException e)
+            {
+                return e.Message;
+            }
+        }, state => state == "up", TimeSpan.FromSeconds(30), "Orbitr.Server to answer /api/health", TimeSpan.FromMilliseconds(100));
+        return url;
     }
 
     /// <summary>Stops the server process (the browser stays) — the app is then "offline" for pages already open.</summary>

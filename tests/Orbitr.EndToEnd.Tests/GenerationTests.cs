@@ -46,7 +46,9 @@ public class GenerationTests(AppServer server)
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        await Task.Delay(2500);
+        // Play until step 3 of ring 2 is scheduled in the first cycle.
+        await app.Page.WaitForFunctionAsync("() => (globalThis.__orbitrScheduled ?? []).some(e => e.track === 1 && e.step === 2 && e.cycle === 0)",
+            null, new() { Timeout = 30_000 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         var scheduled = JsonSerializer.Deserialize<List<Scheduled>>(
             await app.Page.EvaluateAsync<string>("() => JSON.stringify(globalThis.__orbitrScheduled)"), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
 using Orbitr.Core.Model;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.EndToEnd.Tests;
 
@@ -300,12 +301,8 @@ public sealed class PatternLibraryTests(AppServer server)
     private static async Task<JsonElement> WaitForStoredNamesAsync(AppPage app, params string[] names)
     {
         var expected = names.Order().ToList();
-        for (var i = 0; i < 100; i++)
-        {
-            var stored = await app.StoredLibraryAsync();
-            if (stored.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).Order().SequenceEqual(expected)) return stored;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"the library store never held exactly {string.Join(", ", names)}");
+        return await Eventually.ValueAsync(app.StoredLibraryAsync,
+            stored => stored.EnumerateArray().Select(e => e.GetProperty("name").GetString()!).Order().SequenceEqual(expected),
+            TimeSpan.FromSeconds(5), $"the library store to hold exactly {string.Join(", ", names)}", TimeSpan.FromMilliseconds(50));
     }
 }

@@ -33,7 +33,8 @@ public sealed class PlaybackTests(AppServer server)
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        await Task.Delay(2000);
+        // Play until more than 1.5 s of pattern time is scheduled (polled every 100 ms, not every frame: the page's main thread is busy scheduling).
+        await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrUntil > 1.5", null, new() { Timeout = 30_000, PollingInterval = 100 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
 
@@ -161,7 +162,7 @@ public sealed class PlaybackTests(AppServer server)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel export" }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
         await Assertions.Expect(app.Page.Locator(".notice", new() { HasText = "Export cancelled" })).ToBeVisibleAsync();
-        await app.Page.WaitForTimeoutAsync(1000);
+        await app.Page.WaitForTimeoutAsync(1000); // kept fixed: a window in which a cancelled export would download
         Assert.Equal(0, downloads);
         Assert.False(await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).IsDisabledAsync());
 
@@ -202,7 +203,8 @@ public sealed class PlaybackTests(AppServer server)
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Notice(1002).WaitForAsync();
         Assert.Contains("clap-file", await app.Notice(1002).InnerTextAsync());
-        await Task.Delay(1000);
+        // Every step of both rings is on: by the time the kick has four notes scheduled, the clap would have had its own.
+        await app.Page.WaitForFunctionAsync("() => (globalThis.__orbitrScheduled ?? []).filter(e => e.track === 0).length >= 4", null, new() { Timeout = 30_000 });
         var tracks = await app.Page.EvaluateAsync<int[]>("() => globalThis.__orbitrScheduled.map(e => e.track)");
         Assert.Contains(0, tracks);          // the kick plays on
         Assert.DoesNotContain(1, tracks);    // the missing sample is skipped, not fatal
@@ -222,8 +224,10 @@ public sealed class PlaybackTests(AppServer server)
         await app.ImportByDropAsync("dense.json", PatternJson.Write(p));
         await app.ExpectStepAsync(4, 16, true);
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
-        await Task.Delay(1500);
-        var playing = 20 * Math.Log10(await app.Page.EvaluateAsync<double>("() => globalThis.__orbitrPeakNow()"));
+        // Wait until it is sounding loudly (above −30 dBFS) before stopping.
+        var loud = await app.Page.WaitForFunctionAsync("() => { const p = globalThis.__orbitrPeakNow(); return p > 10 ** (-30 / 20) ? p : null; }",
+            null, new() { Timeout = 30_000, PollingInterval = 20 });
+        var playing = 20 * Math.Log10(await loud.JsonValueAsync<double>());
         Assert.True(playing > -30, $"only {playing:F1} dBFS while playing");
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrAfterStop");

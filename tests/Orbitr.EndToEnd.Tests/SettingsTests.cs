@@ -120,11 +120,12 @@ public class SettingsTests(AppServer server)
 
     private sealed record Scheduled(int Track, double Gain);
 
-    private static async Task<List<Scheduled>> PlayAWhileAsync(AppPage app)
+    /// <summary>Plays until <paramref name="enough"/> (a page expression on the scheduled events <c>s</c>) holds, then stops.</summary>
+    private static async Task<List<Scheduled>> PlayAWhileAsync(AppPage app, string enough = "s.length > 0")
     {
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        await Task.Delay(1200);
+        await app.Page.WaitForFunctionAsync($"() => {{ const s = globalThis.__orbitrScheduled ?? []; return {enough}; }}", null, new() { Timeout = 30_000 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
         return JsonSerializer.Deserialize<List<Scheduled>>(
@@ -141,7 +142,7 @@ public class SettingsTests(AppServer server)
         await CloseSettingsAsync(app);
         await app.Page.GetByLabel("Metronome", new() { Exact = true }).CheckAsync();
 
-        var scheduled = await PlayAWhileAsync(app);
+        var scheduled = await PlayAWhileAsync(app, "s.filter(e => e.track === -1).length >= 2 && s.some(e => e.track >= 0 && e.gain > 0.25)");
         var clicks = scheduled.Where(e => e.Track == -1).ToList();
         Assert.True(clicks.Count >= 2, $"{clicks.Count} metronome clicks scheduled");
         Assert.All(clicks, c => Assert.Equal(0.25, c.Gain, 9));

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Server.Tests;
 
@@ -30,7 +31,7 @@ public sealed class DeploymentFaultTests
             ["Orbitr__Limits__OwnersPerHour"] = "100000",
         };
         // Rate limits, cache and live updates through a Redis of the test's own (it is killed halfway).
-        using var redis = RedisProcess.Start();
+        using var redis = await RedisProcess.StartAsync();
         settings["Orbitr__Cache__Provider"] = "redis";
         settings["Orbitr__Cache__Redis"] = redis.Address;
         // Blobs in S3: the processes share no folder.
@@ -70,7 +71,7 @@ public sealed class DeploymentFaultTests
             Console.WriteLine($"posted 200 in {clock.Elapsed.TotalSeconds:0.0} s");
             // Halfway, kill -9 the worker; then start another.
             // … at a moment when a job is running, so the new worker has one to recover.
-            await WaitUntilAsync(async () => await CountAsync(database, "succeeded") >= 60 && await CountAsync(database, "running") >= 1, TimeSpan.FromMinutes(3));
+            await WaitUntilAsync(database, c => c.Succeeded >= 60 && c.Running >= 1, TimeSpan.FromMinutes(3), "60 generations succeeded and one running (succeeded, running)");
             worker.Kill();
             var atKill = await CountAsync(database, "succeeded");
             var runningAtKill = await CountAsync(database, "running");
@@ -80,16 +81,16 @@ public sealed class DeploymentFaultTests
             Console.WriteLine($"second worker up at {clock.Elapsed.TotalSeconds:0.0} s");
             try
             {
-                await WaitUntilAsync(async () => await CountAsync(database, "succeeded") == 200, TimeSpan.FromMinutes(3));
+                await WaitUntilAsync(database, c => c.Succeeded == 200, TimeSpan.FromMinutes(3), "all 200 generations succeeded (succeeded, running)");
             }
-            catch (TimeoutException)
+            catch (Xunit.Sdk.XunitException timedOut)
             {
                 var counts = string.Join(", ", await Task.WhenAll(new[] { "queued", "running", "succeeded", "failed", "canceled" }
                     .Select(async st => $"{st} {await CountAsync(database, st)}")));
                 await using var failedDb = new Npgsql.NpgsqlConnection(database);
                 await failedDb.OpenAsync();
                 await using var errors = new Npgsql.NpgsqlCommand("""SELECT string_agg(DISTINCT "Error", ' | ') FROM "Generations" WHERE "Status" = 'failed'""", failedDb);
-                throw new TimeoutException($"not all done: {counts}; errors: {await errors.ExecuteScalarAsync()}");
+                throw new Xunit.Sdk.XunitException($"{timedOut.Message}; not all done: {counts}; errors: {await errors.ExecuteScalarAsync()}", timedOut);
             }
             Console.WriteLine($"all done at {clock.Elapsed.TotalSeconds:0.0} s");
             Assert.Equal(0, await CountAsync(database, "failed"));
@@ -177,15 +178,10 @@ public sealed class DeploymentFaultTests
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not reached within {limit}");
-            await Task.Delay(250);
-        }
-    }
+    /// <summary>Polls the shared database's succeeded and running counts until <paramref name="done"/> accepts them.</summary>
+    private static Task WaitUntilAsync(string database, Func<(int Succeeded, int Running), bool> done, TimeSpan limit, string because) =>
+        Eventually.ValueAsync(async () => (await CountAsync(database, "succeeded"), await CountAsync(database, "running")), done, limit, because,
+            TimeSpan.FromMilliseconds(250));
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -243,20 +239,22 @@ public sealed class ServerProcess : IAsyncDisposable
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        await Eventually.ValueAsync(async () =>
         {
             if (server.process.HasExited) throw new InvalidOperationException($"the {role} process exited: {server.Output}");
             try
             {
                 // Up when it answers its health (200, or 503 while a dependency is still coming).
                 using var health = await http.GetAsync("/api/health");
-                if (health.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable) return server;
+                if (health.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable) return "up";
+                return $"health {(int)health.StatusCode}; output: {server.Output}";
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-            if (DateTime.UtcNow > until) throw new TimeoutException($"the {role} process did not start: {server.Output}");
-            await Task.Delay(200);
-        }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return $"{e.GetType().Name}; output: {server.Output}";
+            }
+        }, state => state == "up", TimeSpan.FromSeconds(60), $"the {role} process to answer /api/health", TimeSpan.FromMilliseconds(200));
+        return server;
     }
 
     /// <summary>kill -9: no shutdown, no chance to finish or release anything.</summary>

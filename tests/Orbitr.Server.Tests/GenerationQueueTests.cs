@@ -32,6 +32,7 @@ public class GenerationQueueTests
         var c = await SubmitAsync(client, "hat three");
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/api/generations/{b}")).GetProperty("position").GetInt32());
         Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"/api/generations/{c}")).GetProperty("position").GetInt32());
+        // Kept fixed: a window in which a second job would have started if the bound did not hold (proving a nothing).
         await Task.Delay(300);
         Assert.Equal(1, engine.Started); // bounded: one at a time
 
@@ -66,6 +67,7 @@ public class GenerationQueueTests
         var ids = new[] { await SubmitAsync(client, "one"), await SubmitAsync(client, "two"), await SubmitAsync(client, "three") };
         await WaitForAsync(client, ids[1], g => Status(g) == "running");
         await WaitForAsync(client, ids[0], g => Status(g) == "running");
+        // Kept fixed: a window in which a third job would have started if the bound did not hold (proving a nothing).
         await Task.Delay(300);
         Assert.Equal(2, engine.Started);
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/api/generations/{ids[2]}")).GetProperty("position").GetInt32());
@@ -218,6 +220,7 @@ public class GenerationQueueTests
             }
             // The first process's jobs wake up late: they must not store a second copy.
             held.Open();
+            // Kept fixed: a window for a woken job of the first process to (wrongly) store something; nothing should.
             await Task.Delay(500);
             var library = await client2.GetFromJsonAsync<JsonElement>("/api/samples?pageSize=100");
             Assert.Equal(5, library.GetProperty("total").GetInt32());

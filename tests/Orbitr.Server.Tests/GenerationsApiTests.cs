@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Orbitr.Dsp.Wav;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Server.Tests;
 
@@ -17,17 +18,9 @@ public class GenerationsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFa
         return doc.RootElement.GetProperty("code").GetInt32();
     }
 
-    internal static async Task<JsonElement> WaitForAsync(HttpClient client, string id, Func<JsonElement, bool> done, double seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var g = await client.GetFromJsonAsync<JsonElement>($"/api/generations/{id}");
-            if (done(g)) return g;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"generation {id} is still {g}");
-            await Task.Delay(20);
-        }
-    }
+    internal static Task<JsonElement> WaitForAsync(HttpClient client, string id, Func<JsonElement, bool> done, double seconds = 30) =>
+        Eventually.ValueAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/generations/{id}"), done,
+            TimeSpan.FromSeconds(seconds), $"generation {id} to reach the awaited state");
 
     internal static Task<JsonElement> WaitFinishedAsync(HttpClient client, string id) =>
         WaitForAsync(client, id, g => g.GetProperty("status").GetString() is "succeeded" or "failed" or "canceled");

@@ -37,6 +37,7 @@ public sealed class KestrelAnswersTests : IAsyncLifetime
         await stream.WriteAsync(request);
         if (later is not null)
         {
+            // Kept fixed: the pause is what the test measures (the server's own timeout must fire within it).
             await Task.Delay(wait!.Value);
             try { await stream.WriteAsync(later); } catch (IOException) { }
         }

@@ -11,6 +11,7 @@ using Orbitr.Core.Json;
 using Orbitr.Core.Model;
 using Orbitr.Dsp.Audio;
 using Orbitr.Dsp.Wav;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Server.Tests;
 
@@ -166,13 +167,8 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         var body = """{"prompt":"shared glass bell","durationSeconds":0.5,"seed":77}""";
         var first = await alice.PostAsync("/api/generations", new StringContent(body, Encoding.UTF8, "application/json"));
         var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        string? sample = null;
-        for (var i = 0; i < 200 && sample is null; i++)
-        {
-            var g = await alice.GetFromJsonAsync<JsonElement>($"/api/generations/{id}");
-            if (g.GetProperty("status").GetString() == "succeeded") sample = g.GetProperty("sampleId").GetString();
-            else await Task.Delay(50);
-        }
+        var sample = (await GenerationsApiTests.WaitForAsync(alice, id, g => g.GetProperty("status").GetString() == "succeeded", 10))
+            .GetProperty("sampleId").GetString();
         Assert.NotNull(sample);
         var hit = await bob.PostAsync("/api/generations", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
@@ -251,15 +247,10 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         var bob = factory.CreateClient();
         var own = await UploadAsync(alice);
         var body = """{"prompt":"owner deletion shared kick","durationSeconds":0.3,"seed":5}""";
-        string? shared = null;
         var first = await alice.PostAsync("/api/generations", new StringContent(body, Encoding.UTF8, "application/json"));
         var gid = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        for (var i = 0; i < 200 && shared is null; i++)
-        {
-            var g = await alice.GetFromJsonAsync<JsonElement>($"/api/generations/{gid}");
-            if (g.GetProperty("status").GetString() == "succeeded") shared = g.GetProperty("sampleId").GetString();
-            else await Task.Delay(50);
-        }
+        var shared = (await GenerationsApiTests.WaitForAsync(alice, gid, g => g.GetProperty("status").GetString() == "succeeded", 10))
+            .GetProperty("sampleId").GetString();
         Assert.NotNull(shared);
         await bob.PostAsync("/api/generations", new StringContent(body, Encoding.UTF8, "application/json")); // cache hit → Bob's too
         var content = new ByteArrayContent(PatternJson.WriteUtf8(PatternFactory.Create(4, 1)));
@@ -284,16 +275,10 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
         var post = await client.PostAsync("/api/generations", new StringContent("""{"prompt":"orphan pad"}""", Encoding.UTF8, "application/json"));
         var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var reader = server.CreateClient();
-        for (var i = 0; i < 200 && engine.Started == 0; i++) await Task.Delay(25);
+        await Eventually.TrueAsync(() => engine.Started > 0, TimeSpan.FromSeconds(10), "the engine to start the job");
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/owners/me")).StatusCode);
         engine.Open();
-        JsonElement g = default;
-        for (var i = 0; i < 200; i++)
-        {
-            g = await reader.GetFromJsonAsync<JsonElement>($"/api/generations/{id}");
-            if (g.GetProperty("status").GetString() is "succeeded" or "failed" or "canceled") break;
-            await Task.Delay(25);
-        }
+        var g = await GenerationsApiTests.WaitFinishedAsync(reader, id);
         Assert.Equal("canceled", g.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, g.GetProperty("sampleId").ValueKind);
         SqliteConnection.ClearAllPools();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Server.Generation;
 using Orbitr.Server.Samples;
+using Orbitr.Tests.Waiting;
 using static Orbitr.Server.Tests.GenerationsApiTests;
 
 namespace Orbitr.Server.Tests;
@@ -53,7 +54,16 @@ public sealed class RedisTests
         _ = a.CreateClient();
         _ = b.CreateClient();
         await WaitAsync(() => a.Services.GetRequiredService<Caching.RedisConnection>().IsAvailable && b.Services.GetRequiredService<Caching.RedisConnection>().IsAvailable);
-        await Task.Delay(300); // subscriptions made at start-up
+        // The subscriptions are made at start-up: wait until an announcement from a reaches b (a probe's waiter is
+        // woken at once; unwoken it would wait its full second).
+        var probes = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            var probe = $"g-probe-{++probes}";
+            var heard = b.Services.GetRequiredService<GenerationEvents>().WaitAsync(probe, TimeSpan.FromSeconds(1), CancellationToken.None);
+            a.Services.GetRequiredService<GenerationEvents>().Changed(probe);
+            return await Task.WhenAny(heard, Task.Delay(500)) == heard;
+        }, TimeSpan.FromSeconds(15), "b to hear a's announcements (its subscriptions made)");
 
         var clock = Stopwatch.StartNew();
         var woken = b.Services.GetRequiredService<GenerationEvents>().WaitAsync("g-announced", TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -70,7 +80,7 @@ public sealed class RedisTests
     [Fact]
     public async Task With_redis_killed_mid_run_no_request_fails_and_health_warns_until_it_is_back()
     {
-        using var redis = RedisProcess.Start();
+        using var redis = await RedisProcess.StartAsync();
         await using var server = new ConfiguredOrbitrFactory(Shared(redis.Address, $"t{Guid.NewGuid():N}:", ("Orbitr:Generation:RateLimitPermits", "1000")));
         var client = server.CreateClient();
         await WaitAsync(() => server.Services.GetRequiredService<Caching.RedisConnection>().IsAvailable);
@@ -91,7 +101,7 @@ public sealed class RedisTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("degraded", await CacheStateAsync(client));
 
-        redis.Restart();
+        await redis.RestartAsync();
         await WaitAsync(() => server.Services.GetRequiredService<Caching.RedisConnection>().IsAvailable, 30);
         Assert.Equal("up", await CacheStateAsync(client));
     }
@@ -110,15 +120,8 @@ public sealed class RedisTests
         return await WaitFinishedAsync(client, id);
     }
 
-    private static async Task WaitAsync(Func<bool> condition, double seconds = 15)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not within {seconds} s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition, double seconds = 15, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string because = "") =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(seconds), because, TimeSpan.FromMilliseconds(50));
 
 }
 
@@ -132,37 +135,36 @@ public sealed class RedisProcess : IDisposable
 
         public string Address => $"127.0.0.1:{port}";
 
-        public static RedisProcess Start()
+        public static async Task<RedisProcess> StartAsync()
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
             var redis = new RedisProcess(port);
-            redis.Restart();
+            await redis.RestartAsync();
             return redis;
         }
 
-        public void Restart()
+        public Task RestartAsync()
         {
             process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 { RedirectStandardOutput = true, RedirectStandardError = true })!;
             process.OutputDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
-            var until = DateTime.UtcNow.AddSeconds(10);
-            while (true)
+            return Eventually.ValueAsync(async () =>
             {
                 try
                 {
                     using var probe = new TcpClient();
-                    probe.Connect(IPAddress.Loopback, port);
-                    return;
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                    return "listening";
                 }
-                catch (SocketException) when (DateTime.UtcNow < until)
+                catch (SocketException e)
                 {
-                    Thread.Sleep(50);
+                    return e.SocketErrorCode.ToString();
                 }
-            }
+            }, state => state == "listening", TimeSpan.FromSeconds(10), $"redis-server to listen on {Address}", TimeSpan.FromMilliseconds(50));
         }
 
         public void Kill()

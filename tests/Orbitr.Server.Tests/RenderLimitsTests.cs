@@ -10,6 +10,7 @@ using Orbitr.Dsp.Audio;
 using Orbitr.Dsp.Rendering;
 using Orbitr.Dsp.Wav;
 using Orbitr.Server.Rendering;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Server.Tests;
 
@@ -156,8 +157,8 @@ public sealed class RenderLimitsTests : IAsyncLifetime
         // The slot came back when the response was done (the next render is not refused) and no render file is left.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/patterns/{patternId}/render")).StatusCode);
         var folder = Path.Combine(factory.DataPath, "tmp", "renders");
-        for (var i = 0; i < 50 && Directory.EnumerateFiles(folder).Any(); i++) await Task.Delay(100);
-        Assert.Empty(Directory.EnumerateFiles(folder));
+        await Eventually.ValueAsync(() => Directory.GetFiles(folder), files => files.Length == 0, TimeSpan.FromSeconds(10),
+            "the render files to be deleted once the responses were done");
     }
 
     [Fact]

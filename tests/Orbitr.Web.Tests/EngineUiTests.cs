@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Orbitr.Tests.Waiting;
 using Orbitr.Web.Components;
 
 namespace Orbitr.Web.Tests;
@@ -183,11 +184,12 @@ public class EngineUiTests : AppTestContext
     }
 
     [Fact]
-    public void An_unreachable_engine_list_means_synth_only_without_an_error_and_is_asked_again_later()
+    public async Task An_unreachable_engine_list_means_synth_only_without_an_error_and_is_asked_again_later()
     {
         _server.EnginesJson = null; // offline
         var cut = Render<GenerationPanel>();
-        Eventually(() => Assert.Equal(1, _server.Count("GET", "api/engines")));
+        // The engine list is read in the background (off the renderer): polled, not awaited through renders.
+        await Eventually.AssertAsync(() => Assert.Equal(1, _server.Count("GET", "api/engines")), TimeSpan.FromSeconds(5), "the first read of the engine list");
         TypePrompt(cut, "d");
         TypePrompt(cut, "du");
         Assert.Empty(cut.FindAll("#engine"));
@@ -199,34 +201,16 @@ public class EngineUiTests : AppTestContext
         // Back online: a later render (after the retry interval) reads the list.
         _server.EnginesJson = Engines(Engine("synth", 10), Engine("musicgen", 30));
         Studio.Generations.EngineRetryInterval = TimeSpan.Zero;
-        Eventually(() =>
+        await Eventually.AssertAsync(() =>
         {
             TypePrompt(cut, "dus");
             Assert.Equal(2, _server.Count("GET", "api/engines"));
-        });
+        }, TimeSpan.FromSeconds(5), "a render after the retry interval to read the engine list again");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#engine")));
         Assert.Equal("Auto (MusicGen)", cut.Find("#engine option[value=auto]").TextContent.Trim());
     }
 
     private static void TypePrompt(IRenderedComponent<GenerationPanel> cut, string text) => Act(cut, () => cut.Find("#prompt").Input(text));
-
-    /// <summary>For what happens off the renderer (the engine list is read in the background): polls, 5 s at most.</summary>
-    private static void Eventually(Action assertion)
-    {
-        var until = DateTime.UtcNow.AddSeconds(5);
-        while (true)
-        {
-            try
-            {
-                assertion();
-                return;
-            }
-            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < until)
-            {
-                Thread.Sleep(20);
-            }
-        }
-    }
 
     [Fact]
     public async Task Library_samples_show_the_engine_that_made_them_and_uploads_stay_upload()

@@ -72,20 +72,26 @@ public class TransportTests
     }
 
     [Theory]
-    [InlineData(4, 4, 4, 1.0)]   // 120 BPM: a quarter every 0.5 s, accent every 4
-    [InlineData(3, 4, 3, 1.0)]
-    [InlineData(6, 8, 6, 0.5)]   // eighth-note beats
-    public void Metronome_clicks_every_beat_and_accents_each_bar(int numerator, int denominator, int beatsPerBar, double beatsPerHalfSecond)
+    // At 120 BPM a sixteenth is 0.125 s. A beat is one 1/denominator note; a bar is numerator beats.
+    [InlineData(4, 4, 4, 0.5, 2.0)]    // a quarter (4 sixteenths) every 0.5 s, a bar of 16 sixteenths
+    [InlineData(3, 4, 3, 0.5, 1.5)]    // a bar of 12 sixteenths
+    [InlineData(6, 8, 6, 0.25, 1.5)]   // eighth-note beats (2 sixteenths) every 0.25 s, a bar of 6 eighths = 12 sixteenths
+    public void Metronome_clicks_every_beat_and_accents_each_bar(int numerator, int denominator, int beatsPerBar, double beatSeconds, double barSeconds)
     {
         var p = PatternFactory.Create(1, seed: 1) with { TimeSignature = new TimeSignature(numerator, denominator) };
+        Assert.Equal(Pattern.DefaultBpm, p.Bpm);
+        Assert.Equal(barSeconds, p.TimeSignature.StepsPerBar * p.StepSeconds, 9);
         var clicks = Metronome.ClicksBetween(p, 0, 4);
-        var beat = 0.5 / beatsPerHalfSecond * (4.0 / denominator) * beatsPerHalfSecond;
-        Assert.Equal((int)Math.Round(4 / beat), clicks.Count);
+        Assert.Equal((int)Math.Round(4 / beatSeconds), clicks.Count);
         for (var i = 0; i < clicks.Count; i++)
         {
-            Assert.Equal(i * beat, clicks[i].Time, 9);
+            Assert.Equal(i * beatSeconds, clicks[i].Time, 9);
             Assert.Equal(i % beatsPerBar == 0, clicks[i].Accent);
         }
+        // The accents fall on the bars' first beats: every bar length, and nowhere else.
+        var accents = clicks.Where(c => c.Accent).Select(c => c.Time).ToList();
+        Assert.Equal(Enumerable.Range(0, accents.Count).Select(k => k * barSeconds), accents, (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal((int)Math.Ceiling(4 / barSeconds), accents.Count);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Tests.OrbitrProcess;
 
@@ -53,17 +54,19 @@ public class ServerProcess
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
+        await Eventually.ValueAsync(async () =>
         {
+            if (_process.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {_process.ExitCode}");
             try
             {
-                if ((await http.GetAsync($"{BaseUrl}/api/health")).IsSuccessStatusCode) return;
+                using var health = await http.GetAsync($"{BaseUrl}/api/health");
+                return health.IsSuccessStatusCode ? "up" : $"health {(int)health.StatusCode}";
             }
-            catch (HttpRequestException) { }
-            if (_process.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {_process.ExitCode}");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("Orbitr.Server did not answer /api/health within 30 s");
+            catch (HttpRequestException e)
+            {
+                return e.Message;
+            }
+        }, state => state == "up", TimeSpan.FromSeconds(30), "Orbitr.Server to answer /api/health", TimeSpan.FromMilliseconds(100));
     }
 
     public async Task StopAsync()
@@ -118,7 +121,8 @@ public class ServerProcess
     /// was before (its peak during the action), and the CPU it spent.</summary>
     public async Task<Cost> MeasureAsync(Func<Task> action)
     {
-        // Settle first: what earlier tests left for the collector is not this action's.
+        // Settle first: what earlier tests left for the collector is not this action's. Kept fixed: there is nothing
+        // to poll for (the collector runs when it will), and the baseline is read right after.
         await Task.Delay(200);
         ResetPeak();
         var before = RssBytes;
