@@ -349,8 +349,11 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
     [Fact]
     public async Task Concurrent_uploads_never_store_past_the_quota()
     {
-        // 0.2 MB holds two 1 s uploads (88,244 bytes each); eight sent at once must store exactly two.
-        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?> { ["Orbitr:Limits:StorageMegabytesPerOwner"] = "0.2" });
+        // 0.2 MB holds two 1 s uploads (88,244 bytes each); eight sent at once must store exactly two. Jobs are held at
+        // the engine's gate, so each accepted generation keeps counting its expected size (a finished one would count
+        // its real, shorter sound and let a later request in).
+        var engine = new GatedEngine();
+        await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?> { ["Orbitr:Limits:StorageMegabytesPerOwner"] = "0.2" }, engine);
         var client = server.CreateClient();
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostAsync("/api/samples", Upload(44100))));
         Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
@@ -363,6 +366,7 @@ public class OwnersApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory
             fresh.PostAsync("/api/generations", new StringContent($$"""{"prompt":"quota race {{i}}","durationSeconds":1}""", Encoding.UTF8, "application/json"))));
         Assert.Equal(2, jobs.Count(j => j.StatusCode == HttpStatusCode.Accepted));
         Assert.True(await BytesAsync(fresh) <= 200_000);
+        engine.Open();
     }
 
     [Fact]

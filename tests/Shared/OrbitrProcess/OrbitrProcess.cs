@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Orbitr.Tests.Waiting;
 
 namespace Orbitr.Tests.OrbitrProcess;
 
@@ -54,19 +53,26 @@ public class ServerProcess
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
-        await Eventually.ValueAsync(async () =>
+        // A plain bounded wait rather than tests/Shared/Waiting (this file is shared with bench/hostile, which has no
+        // test framework): it fails with the last state seen.
+        var clock = Stopwatch.StartNew();
+        var last = "";
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             if (_process.HasExited) throw new InvalidOperationException($"Orbitr.Server exited with {_process.ExitCode}");
             try
             {
                 using var health = await http.GetAsync($"{BaseUrl}/api/health");
-                return health.IsSuccessStatusCode ? "up" : $"health {(int)health.StatusCode}";
+                if (health.IsSuccessStatusCode) return;
+                last = $"health {(int)health.StatusCode}";
             }
             catch (HttpRequestException e)
             {
-                return e.Message;
+                last = e.Message;
             }
-        }, state => state == "up", TimeSpan.FromSeconds(30), "Orbitr.Server to answer /api/health", TimeSpan.FromMilliseconds(100));
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Orbitr.Server did not answer /api/health within 30 s (last: {last})");
     }
 
     public async Task StopAsync()
