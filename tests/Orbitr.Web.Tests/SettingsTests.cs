@@ -114,7 +114,7 @@ public class SettingsTests : AppTestContext
         module.Setup<StorageResult?>("save", _ => true).SetResult(new StorageResult { Ok = false, Name = "SecurityError", Message = "denied" });
         await Settings.UpdateAsync(s => s with { Theme = Theme.System });
         Assert.Equal(Theme.System, Settings.Current.Theme);
-        Assert.Contains(Studio.Notices.Items, n => n.Code == Orbitr.Web.State.ErrorCodes.StoragePermissionDenied && n.Title.Contains("Settings"));
+        Assert.Contains(Services.GetRequiredService<Orbitr.Web.State.Notices>().Items, n => n.Code == Orbitr.Web.State.ErrorCodes.StoragePermissionDenied && n.Title.Contains("Settings"));
     }
 
     [Fact]
