@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Core.Model;
 using Orbitr.Core.Validation;
@@ -14,11 +15,12 @@ public class GenerationUiTests : AppTestContext
     [Theory]
     [InlineData("", "empty")]
     [InlineData("   ", "empty")]
-    public void An_invalid_prompt_is_refused_with_code_2002_before_any_request(string prompt, string reason)
+    public async Task An_invalid_prompt_is_refused_with_code_2002_before_any_request(string prompt, string reason)
     {
         var cut = Render<GenerationPanel>();
-        cut.Find("#prompt").Input(prompt);
-        cut.Find("form").Submit();
+        // The engine list is read in the background meanwhile: await each event (a plain Input only queues it then).
+        await cut.Find("#prompt").InputAsync(new ChangeEventArgs { Value = prompt });
+        await cut.Find("form").SubmitAsync();
         var error = cut.Find(".form-error");
         Assert.Equal("2002", error.GetAttribute("data-code"));
         Assert.Contains(reason, error.TextContent);
@@ -150,10 +152,12 @@ public class GenerationUiTests : AppTestContext
         Assert.Contains(notices.Items, n => n.Title.Contains("glass bell", StringComparison.Ordinal));
         Store.SelectTrack(3);
         var detail = Render<Live<TrackDetail>>();
-        detail.Find("select[aria-label='Track 4 sample']").Change("generated:abc123");
+        // A chosen sound is loaded for playing in the background: await each change (a plain Change only queues it
+        // while the renderer is busy with that).
+        await detail.Find("select[aria-label='Track 4 sample']").ChangeAsync(new ChangeEventArgs { Value = "generated:abc123" });
         var key = Store.Pattern.Tracks[3].Sample!;
         Assert.Equal(bell, Store.Pattern.Samples.Single(s => s.Key == key).Ref);
-        detail.Find("select[aria-label='Track 4 sample']").Change("builtin:clap");
+        await detail.Find("select[aria-label='Track 4 sample']").ChangeAsync(new ChangeEventArgs { Value = "builtin:clap" });
         Assert.Equal("builtin:clap", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[3].Sample).Ref.Source);
     }
 }
