@@ -17,12 +17,25 @@ public class RenderCountTests : AppTestContext
         typeof(GenerationPanel), typeof(LibraryPanel), typeof(SettingsDialog), typeof(FileBar), typeof(NoticeArea), typeof(ExportDialog),
     ];
 
-    private IRenderedComponent<OrbitrApp> RenderPage()
+    /// <summary>The page after start-up, once the background work it starts (the sample library, the engine list: the
+    /// server here is unreachable) has been answered and rendered: no panel re-rendered for 300 ms.</summary>
+    private async Task<IRenderedComponent<OrbitrApp>> RenderPageAsync()
     {
         var cut = Render<OrbitrApp>();
         var startup = Services.GetRequiredService<AppStartup>();
         cut.WaitForState(() => startup.Ready, TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.Contains("ready", cut.Find("div.app").GetAttribute("class")));
+        var shelf = Services.GetRequiredService<Library.SampleShelf>();
+        cut.WaitForState(() => !shelf.Loading, TimeSpan.FromSeconds(10));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        var last = Counts(cut);
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(300);
+            var now = Counts(cut);
+            if (now.All(x => last[x.Key] == x.Value)) break;
+            last = now;
+        }
         return cut;
     }
 
@@ -54,7 +67,7 @@ public class RenderCountTests : AppTestContext
     [Fact]
     public async Task Toggling_a_step_re_renders_the_rings_that_show_it_and_nothing_else()
     {
-        var cut = RenderPage();
+        var cut = await RenderPageAsync();
         await Key(cut, "5"); // a first edit enables Undo (which the transport shows): the toggle below changes nothing there
         var before = Counts(cut);
 
@@ -68,7 +81,7 @@ public class RenderCountTests : AppTestContext
     [Fact]
     public async Task Changing_the_bpm_re_renders_the_transport_and_not_the_rings_or_the_library()
     {
-        var cut = RenderPage();
+        var cut = await RenderPageAsync();
         await Key(cut, "5"); // Undo enabled before counting
         var before = Counts(cut);
         var bpm = Store.Pattern.Bpm;
@@ -83,7 +96,7 @@ public class RenderCountTests : AppTestContext
     [Fact]
     public async Task Selecting_a_step_re_renders_the_rings_step_editor_and_library_buttons_but_not_the_transport_or_generation()
     {
-        var cut = RenderPage();
+        var cut = await RenderPageAsync();
         var before = Counts(cut);
 
         await cut.InvokeAsync(() => Store.Select(new State.StepAddress(1, 2), additive: false));
@@ -97,7 +110,7 @@ public class RenderCountTests : AppTestContext
     [Fact]
     public async Task A_notice_re_renders_the_notice_area_only()
     {
-        var cut = RenderPage();
+        var cut = await RenderPageAsync();
         var before = Counts(cut);
 
         await cut.InvokeAsync(() => Services.GetRequiredService<State.Notices>().Info("Hello"));
