@@ -52,4 +52,20 @@ public class ServiceTests : AppTestContext
         Store.ClearSelection();
         Assert.False(Sounds.Assign(SoundTarget.Selection, cowbell));
     }
+
+    [Fact]
+    public async Task Start_up_wiring_saves_edits_into_the_library_until_it_is_disposed()
+    {
+        var startup = Services.GetRequiredService<Startup.AppStartup>();
+        var library = Services.GetRequiredService<Patterns.PatternLibrary>();
+        await startup.InitializeAsync();
+        Assert.True(startup.Ready);
+        Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 2));
+        Assert.Equal(Store.Pattern, library.Entries.Single(e => e.Id == library.CurrentId).Pattern);
+
+        await startup.DisposeAsync(); // every handler it subscribed goes
+        var kept = library.Entries.Single(e => e.Id == library.CurrentId).Pattern;
+        Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 3));
+        Assert.Equal(kept, library.Entries.Single(e => e.Id == library.CurrentId).Pattern);
+    }
 }
