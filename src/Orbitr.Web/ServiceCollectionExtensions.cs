@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Editing;
+using Orbitr.Web.Exporting;
 using Orbitr.Web.Files;
 using Orbitr.Web.Library;
 using Orbitr.Web.Offline;
@@ -9,6 +11,9 @@ using Orbitr.Web.Patterns;
 using Orbitr.Web.Api;
 using Orbitr.Web.Settings;
 using Orbitr.Web.Sharing;
+using Orbitr.Web.Shortcuts;
+using Orbitr.Web.Sounds;
+using Orbitr.Web.Startup;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
 
@@ -38,6 +43,13 @@ public static class ServiceCollectionExtensions
             .AddScoped<PatternSharing>()
             .AddScoped<AppUpdates>()
             .AddScoped<SettingsStore>()
-            .AddScoped<Studio>();
+            // Features, each a narrow service of its own folder (components inject the ones they use).
+            .AddScoped<PatternEditing>()
+            .AddScoped<SoundAssignment>()
+            .AddScoped<KeyboardShortcuts>()
+            .AddScoped<PatternImports>()
+            .AddScoped<PatternExport>()
+            .AddScoped<SettingsEffects>()
+            .AddScoped<AppStartup>();
     }
 }

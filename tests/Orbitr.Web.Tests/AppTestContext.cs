@@ -16,7 +16,7 @@ public abstract class AppTestContext : BunitContext
     }
 
     protected PatternStore Store => Services.GetRequiredService<PatternStore>();
-    protected Studio Studio => Services.GetRequiredService<Studio>();
+    protected Orbitr.Web.Sounds.SoundAssignment Sounds => Services.GetRequiredService<Orbitr.Web.Sounds.SoundAssignment>();
 
     // The app's services are IAsyncDisposable only (they release JS modules); xunit 2 disposes synchronously.
     protected override void Dispose(bool disposing)

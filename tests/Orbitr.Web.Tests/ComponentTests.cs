@@ -16,7 +16,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Rings_show_every_step_as_a_named_pressed_or_unpressed_button()
     {
-        var cut = Render<Sequencer>();
+        var cut = Render<Live<Sequencer>>();
         var steps = cut.FindAll("[role=button][data-step]");
         Assert.Equal(96, steps.Count);
         Assert.Equal(StepName(1, 1), steps[0].GetAttribute("aria-label"));
@@ -30,7 +30,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Pointer_down_toggles_and_selects_and_shift_adds_to_the_selection_without_toggling()
     {
-        var cut = Render<Sequencer>();
+        var cut = Render<Live<Sequencer>>();
         cut.Find("#step-2-1").PointerDown(new PointerEventArgs { Button = 0 });
         Assert.True(Store.Pattern.Tracks[2].Steps[1].Active);
         Assert.Equal([new StepAddress(2, 1)], Store.Selection);
@@ -43,7 +43,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Painting_across_steps_is_one_undo_level()
     {
-        var cut = Render<Sequencer>();
+        var cut = Render<Live<Sequencer>>();
         cut.Find("#step-5-0").PointerDown(new PointerEventArgs { Button = 0 });
         cut.Find("#step-5-1").PointerEnter(new PointerEventArgs());
         cut.Find("#step-5-2").PointerEnter(new PointerEventArgs());
@@ -56,7 +56,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Step_editor_appears_for_a_selection_and_edits_every_selected_step()
     {
-        var cut = Render<StepEditor>();
+        var cut = Render<Live<StepEditor>>();
         Assert.Empty(cut.FindAll("[aria-label=Velocity]"));
         Store.Select(new StepAddress(1, 0), additive: false);
         Store.Select(new StepAddress(1, 1), additive: true);
@@ -79,7 +79,7 @@ public class ComponentTests : AppTestContext
     [InlineData("fast", 120, "a number from 40 to 200")]
     public void Bpm_out_of_range_or_not_a_number_is_clamped_or_kept_with_a_visible_hint(string typed, double bpm, string hint)
     {
-        var cut = Render<TransportBar>();
+        var cut = Render<Live<TransportBar>>();
         cut.Find("input[min='40']").Change(typed);
         Assert.Equal(bpm, Store.Pattern.Bpm);
         Assert.Contains(hint, cut.Find("[role=status]").TextContent);
@@ -88,7 +88,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Track_controls_are_labelled_with_the_track_and_mute_solo_toggle()
     {
-        var cut = Render<TrackList>();
+        var cut = Render<Live<TrackList>>();
         foreach (var control in new[] { "Volume", "Pan", "Mute", "Solo" })
             Assert.Equal(6, cut.FindAll($"[aria-label^='Track '][aria-label$=' {control}']").Count);
         var mute = cut.Find("[aria-label='Track 3 Mute']");
@@ -103,7 +103,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Add_track_stops_at_eight_and_remove_track_at_four()
     {
-        var cut = Render<TrackList>();
+        var cut = Render<Live<TrackList>>();
         var add = () => cut.FindAll("button").Single(b => b.TextContent == "Add track");
         var remove = () => cut.FindAll("button").Single(b => b.TextContent == "Remove track");
         add().Click();
@@ -118,7 +118,7 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Undo_button_is_disabled_until_there_is_something_to_undo()
     {
-        var cut = Render<TransportBar>();
+        var cut = Render<Live<TransportBar>>();
         Assert.True(Button(cut, "Undo").HasAttribute("disabled"));
         Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 3));
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Undo").HasAttribute("disabled")));
@@ -126,7 +126,7 @@ public class ComponentTests : AppTestContext
         Assert.False(Store.Pattern.Tracks[0].Steps[3].Active);
     }
 
-    private static AngleSharp.Dom.IElement Button(IRenderedComponent<TransportBar> cut, string text) =>
+    private static AngleSharp.Dom.IElement Button(IRenderedComponent<Live<TransportBar>> cut, string text) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
 
     [Fact]
@@ -143,18 +143,18 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Importing_an_invalid_file_lists_errors_by_path_and_changes_nothing_while_a_valid_one_joins_the_library()
     {
-        var studio = Services.GetRequiredService<Studio>();
+        var imports = Services.GetRequiredService<Orbitr.Web.Files.PatternImports>();
         var before = Store.Pattern;
-        Assert.False(studio.Import("bad.json", """{"format":"orbitr.pattern","version":1,"tracks":[{"steps":[{"velocity":300}]}]}"""u8.ToArray()));
+        Assert.False(imports.Import("bad.json", """{"format":"orbitr.pattern","version":1,"tracks":[{"steps":[{"velocity":300}]}]}"""u8.ToArray()));
         Assert.Equal(before, Store.Pattern);
         var notice = Services.GetRequiredService<Notices>().Items.Single();
         Assert.Contains(notice.Details, d => d.StartsWith("tracks[0].steps[0].velocity"));
 
         var imported = PatternFactory.Create(5, seed: 3, name: "Imported");
-        Assert.True(studio.Import("good.json", PatternJson.WriteUtf8(imported)));
+        Assert.True(imports.Import("good.json", PatternJson.WriteUtf8(imported)));
         Assert.Equal("Imported", Store.Pattern.Name);
         // The pattern being edited stays in the library: opening it brings it back.
-        var library = studio.Library;
+        var library = Services.GetRequiredService<Orbitr.Web.Patterns.PatternLibrary>();
         Assert.Equal(["Imported", before.Name], library.Entries.Select(e => e.Name));
         Assert.Equal(library.Entries[0].Id, library.CurrentId);
         _ = library.OpenAsync(library.Entries[1].Id);
@@ -164,11 +164,11 @@ public class ComponentTests : AppTestContext
     [Fact]
     public void Rings_re_render_for_step_changes_but_not_for_a_volume_drag()
     {
-        var cut = Render<Sequencer>();
-        var renders = cut.RenderCount;
+        var cut = Render<Live<Sequencer>>();
+        var renders = cut.FindComponent<Sequencer>().RenderCount;
         Store.Dispatch(p => Core.Editing.PatternEditor.SetTrackVolume(p, 0, 0.3), "vol0");
         Store.Dispatch(p => Core.Editing.PatternEditor.SetBpm(p, 99));
-        Assert.Equal(renders, cut.RenderCount);
+        Assert.Equal(renders, cut.FindComponent<Sequencer>().RenderCount);
         Store.Dispatch(p => Core.Editing.PatternEditor.ToggleStep(p, 0, 1));
         cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("#step-0-1").GetAttribute("aria-pressed")));
         Store.Dispatch(p => Core.Editing.PatternEditor.SetTrackMute(p, 0, true));

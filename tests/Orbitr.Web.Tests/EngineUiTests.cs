@@ -194,13 +194,13 @@ public class EngineUiTests : AppTestContext
         TypePrompt(cut, "du");
         Assert.Empty(cut.FindAll("#engine"));
         Assert.Empty(cut.FindAll(".form-error"));
-        Assert.Empty(Studio.Notices.Items);
+        Assert.Empty(Services.GetRequiredService<Orbitr.Web.State.Notices>().Items);
         Assert.Equal("10", cut.Find("#duration").GetAttribute("max"));
         Assert.Equal(1, _server.Count("GET", "api/engines")); // not once per keystroke
 
         // Back online: a later render (after the retry interval) reads the list.
         _server.EnginesJson = Engines(Engine("synth", 10), Engine("musicgen", 30));
-        Studio.Generations.EngineRetryInterval = TimeSpan.Zero;
+        Services.GetRequiredService<Orbitr.Web.Library.GenerationList>().EngineRetryInterval = TimeSpan.Zero;
         await Eventually.AssertAsync(() =>
         {
             TypePrompt(cut, "dus");
@@ -222,8 +222,8 @@ public class EngineUiTests : AppTestContext
               {"id":"u1","name":"my loop","engine":"upload","durationSeconds":2,"sampleRate":44100,"channels":2,"peaks":[0.3],"source":"upload"}
             ],"total":3}
             """;
-        var cut = Render<LibraryPanel>();
-        await cut.InvokeAsync(() => Studio.Shelf.RefreshAsync());
+        var cut = Render<Live<LibraryPanel>>();
+        await cut.InvokeAsync(() => Services.GetRequiredService<Orbitr.Web.Library.SampleShelf>().RefreshAsync());
         cut.WaitForAssertion(() => Assert.Equal(15, cut.FindAll("li.sample").Count));
 
         var bell = cut.Find("li.sample[data-source='generated:m1']");

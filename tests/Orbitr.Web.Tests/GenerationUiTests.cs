@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Core.Model;
 using Orbitr.Core.Validation;
@@ -14,15 +15,16 @@ public class GenerationUiTests : AppTestContext
     [Theory]
     [InlineData("", "empty")]
     [InlineData("   ", "empty")]
-    public void An_invalid_prompt_is_refused_with_code_2002_before_any_request(string prompt, string reason)
+    public async Task An_invalid_prompt_is_refused_with_code_2002_before_any_request(string prompt, string reason)
     {
         var cut = Render<GenerationPanel>();
-        cut.Find("#prompt").Input(prompt);
-        cut.Find("form").Submit();
+        // The engine list is read in the background meanwhile: await each event (a plain Input only queues it then).
+        await cut.Find("#prompt").InputAsync(new ChangeEventArgs { Value = prompt });
+        await cut.Find("form").SubmitAsync();
         var error = cut.Find(".form-error");
         Assert.Equal("2002", error.GetAttribute("data-code"));
         Assert.Contains(reason, error.TextContent);
-        Assert.Empty(Studio.Generations.Jobs);
+        Assert.Empty(Services.GetRequiredService<Orbitr.Web.Library.GenerationList>().Jobs);
     }
 
     [Fact]
@@ -34,7 +36,7 @@ public class GenerationUiTests : AppTestContext
         cut.WaitForAssertion(() => Assert.Equal("3001", cut.Find(".form-error").GetAttribute("data-code")), TimeSpan.FromSeconds(10));
         Assert.Contains("cannot be reached", cut.Find(".form-error").TextContent);
         var before = Store.Pattern;
-        Studio.ToggleStep(new StepAddress(2, 3));
+        Services.GetRequiredService<Orbitr.Web.Editing.PatternEditing>().ToggleStep(new StepAddress(2, 3));
         Assert.NotEqual(before, Store.Pattern);
     }
 
@@ -83,7 +85,7 @@ public class GenerationUiTests : AppTestContext
     [Fact]
     public void The_library_lists_the_kit_with_waveforms_and_assigns_a_sound_to_the_selected_ring_or_steps()
     {
-        var cut = Render<LibraryPanel>();
+        var cut = Render<Live<LibraryPanel>>();
         var items = cut.FindAll("li.sample");
         Assert.Equal(12, items.Count);
         Assert.All(cut.FindAll("svg.wave path"), p => Assert.StartsWith("M", p.GetAttribute("d")));
@@ -113,42 +115,49 @@ public class GenerationUiTests : AppTestContext
     [Fact]
     public void Dropping_a_library_sound_on_a_step_assigns_it_and_switches_the_step_on()
     {
-        var cut = Render<Sequencer>();
+        var cut = Render<Live<Sequencer>>();
         var shaker = Orbitr.Web.Library.SampleShelf.Kit.Single(k => k.Name == "shaker");
-        Studio.Dragging = shaker;
+        Sounds.Dragging = shaker;
         cut.Find("[aria-label='Track 3 step 6']").TriggerEvent("ondrop", new Microsoft.AspNetCore.Components.Web.DragEventArgs());
         var step = Store.Pattern.Tracks[2].Steps[5];
         Assert.True(step.Active);
         Assert.Equal("builtin:shaker", Store.Pattern.Samples.Single(s => s.Key == step.Sample).Ref.Source);
-        Assert.Null(Studio.Dragging);
+        Assert.Null(Sounds.Dragging);
 
         cut.WaitForAssertion(() =>
         {
-            Studio.Dragging = shaker;
+            Sounds.Dragging = shaker;
             cut.Find("circle.track-line[data-track='4']").TriggerEvent("ondrop", new Microsoft.AspNetCore.Components.Web.DragEventArgs());
             Assert.Equal("builtin:shaker", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[4].Sample).Ref.Source);
         });
     }
 
     [Fact]
-    public void Step_and_track_sound_menus_show_a_library_sample_and_can_choose_it_again()
+    public async Task Step_and_track_sound_menus_show_a_library_sample_and_can_choose_it_again()
     {
         var bell = SampleRef.Generated("abc123", "glass bell");
-        Studio.AssignToStep(new StepAddress(1, 2), bell);
-        var editor = Render<StepEditor>();
+        Sounds.Assign(new Orbitr.Web.Sounds.SoundTarget.Step(new StepAddress(1, 2)), bell);
+        var editor = Render<Live<StepEditor>>();
         var selected = editor.Find("select[aria-label=Sample] option[selected]");
         Assert.Equal("glass bell", selected.TextContent);
         Assert.Equal("generated:abc123", selected.GetAttribute("value"));
 
         // The player tries to fetch the sample in the background (the server here is unreachable): let that attempt
         // end, and the re-render its notice causes, before using the menus.
-        editor.WaitForAssertion(() => Assert.Contains(Studio.Notices.Items, n => n.Title.Contains("glass bell", StringComparison.Ordinal)));
+        // (The editor does not show notices, so it does not re-render for one: poll.)
+        var notices = Services.GetRequiredService<Orbitr.Web.State.Notices>();
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (!await editor.InvokeAsync(() => notices.Items.Any(n => n.Title.Contains("glass bell", StringComparison.Ordinal))) && DateTime.UtcNow < until)
+            await Task.Delay(20);
+        Assert.Contains(notices.Items, n => n.Title.Contains("glass bell", StringComparison.Ordinal));
         Store.SelectTrack(3);
-        var detail = Render<TrackDetail>();
-        detail.Find("select[aria-label='Track 4 sample']").Change("generated:abc123");
+        var detail = Render<Live<TrackDetail>>();
+        // A chosen sound is loaded for playing in the background: await each change (a plain Change only queues it
+        // while the renderer is busy with that).
+        await detail.Find("select[aria-label='Track 4 sample']").ChangeAsync(new ChangeEventArgs { Value = "generated:abc123" });
         var key = Store.Pattern.Tracks[3].Sample!;
         Assert.Equal(bell, Store.Pattern.Samples.Single(s => s.Key == key).Ref);
-        detail.Find("select[aria-label='Track 4 sample']").Change("builtin:clap");
+        await detail.Find("select[aria-label='Track 4 sample']").ChangeAsync(new ChangeEventArgs { Value = "builtin:clap" });
         Assert.Equal("builtin:clap", Store.Pattern.Samples.Single(s => s.Key == Store.Pattern.Tracks[3].Sample).Ref.Source);
     }
 }

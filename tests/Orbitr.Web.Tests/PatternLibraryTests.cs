@@ -138,7 +138,7 @@ public class PatternLibraryTests : AppTestContext
     private async Task<PatternLibrary> RestoredAsync()
     {
         await Library.RestoreAsync();
-        Store.PatternChanged += Library.OnPatternChanged; // as Studio wires it at start-up
+        Store.PatternChanged += Library.OnPatternChanged; // as AppStartup wires it
         return Library;
     }
 

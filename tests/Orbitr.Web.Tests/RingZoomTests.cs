@@ -47,7 +47,7 @@ public class RingZoomTests : AppTestContext
     [Fact]
     public void Shows_the_selected_track_as_named_pressed_buttons_apart_from_the_ring_steps()
     {
-        var cut = Render<RingZoom>();
+        var cut = Render<Live<RingZoom>>();
         var steps = cut.FindAll("button[data-zoom-step]");
         Assert.Equal(16, steps.Count);
         Assert.Equal("Step 1 of track 1 (O), zoomed", steps[0].GetAttribute("aria-label"));
@@ -60,7 +60,7 @@ public class RingZoomTests : AppTestContext
     [Fact]
     public void A_tap_toggles_the_step_as_one_undo_level_and_a_tab_switches_the_track()
     {
-        var cut = Render<RingZoom>();
+        var cut = Render<Live<RingZoom>>();
         cut.Find("[data-zoom-step='2']").Click();
         cut.Find("[data-zoom-step='3']").Click();
         Assert.True(Store.Pattern.Tracks[0].Steps[2].Active);
@@ -81,7 +81,7 @@ public class RingZoomTests : AppTestContext
     public void A_long_track_is_a_grid_of_every_step()
     {
         Store.Dispatch(p => PatternEditor.SetTrackLength(p, 0, Pattern.MaxLength));
-        var cut = Render<RingZoom>();
+        var cut = Render<Live<RingZoom>>();
         Assert.Contains("as-grid", cut.Find(".zoom-steps").GetAttribute("class"));
         Assert.Equal(Pattern.MaxLength, cut.FindAll("button[data-zoom-step]").Count);
         Assert.Empty(cut.FindAll(".zoom-centre"));

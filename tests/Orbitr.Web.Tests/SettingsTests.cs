@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,11 +115,11 @@ public class SettingsTests : AppTestContext
         module.Setup<StorageResult?>("save", _ => true).SetResult(new StorageResult { Ok = false, Name = "SecurityError", Message = "denied" });
         await Settings.UpdateAsync(s => s with { Theme = Theme.System });
         Assert.Equal(Theme.System, Settings.Current.Theme);
-        Assert.Contains(Studio.Notices.Items, n => n.Code == Orbitr.Web.State.ErrorCodes.StoragePermissionDenied && n.Title.Contains("Settings"));
+        Assert.Contains(Services.GetRequiredService<Orbitr.Web.State.Notices>().Items, n => n.Code == Orbitr.Web.State.ErrorCodes.StoragePermissionDenied && n.Title.Contains("Settings"));
     }
 
     [Fact]
-    public void The_dialog_opens_from_its_button_and_applies_each_control()
+    public async Task The_dialog_opens_from_its_button_and_applies_each_control()
     {
         var cut = Render<SettingsDialog>();
         Assert.Empty(cut.FindAll("#setting-metronome")); // closed: no content
@@ -127,22 +128,23 @@ public class SettingsTests : AppTestContext
         // Opening fetches the owner's usage (the server here is unreachable): let that end, and the re-render its
         // answer causes, before using the controls.
         cut.WaitForElement(".your-data .form-error");
+        // (Events are awaited: a plain Input only queues while a background answer re-renders.)
 
-        cut.Find("#setting-metronome").Input("40");
+        await cut.Find("#setting-metronome").InputAsync(new ChangeEventArgs { Value = "40" });
         Assert.Equal(0.4, Settings.Current.MetronomeLevel, 9);
         Assert.Equal("40 %", cut.Find("output[for=setting-metronome]").TextContent);
-        cut.Find("#setting-latency").Change("playback");
+        await cut.Find("#setting-latency").ChangeAsync(new ChangeEventArgs { Value = "playback" });
         Assert.Equal(LatencyHint.Playback, Settings.Current.LatencyHint);
-        cut.Find("input[name=setting-theme][value=light]").Change(true);
+        await cut.Find("input[name=setting-theme][value=light]").ChangeAsync(new ChangeEventArgs { Value = true });
         Assert.Equal(Theme.Light, Settings.Current.Theme);
-        cut.Find("#setting-storage").Input("1500");
+        await cut.Find("#setting-storage").InputAsync(new ChangeEventArgs { Value = "1500" });
         Assert.Equal(1500, Settings.Current.SoundStorageMegabytes);
         Assert.Equal("1.5 GB", cut.Find("output[for=setting-storage]").TextContent);
-        cut.Find(".setting-check input").Change(false);
+        await cut.Find(".setting-check input").ChangeAsync(new ChangeEventArgs { Value = false });
         Assert.False(Settings.Current.UploadOfflineSounds);
         Assert.NotNull(cut.Find(".your-data"));
 
-        cut.InvokeAsync(() => cut.Instance.OnDialogClosed());
+        await cut.InvokeAsync(() => cut.Instance.OnDialogClosed());
         Assert.Empty(cut.FindAll("#setting-metronome"));
     }
 }

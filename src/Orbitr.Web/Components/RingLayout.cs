@@ -43,15 +43,15 @@ public static class RingLayout
     /// <summary>What the rings show (steps, colours, names, audibility, selection): a volume or tempo drag leaves it
     /// alone, so components drawing every step can skip re-rendering then (step arrays are shared by reference
     /// between edits, so comparing them is cheap).</summary>
-    public static object[] RenderKey(PatternStore store)
+    public static object[] RenderKey(Pattern pattern, StepSelection selection)
     {
-        var key = new List<object> { store.SelectionVersion, store.Pattern.Tracks.Count };
-        foreach (var t in store.Pattern.Tracks) key.AddRange([t.Steps, t.Color, t.Name, t.Mute, t.Solo]);
+        var key = new List<object> { selection.Version, pattern.Tracks.Count };
+        foreach (var t in pattern.Tracks) key.AddRange([t.Steps, t.Color, t.Name, t.Mute, t.Solo]);
         return key.ToArray();
     }
 
     /// <summary>True (and <paramref name="shown"/> updated) when <paramref name="next"/> differs from the key last rendered.</summary>
-    public static bool KeyChanged(ref object[]? shown, object[] next)
+    public static bool KeyChanged(ref object?[]? shown, object?[] next)
     {
         if (shown is not null && next.Length == shown.Length && next.Zip(shown).All(x => Equals(x.First, x.Second)))
             return false;

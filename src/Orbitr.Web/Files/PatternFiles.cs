@@ -41,7 +41,7 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
         return PatternJson.Read(bytes);
     }
 
-    public async Task<IJSObjectReference> ListenForDropsAsync(DotNetObjectReference<Studio> target) =>
+    public async Task<IJSObjectReference> ListenForDropsAsync<T>(DotNetObjectReference<T> target) where T : class =>
         await (await ModuleAsync()).InvokeAsync<IJSObjectReference>("listenForDrops", target);
 
     private async Task DownloadAsync(string name, string mime, byte[] bytes) =>

@@ -55,7 +55,7 @@ public sealed class GenerationList(OrbitrApiClient api, Notices notices, IJSRunt
             try
             {
                 // Off the renderer's synchronization context: nothing here touches a component, and the answer
-                // re-renders through Changed (StudioComponent hands that to its dispatcher).
+                // re-renders through Changed (GenerationPanel hands that to its dispatcher).
                 result = await Task.Run(api.EnginesAsync).ConfigureAwait(false);
             }
             catch (ObjectDisposedException)

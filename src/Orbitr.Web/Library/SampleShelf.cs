@@ -38,6 +38,7 @@ public sealed record ShelfItem(SampleRef Source, string Name, string Kind, doubl
 /// samples, searchable; upload and delete go to the server. Offline, it lists the sounds kept in this browser and
 /// keeps new uploads locally until the server is back (<see cref="OfflineUploads"/>).</summary>
 public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore sounds, SampleLibrary library, OfflineUploads uploads)
+    : IDisposable
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
     private static IReadOnlyList<ShelfItem>? s_kit;
@@ -75,7 +76,7 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         if (!_listening)
         {
             _listening = true;
-            uploads.Uploaded += (local, server) => _ = OnUploadedAsync(local, server);
+            uploads.Uploaded += OnUploaded;
         }
         Loading = true;
         Changed?.Invoke();
@@ -114,6 +115,15 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
                 Pending: kept.Pending));
         }
         return items;
+    }
+
+    private void OnUploaded(string local, SampleRef server) =>
+        notices.Run(() => OnUploadedAsync(local, server), ErrorCodes.Offline, "A sound uploaded from offline could not be listed");
+
+    public void Dispose()
+    {
+        if (_listening) uploads.Uploaded -= OnUploaded;
+        _listening = false;
     }
 
     private async Task OnUploadedAsync(string local, SampleRef server)

@@ -18,7 +18,7 @@ public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, Orb
     private DotNetObjectReference<OfflineUploads>? _self;
     private IJSObjectReference? _online;
 
-    /// <summary>Rewrites the browser's patterns from a local source to the uploaded sample (set by Studio).</summary>
+    /// <summary>Rewrites the browser's patterns from a local source to the uploaded sample (set by AppStartup).</summary>
     public Func<string, SampleRef, Task> MoveReferences { get; set; } = (_, _) => Task.CompletedTask;
 
     /// <summary>Upload waiting sounds when the server is back (Settings); off, they stay in this browser until it is on.</summary>

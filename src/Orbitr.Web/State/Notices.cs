@@ -36,6 +36,36 @@ public sealed class Notices
 
     public Notice Info(string title, params IReadOnlyList<string> details) => Add(0, title, details, false);
 
+    /// <summary>Starts work nobody awaits (a re-mix, a sample load, a save): a failure becomes an error notice with
+    /// <paramref name="code"/>, never an unobserved task. A cancelled task is no failure.</summary>
+    public void Run(Func<Task> work, int code, string title)
+    {
+        Task task;
+        try
+        {
+            task = work();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Error(code, title, e.Message);
+            return;
+        }
+        if (!task.IsCompletedSuccessfully) _ = ObserveAsync(task, code, title);
+    }
+
+    private async Task ObserveAsync(Task task, int code, string title)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            Error(code, title, e.Message);
+        }
+    }
+
     public void Dismiss(int id)
     {
         if (_items.RemoveAll(n => n.Id == id) > 0) Changed?.Invoke();

@@ -30,6 +30,15 @@ public sealed class PatternStore
     /// <summary>Changes whenever the selection, focus or selected track may have changed (cheap change detection).</summary>
     public int SelectionVersion { get; private set; }
 
+    /// <summary>The selection as one immutable value (selected track, focus, selected steps), for components that
+    /// take it as a parameter: a new value exactly when <see cref="SelectionVersion"/> moved on.</summary>
+    public StepSelection SelectionState =>
+        _selectionState is { } s && s.Version == SelectionVersion
+            ? s
+            : _selectionState = new StepSelection(SelectionVersion, SelectedTrack, FocusedStep, _selection.ToHashSet());
+
+    private StepSelection? _selectionState;
+
     public bool CanUndo => _history.UndoCount > 0;
     public bool CanRedo => _history.RedoCount > 0;
     public int UndoDepth => _history.UndoCount;

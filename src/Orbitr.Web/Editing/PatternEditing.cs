@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Model;
+using Orbitr.Web.Audio;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Editing;
+
+/// <summary>The edits of the pattern that are more than one <see cref="PatternEditor"/> call: toggling a step (and
+/// selecting it), editing every selected step, tap tempo and genre starter packs.</summary>
+public sealed class PatternEditing(PatternStore store, AudioEngine audio, Notices notices)
+{
+    private readonly TapTempo _tap = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public void ToggleStep(StepAddress a)
+    {
+        store.Dispatch(p => PatternEditor.ToggleStep(p, a.Track, a.Step));
+        store.Select(a, additive: false);
+    }
+
+    /// <summary>Toggles step <paramref name="step"/> of the selected ring (the number keys).</summary>
+    public void ToggleStepOfSelectedTrack(int step)
+    {
+        var t = store.SelectedTrack;
+        if (step >= 0 && step < store.Pattern.Tracks[t].Steps.Count) store.Dispatch(x => PatternEditor.ToggleStep(x, t, step));
+    }
+
+    public void ClearSelectedTrack() => store.Dispatch(x => PatternEditor.ClearTrack(x, store.SelectedTrack));
+
+    /// <summary>Applies one change to every selected step (one undo level per gesture).</summary>
+    public void EditSelectedSteps(Func<Step, Step> change, string gesture) => store.Dispatch(p =>
+    {
+        foreach (var a in store.Selection) p = PatternEditor.UpdateStep(p, a.Track, a.Step, change);
+        return p;
+    }, gesture);
+
+    public void TapTempo()
+    {
+        if (_tap.Tap(_clock.Elapsed.TotalSeconds) is { } bpm) store.Dispatch(p => PatternEditor.SetBpm(p, bpm), "tap");
+    }
+
+    /// <summary>Replaces the pattern with a genre's starting point (undoable).</summary>
+    public void ApplyStarterPack(string id)
+    {
+        if (StarterPacks.Find(id) is not { } pack) return;
+        store.Dispatch(p => StarterPacks.Build(pack, p.Seed));
+        store.ClearSelection();
+        notices.Info($"Started a {pack.Name} pattern at {pack.Bpm:0} BPM (Ctrl+Z to undo)", $"Try prompts such as \"{pack.Prompts[0]}\".");
+        var pattern = store.Pattern;
+        notices.Run(() => audio.PrepareSamplesAsync(pattern), ErrorCodes.AudioDecodeFailed, "The starter pack's sounds could not be loaded");
+    }
+}

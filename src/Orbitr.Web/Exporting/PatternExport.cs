@@ -1,0 +1,74 @@
+using Microsoft.JSInterop;
+using Orbitr.Dsp.Wav;
+using Orbitr.Web.Audio;
+using Orbitr.Web.Files;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Exporting;
+
+/// <summary>Exporting the pattern being edited as WAV, MIDI or JSON, one export at a time, with its progress.</summary>
+public sealed class PatternExport(PatternStore store, AudioEngine audio, PatternFiles files, Notices notices)
+{
+    public bool Exporting { get; private set; }
+
+    /// <summary>How far the running export is (0–1).</summary>
+    public double Progress { get; private set; }
+
+    /// <summary>The WAV export's sample format (16-bit by default, as `orbitr render`).</summary>
+    public WavSampleFormat Format { get; set; } = WavSampleFormat.Pcm16;
+
+    /// <summary>An export started or ended.</summary>
+    public event Action? Changed;
+
+    /// <summary>The export moved on (only the export box shows it: the rest of the page need not re-render).</summary>
+    public event Action? ProgressChanged;
+
+    public async Task ExportAsync(string format, int cycles)
+    {
+        if (Exporting) return;
+        Exporting = true;
+        Progress = 0;
+        Changed?.Invoke();
+        audio.ExportProgress += OnProgress;
+        try
+        {
+            var p = store.Pattern;
+            switch (format)
+            {
+                case "wav":
+                    if (!await files.ExportWavAsync(p, cycles, Format)) notices.Info("Export cancelled");
+                    break;
+                case "mid": await files.ExportMidiAsync(p, cycles); break;
+                default: await files.ExportJsonAsync(p); break;
+            }
+        }
+        catch (Exception e) when (e is JSException or InvalidOperationException or ArgumentException)
+        {
+            notices.Error(ErrorCodes.AudioDecodeFailed, "The export failed", e.Message);
+        }
+        finally
+        {
+            audio.ExportProgress -= OnProgress;
+            Exporting = false;
+            Changed?.Invoke();
+        }
+    }
+
+    public async Task CancelAsync()
+    {
+        try
+        {
+            await audio.CancelExportAsync();
+        }
+        catch (JSException e)
+        {
+            notices.Error(ErrorCodes.AudioDecodeFailed, "The export could not be cancelled", e.Message);
+        }
+    }
+
+    private void OnProgress(double fraction)
+    {
+        Progress = fraction;
+        ProgressChanged?.Invoke();
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.JSInterop;
+using Orbitr.Core.Editing;
+using Orbitr.Web.Audio;
+using Orbitr.Web.Editing;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Shortcuts;
+
+/// <summary>The keyboard contract of ARCHITECTURE §7: keys.js decides which keys are shortcuts (so it can prevent
+/// the browser's default); this decides what they do.</summary>
+public sealed class KeyboardShortcuts(IJSRuntime js, PatternStore store, AudioEngine audio, PatternEditing editing, Notices notices)
+    : IAsyncDisposable
+{
+    private DotNetObjectReference<KeyboardShortcuts>? _self;
+    private IJSObjectReference? _keys;
+    private IJSObjectReference? _listener;
+
+    /// <summary>The id of a ring step's element (the arrows move focus to it).</summary>
+    public static string StepId(StepAddress a) => $"step-{a.Track}-{a.Step}";
+
+    public async Task StartAsync()
+    {
+        if (_listener is not null) return;
+        _self ??= DotNetObjectReference.Create(this);
+        _keys = await js.InvokeAsync<IJSObjectReference>("import", "./js/keys.js");
+        _listener = await _keys.InvokeAsync<IJSObjectReference>("listen", _self);
+    }
+
+    [JSInvokable]
+    public async Task OnKey(string key, bool shift, bool mod, int track, int step)
+    {
+        var p = store.Pattern;
+        if (mod)
+        {
+            if (key == "y" || (key == "z" && shift)) store.Redo();
+            else if (key == "z") store.Undo();
+            return;
+        }
+        StepAddress? focused = track >= 0 && track < p.Tracks.Count && step >= 0 && step < p.Tracks[track].Steps.Count
+            ? new StepAddress(track, step) : null;
+        switch (key)
+        {
+            case " ":
+                await TogglePlayAsync();
+                break;
+            case "g":
+                await FocusAsync("prompt");
+                break;
+            case "c":
+                editing.ClearSelectedTrack();
+                break;
+            case "Escape":
+                store.ClearSelection();
+                break;
+            case "Enter" when focused is { } f:
+                editing.ToggleStep(f);
+                break;
+            case "ArrowLeft" or "ArrowRight" or "ArrowUp" or "ArrowDown" when focused is { } f:
+                var next = StepNavigation.Move(p, f, key);
+                store.Focus(next);
+                await FocusAsync(StepId(next));
+                break;
+            case "ArrowLeft" or "ArrowRight":
+                var delta = (key == "ArrowRight" ? 1 : -1) * (shift ? 10 : 1);
+                store.Dispatch(x => PatternEditor.SetBpm(x, Math.Round(x.Bpm) + delta), "bpm-keys");
+                break;
+            default:
+                editing.ToggleStepOfSelectedTrack("1234567890qwerty".IndexOf(key, StringComparison.Ordinal));
+                break;
+        }
+    }
+
+    private async Task TogglePlayAsync()
+    {
+        try
+        {
+            await audio.TogglePlayAsync();
+        }
+        catch (JSException e)
+        {
+            notices.Error(ErrorCodes.AudioContextFailed, "Playback could not start or stop", e.Message);
+        }
+    }
+
+    private async Task FocusAsync(string id)
+    {
+        if (_keys is null) return;
+        try
+        {
+            await _keys.InvokeVoidAsync("focus", id);
+        }
+        catch (JSDisconnectedException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_listener is not null) await _listener.InvokeVoidAsync("stop");
+            if (_keys is not null) await _keys.DisposeAsync();
+        }
+        catch (JSDisconnectedException) { }
+        _self?.Dispose();
+    }
+}
