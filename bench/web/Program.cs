@@ -8,7 +8,10 @@ using Orbitr.Core.Model;
 // Publishes Orbitr.Server (trimmed, brotli), serves it on loopback and measures in headless Chromium:
 // 1. cold, warm and offline visits (the service worker's copy): bytes transferred, FCP, LCP, time until a step click
 //    has toggled the step;
-// 2. 60 s of playback at 200 BPM, 8 tracks × 64 steps all on: late notes, scheduling lead, frame intervals, heap, CPU;
+// 2. 60 s of playback at 200 BPM, 8 tracks × 64 steps all on: late notes, scheduling lead, frame intervals, heap, CPU
+//    (renderer main-thread busy time from the Performance domain), renderer memory against a blank tab; then 60 s more
+//    while a page script blocks the main thread for 300 ms every 2 s (late and missing notes), and the time from a
+//    step click to its voice (issue 21);
 // 3. the browser WAV export (60 s: 8 tracks × 16ths at 128 BPM, 32 cycles) click to download, against Chromium's own
 //    OfflineAudioContext rendering the same notes in the same page (best of 3 each).
 var root = FindRepoRoot();
@@ -41,8 +44,9 @@ await using var browser = await playwright.Chromium.LaunchAsync(new()
 
 // ---- 1. visits ----
 var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 900 } });
+// The E2E tests' Web Audio instrumentation (the app ships no test hooks).
+await context.AddInitScriptAsync(File.ReadAllText(Path.Combine(root, "tests", "Shared", "orbitr-instrument.js")));
 await context.AddInitScriptAsync("""
-    window.__orbitrInstrument = true;
     window.__lcp = 0;
     new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lcp = e.startTime; })
       .observe({ type: 'largest-contentful-paint', buffered: true });
@@ -91,17 +95,89 @@ await page.EvaluateAsync("""
 await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 64);
 await cdp.SendAsync("Performance.enable");
 var before = await Metrics();
-await page.EvaluateAsync("() => { window.__orbitrFrames = []; }");
+await page.EvaluateAsync("() => { window.__orbitrFrames = []; window.__orbitrScheduled = []; }");
+// Renderer memory while playing against a blank tab of the same browser: the resident set of each renderer process
+// (CDP SystemInfo's process list → /proc), read 55 s into the playback.
+var blankContext = await browser.NewContextAsync();
+var blank = await blankContext.NewPageAsync();
+await blank.GotoAsync("about:blank");
+await blank.EvaluateAsync("() => 1");
 await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
 var playedFrom = Stopwatch.StartNew();
-await page.WaitForTimeoutAsync(60_000);
+await page.WaitForTimeoutAsync(55_000);
+var renderers = await RendererRssAsync();
+await page.WaitForTimeoutAsync(5_000);
+await blankContext.CloseAsync();
 await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
 var played = playedFrom.Elapsed.TotalSeconds;
 var after = await Metrics();
-var scheduled = JsonSerializer.Deserialize<List<JsonElement>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrScheduled)"))!;
+var scheduled = JsonSerializer.Deserialize<List<JsonElement>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrScheduled.filter(v => !v.cancelled))"))!;
 var leads = scheduled.Select(e => (e.GetProperty("time").GetDouble() - e.GetProperty("at").GetDouble()) * 1000).Order().ToList();
 var late = leads.Count(l => l <= 0);
 var frames = JsonSerializer.Deserialize<List<double>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrFrames)"))!.Order().ToList();
+
+// ---- 2b. the same 60 s while a script blocks the main thread for 300 ms every 2 s ----
+await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
+await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+await page.EvaluateAsync("""
+    () => { window.__stalls = []; window.__stall = setInterval(() => {
+      const t = performance.now(); while (performance.now() - t < 300) { } window.__stalls.push(performance.now() - t); }, 2000); }
+    """);
+await page.WaitForTimeoutAsync(60_000);
+var stalls = await page.EvaluateAsync<double[]>("() => { clearInterval(window.__stall); return window.__stalls; }");
+await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
+var stalled = JsonSerializer.Deserialize<List<JsonElement>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrScheduled.filter(v => !v.cancelled && v.track >= 0))"))!;
+var stallStop = await page.EvaluateAsync<double>("() => window.__orbitrLastStopAt");
+var stallOrigin = stalled.Min(e => e.GetProperty("time").GetDouble());
+var stallExpected = Orbitr.Core.Scheduling.Scheduler.EventsBetween(pattern, 0, stallStop - stallOrigin).Count;
+var stallLate = stalled.Count(e => e.GetProperty("at").GetDouble() >= e.GetProperty("time").GetDouble());
+var stallLead = stalled.Min(e => e.GetProperty("time").GetDouble() - e.GetProperty("at").GetDouble()) * 1000;
+
+// ---- 2c. edit to voice: a step 220–350 ms ahead is pressed during playback (60 BPM, 4 rings); time from the
+// pointerdown to the start() of its voice, 8 presses ----
+var sparse = PatternEditor.SetStepActive(PatternFactory.Create(4, seed: 3, name: "Bench edit") with { Bpm = 60 }, 0, 0, true);
+await page.EvaluateAsync("""
+    ([name, text]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'application/json' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+    """, new object[] { "edit.json", PatternJson.Write(sparse) });
+await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(4 * 16);
+await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
+await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+await page.WaitForFunctionAsync("() => window.__orbitrScheduled.some(v => v.track === 0)");
+var editMs = new List<double>();
+for (var k = 0; k < 8; k++)
+{
+    editMs.Add(await page.EvaluateAsync<double>("""
+        () => new Promise((resolve) => {
+          const ctx = window.__orbitrContexts.at(-1);
+          const origin = Math.min(...window.__orbitrScheduled.filter(v => v.track === 0).map(v => v.time));
+          const poll = () => {
+            const now = ctx.currentTime;
+            const n = Math.ceil((now + 0.22 - origin) / 0.25);
+            const due = origin + n * 0.25;
+            if (due - now > 0.35 || n % 16 === 0) { setTimeout(poll, 2); return; }
+            const el = document.querySelector(`[data-track="0"][data-step="${n % 16}"]`);
+            const perf = performance.now();
+            const init = { bubbles: true, button: 0, isPrimary: true, pointerType: 'mouse' };
+            el.dispatchEvent(new PointerEvent('pointerdown', init));
+            el.dispatchEvent(new PointerEvent('pointerup', init));
+            const wait = () => {
+              const v = window.__orbitrScheduled.find(r => r.track === 0 && Math.abs(r.time - due) < 1e-6 && r.perf >= perf);
+              if (v) resolve(v.perf - perf); else if (performance.now() - perf > 1000) resolve(NaN); else setTimeout(wait, 1);
+            };
+            wait();
+          };
+          poll();
+        })
+        """));
+    await page.WaitForTimeoutAsync(400);
+}
+await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+editMs.Sort();
 
 // ---- 3. WAV export: 60 s of 8 tracks × 16ths ----
 var exportPattern = PatternFactory.Create(8, seed: 2, name: "Bench export") with { Bpm = 128 };
@@ -130,14 +206,14 @@ for (var run = 0; run < 3; run++)
     var clickToDownload = exportClock.Elapsed.TotalMilliseconds;
     await download.PathAsync();
     await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" })).ToBeEnabledAsync();
-    var ph = await page.EvaluateAsync<JsonElement>("() => ({ click: window.__clickAt, ...window.__orbitrExportPhases })");
+    var ph = await page.EvaluateAsync<JsonElement>("() => window.__orbitrAudio().then(m => ({ click: window.__clickAt, ...m.exportTimings() }))");
     double P(string name) => ph.GetProperty(name).GetDouble();
     exports.Add(new(clickToDownload, P("started") - P("click"), P("rendered") - P("renderStarted"), P("encoded") - P("rendered"), P("downloaded") - P("click")));
-    rawWindowed.Add(await page.EvaluateAsync<double>("() => window.__orbitrRawRender(false, false)"));
-    rawLimited.Add(await page.EvaluateAsync<double>("() => window.__orbitrRawRender(false, true)"));
+    rawWindowed.Add(await page.EvaluateAsync<double>("() => window.__orbitrAudio().then(m => m.rawRender(false, false))"));
+    rawLimited.Add(await page.EvaluateAsync<double>("() => window.__orbitrAudio().then(m => m.rawRender(false, true))"));
 }
 // Creating all 4,096 voices up front is the slow way to drive Chromium (minutes): measured once, with --upfront.
-var rawUpfront = args.Contains("--upfront") ? await page.EvaluateAsync<double>("() => window.__orbitrRawRender(true, false)") : double.NaN;
+var rawUpfront = args.Contains("--upfront") ? await page.EvaluateAsync<double>("() => window.__orbitrAudio().then(m => m.rawRender(true, false))") : double.NaN;
 var bestExport = exports.Min(e => e.ClickToDownload);
 var bestRaw = rawWindowed.Min();
 
@@ -148,6 +224,9 @@ Console.WriteLine($"offline visit (network off): {offline.Bytes / 1e6:0.00} MB t
 Console.WriteLine($"playback {played:0.0} s at 200 BPM, 8×64 steps: {scheduled.Count} notes, {late} late, lead min {leads[0]:0.0} ms, p1 {Percentile(leads, 0.01):0.0} ms, median {Percentile(leads, 0.5):0.0} ms");
 Console.WriteLine($"frame interval: p50 {Percentile(frames, 0.5):0.0} ms, p99 {Percentile(frames, 0.99):0.0} ms ({frames.Count} frames)");
 Console.WriteLine($"JS heap: {after["JSHeapUsedSize"] / 1e6:0.0} MB used of {after["JSHeapTotalSize"] / 1e6:0.0} MB; main thread busy {100 * (after["TaskDuration"] - before["TaskDuration"]) / played:0.0} % (script {100 * (after["ScriptDuration"] - before["ScriptDuration"]) / played:0.0} %)");
+Console.WriteLine($"renderer memory while playing: app tab {renderers.Max() / 1e6:0} MB resident, blank tab {renderers.Min() / 1e6:0} MB: +{(renderers.Max() - renderers.Min()) / 1e6:0} MB ({renderers.Count} renderer processes)");
+Console.WriteLine($"playback 60 s with a 300 ms main-thread block every 2 s ({stalls.Length} blocks, longest {stalls.Max():0} ms): {stalled.Count} notes of {stallExpected} expected, {stallLate} late, least lead {stallLead:0.0} ms");
+Console.WriteLine($"edit to voice (pointerdown to the new step's start()): median {Percentile(editMs, 0.5):0.0} ms, max {editMs.Max():0.0} ms ({editMs.Count} presses)");
 Console.WriteLine($"WAV export of {audioSeconds:0.0} s (8 tracks x 16ths, 16-bit), click to download, 3 runs: {string.Join(" / ", exports.Select(e => $"{e.ClickToDownload:0} ms"))}; " +
     $"best {bestExport:0} ms = {audioSeconds * 1000 / bestExport:0.0}x realtime");
 foreach (var e in exports)
@@ -158,6 +237,24 @@ Console.WriteLine($"export (click to download) / raw render = {bestExport / best
 
 server.Kill(entireProcessTree: true);
 return;
+
+// Resident set (bytes) of every renderer process of the browser, from CDP's process list and /proc.
+async Task<List<long>> RendererRssAsync()
+{
+    var session = await browser.NewBrowserCDPSessionAsync();
+    var info = await session.SendAsync("SystemInfo.getProcessInfo");
+    var rss = new List<long>();
+    foreach (var p in info!.Value.GetProperty("processInfo").EnumerateArray())
+    {
+        if (p.GetProperty("type").GetString() != "renderer") continue;
+        var status = $"/proc/{p.GetProperty("id").GetInt32()}/status";
+        if (!File.Exists(status)) continue;
+        var line = File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        if (line is not null) rss.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024);
+    }
+    await session.DetachAsync();
+    return rss;
+}
 
 async Task<Dictionary<string, double>> Metrics()
 {

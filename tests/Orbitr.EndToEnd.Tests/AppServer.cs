@@ -48,6 +48,10 @@ public sealed class AppServer : IAsyncLifetime
         });
     }
 
+    /// <summary>tests/Shared/orbitr-instrument.js: records what the app does with the Web Audio API (the app ships no
+    /// test hooks).</summary>
+    public static string InstrumentScript { get; } = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "orbitr-instrument.js"));
+
     /// <summary>A fresh browser context (its own IndexedDB) and page, with console errors collected. The viewport is
     /// 1280 × 900 unless given; <paramref name="touch"/> makes it a phone (mobile viewport meta, touch events).</summary>
     public async Task<AppPage> OpenAsync(string? initScript = null, bool instrument = true, ViewportSize? viewport = null, bool touch = false)
@@ -57,7 +61,7 @@ public sealed class AppServer : IAsyncLifetime
             BaseURL = BaseUrl, ViewportSize = viewport ?? new() { Width = 1280, Height = 900 }, AcceptDownloads = true,
             IsMobile = touch, HasTouch = touch,
         });
-        if (instrument) await context.AddInitScriptAsync("window.__orbitrInstrument = true;");
+        if (instrument) await context.AddInitScriptAsync(InstrumentScript);
         if (initScript is not null) await context.AddInitScriptAsync(initScript);
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();

@@ -9,7 +9,6 @@ namespace Orbitr.EndToEnd.Tests;
 [Collection(AppCollection.Name)]
 public class GenerationTests(AppServer server)
 {
-    private sealed record Scheduled(double Time, int Track, int Step, int Cycle, double At, int Frames);
 
     [Fact]
     public async Task A_prompt_is_generated_with_progress_lands_in_the_library_is_dropped_on_a_step_and_is_scheduled()
@@ -50,10 +49,10 @@ public class GenerationTests(AppServer server)
         await app.Page.WaitForFunctionAsync("() => (globalThis.__orbitrScheduled ?? []).some(e => e.track === 1 && e.step === 2 && e.cycle === 0)",
             null, new() { Timeout = 30_000 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
-        var scheduled = JsonSerializer.Deserialize<List<Scheduled>>(
-            await app.Page.EvaluateAsync<string>("() => JSON.stringify(globalThis.__orbitrScheduled)"), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        var note = Assert.Single(scheduled, e => e.Track == 1 && e.Step == 2 && e.Cycle == 0);
-        Assert.Equal((int)Math.Round(1.5 * 44100), note.Frames); // the generated sample's buffer, not the kit snare
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
+        var (_, matched, _, _) = Voice.Match(saved, await Voice.ReadAsync(app.Page), await Voice.LastStopAsync(app.Page));
+        var note = Assert.Single(matched, m => m.Note.TrackIndex == 1 && m.Note.StepIndex == 2 && m.Note.Cycle == 0);
+        Assert.Equal((int)Math.Round(1.5 * 44100), note.Voice.Frames); // the generated sample's buffer, not the kit snare
         Assert.Empty(app.ConsoleErrors);
     }
 

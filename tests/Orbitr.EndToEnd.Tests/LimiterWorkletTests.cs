@@ -124,7 +124,7 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
         return (left, right);
     }
 
-    private static int Latency(int rate) => Math.Max(1, (int)(0.0015 * rate)) - 1;
+    private static int Latency(int rate) => Orbitr.Dsp.Master.LookAheadLimiter.WindowFrames(rate) - 1;
 
     private static (float[] Left, float[] Right) DspLimiter(float[] left, float[] right, double ceilingDb, int rate)
     {
@@ -212,7 +212,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
                 _ => route.FulfillAsync(new() { Status = 404 }),
             });
             await page.GotoAsync($"{Origin}/");
-            var latency = Math.Max(1, (int)(0.0015 * rate)) - 1;
+            var latency = Orbitr.Dsp.Master.LookAheadLimiter.WindowFrames(rate) - 1;
             var json = await page.EvaluateAsync<string>(Script, new
             {
                 left = Convert.ToBase64String(MemoryMarshal.AsBytes(left.AsSpan())),
@@ -222,6 +222,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
                 latency,
                 ceilingDb,
                 messageCeilingDb,
+                windowSeconds = Orbitr.Dsp.Master.LookAheadLimiter.WindowSeconds, // the window's one home, as audio.js sends it
             });
             var result = JsonSerializer.Deserialize<PageResult>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
             return new Render(Floats(result.Left), Floats(result.Right), result.Latency);
@@ -237,7 +238,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
     // The context is latency frames longer than the signal, so the worklet's output holds all of it. The latency query
     // goes after the ceiling message: its answer means the processor has the new ceiling before rendering starts.
     private const string Script = """
-        async ({ left, right, frames, rate, latency, ceilingDb, messageCeilingDb }) => {
+        async ({ left, right, frames, rate, latency, ceilingDb, messageCeilingDb, windowSeconds }) => {
           const decode = (b64) => {
             const bin = atob(b64);
             const bytes = new Uint8Array(bin.length);
@@ -263,7 +264,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
           const player = new AudioBufferSourceNode(ctx, { buffer });
           const limiter = new AudioWorkletNode(ctx, 'orbitr-limiter', {
             numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2],
-            channelCount: 2, channelCountMode: 'explicit', processorOptions: { ceilingDb },
+            channelCount: 2, channelCountMode: 'explicit', processorOptions: { ceilingDb, windowSeconds },
           });
           player.connect(limiter).connect(ctx.destination);
           if (messageCeilingDb !== null && messageCeilingDb !== undefined) limiter.port.postMessage({ ceilingDb: messageCeilingDb });

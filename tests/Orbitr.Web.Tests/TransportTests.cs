@@ -2,7 +2,7 @@ using Orbitr.Dsp.Rendering;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
-using Orbitr.Web.Audio;
+using Orbitr.Web.Audio.Playback;
 
 namespace Orbitr.Web.Tests;
 
@@ -51,11 +51,37 @@ public class TransportTests
         for (; now < 1.0; now += 0.025) transport.Tick(now, p, notes);
         var before = transport.PositionInSteps(now, p);
         var faster = PatternEditor.SetBpm(p, 170);
-        transport.Tick(now, faster, notes);
+        // The notes handed out from the clock on are cancelled (at their old times) and handed out again.
+        var oldOrigin = transport.Origin;
+        var batch = new List<NoteEvent>();
+        var cancelFrom = transport.Tick(now, faster, batch);
+        Assert.False(double.IsNaN(cancelFrom));
+        notes.RemoveAll(n => oldOrigin + n.Time >= cancelFrom);
+        notes.AddRange(batch);
         Assert.Equal(before, transport.PositionInSteps(now, faster), 9);
         for (; now < 3.0; now += 0.025) transport.Tick(now, faster, notes);
         var steps = notes.Select(n => n.Cycle * 16 + n.StepIndex).ToList();
         Assert.Equal(Enumerable.Range(0, steps.Count).Select(i => (long)i), steps);
+    }
+
+    [Fact]
+    public void An_edit_rewinds_to_the_clock_so_the_notes_ahead_come_from_the_new_pattern()
+    {
+        var p = Busy();
+        var transport = new Transport();
+        transport.Start(p);
+        var notes = new List<NoteEvent>();
+        var now = 1.0;
+        for (; now < 2.0; now += 0.025) transport.Tick(now, p, notes);
+        Assert.True(transport.ScheduledUntil >= now - 0.025 - transport.Origin + Transport.HorizonSeconds - 1e-9); // 400 ms+ ahead
+        var edited = PatternEditor.SetStepActive(p, 0, 5, false);
+        var batch = new List<NoteEvent>();
+        var cancelFrom = transport.Tick(now, edited, batch, rewind: true);
+        Assert.Equal(now, cancelFrom, 9);
+        Assert.Equal(Scheduler.EventsBetween(edited, now - transport.Origin, now - transport.Origin + Transport.HorizonSeconds), batch);
+        notes.RemoveAll(n => transport.Origin + n.Time >= cancelFrom);
+        notes.AddRange(batch);
+        Assert.Equal(notes.Count, notes.Distinct().Count());
     }
 
     [Fact]
@@ -112,7 +138,7 @@ public class SampleCacheTests
     [Fact]
     public void Least_recently_used_samples_are_released_past_the_capacity()
     {
-        var cache = new Orbitr.Web.Audio.SampleCache(capacity: 100);
+        var cache = new Orbitr.Web.Audio.Samples.SampleCache(capacity: 100);
         Assert.Empty(cache.Add(1, 40));
         Assert.Empty(cache.Add(2, 40));
         cache.Touch(1);                       // 2 is now the least recently used
@@ -123,6 +149,6 @@ public class SampleCacheTests
         Assert.Equal([4], cache.Add(5, 500));  // bigger than the cache: kept anyway (never evicts the one just added)
         Assert.True(cache.Contains(5));
         Assert.Equal(500, cache.Bytes);
-        Assert.Equal(Orbitr.Web.Audio.SampleCache.DefaultCapacity, 100L * 1024 * 1024);
+        Assert.Equal(Orbitr.Web.Audio.Samples.SampleCache.DefaultCapacity, 100L * 1024 * 1024);
     }
 }

@@ -11,6 +11,10 @@ namespace Orbitr.Dsp.Master;
 /// ceiling passes bit-identical, and costs one vectorized scan per block.</summary>
 public sealed class LookAheadLimiter : IAudioSink
 {
+    /// <summary>The look-ahead (and averaging) window L in seconds: L = max(1, ⌊WindowSeconds × rate⌋) frames. The
+    /// browser's limiter worklet takes it from here (sent to audio.js at start).</summary>
+    public const double WindowSeconds = 0.0015;
+
     private readonly IAudioSink _next;
     private readonly float _ceiling, _release;
     private readonly int _window;          // L: look-ahead and averaging length
@@ -30,6 +34,9 @@ public sealed class LookAheadLimiter : IAudioSink
 
     private float _current = 1f;
 
+    /// <summary>L, the look-ahead window in frames at <paramref name="sampleRate"/>; the latency is L − 1.</summary>
+    public static int WindowFrames(int sampleRate) => Math.Max(1, (int)(WindowSeconds * sampleRate));
+
     public LookAheadLimiter(double ceilingDb, int sampleRate, IAudioSink next, int maxBlock = 8192)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
@@ -37,7 +44,7 @@ public sealed class LookAheadLimiter : IAudioSink
         _next = next;
         _ceiling = (float)Math.Pow(10, ceilingDb / 20);
         _release = (float)Math.Exp(-1.0 / (0.05 * sampleRate));
-        _window = Math.Max(1, (int)(0.0015 * sampleRate));
+        _window = WindowFrames(sampleRate);
         _l = new float[Latency + maxBlock];
         _r = new float[Latency + maxBlock];
         _minIndex = new long[_window];

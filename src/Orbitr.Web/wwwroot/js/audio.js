@@ -1,13 +1,17 @@
 // The browser half of the audio engine (ARCHITECTURE §1-§3): owns the AudioContext, the worker clock and the
-// voice graph. It decides nothing: every tick it asks C# (AudioEngine.Tick) for the notes of the next 100 ms and
-// plays them. Voice chain: source → velocity gain → StereoPanner → Biquad → WaveShaper → delay (dry + mix·wet,
+// voice graph. It decides nothing: every tick it asks C# (AudioEngine.Tick, a synchronous call answered with float64
+// bytes) for what to change: cancel the voices not started yet from some time on (an edit), a new playhead state, and
+// the notes of the next stretch of the horizon (C#'s Transport schedules 500 ms ahead, so a stalled main thread
+// drops nothing). It keeps every voice it scheduled until it has played or is cancelled. Voice chain: source → velocity gain → StereoPanner → Biquad → WaveShaper → delay (dry + mix·wet,
 // feedback) → track bus → master gain → DynamicsCompressor → limiter (AudioWorklet: Orbitr.Dsp's look-ahead limiter)
 // → destination. The export renders the same graph in an OfflineAudioContext and encodes the WAV in a worker.
 import { download } from './files.js';
 
-const TICK_MS = 25;
 const LIMITER_URL = new URL('./limiter.worklet.js', import.meta.url);
-const STRIDE = 14;
+// The numbers shared with C# come from C# at start (AudioEngine.Constants): the note layout (VoiceMessage.Stride),
+// the tick answer's header (TickMessage.Header), the tick, the limiter's window (LookAheadLimiter.WindowSeconds)
+// and the tail-trim level (RenderOptions.SilenceDb).
+let shared = null;
 const FILTER_TYPES = ['lowpass', 'highpass', 'bandpass'];
 
 const samples = new Map();   // buffer id → AudioBuffer (context-free: usable by live and offline contexts)
@@ -18,12 +22,9 @@ let mixState = null;
 let clock = null;
 let dotnet = null;
 let playing = false;
-let ticking = false;
-const live = new Set();
+const live = new Set();     // every voice of the live context not yet ended: scheduled ahead or sounding
 let playheadListener = null;
-
-// Test hook: with window.__orbitrInstrument = true, every scheduled voice is recorded.
-const record = () => (globalThis.__orbitrInstrument ? (globalThis.__orbitrScheduled ??= []) : null);
+const counts = { skipped: 0, cancelled: 0, scheduled: 0 };
 
 function floats(bytes) {
   // Blazor hands byte[] over as a Uint8Array whose offset may not be 4-aligned: copy.
@@ -31,16 +32,18 @@ function floats(bytes) {
 }
 
 // latencyHint applies when the context is created, once per page (a later start reuses the context).
+// Called by C# right after the import (AudioModule), before anything else.
+export function configure(constants) {
+  shared = constants;
+}
+
 export async function start(dotnetRef, latencyHint = 'interactive') {
   dotnet = dotnetRef;
   if (ctx && ctx.state === 'running') return { ok: true, message: null, sampleRate: ctx.sampleRate };
   try {
     const Ctor = globalThis.AudioContext || globalThis.webkitAudioContext;
     if (!Ctor) throw new Error('this browser has no Web Audio');
-    if (!ctx) {
-      ctx = new Ctor({ latencyHint });
-      if (globalThis.__orbitrInstrument) globalThis.__orbitrContextOptions = { latencyHint };
-    }
+    if (!ctx) ctx = new Ctor({ latencyHint });
     if (ctx.state !== 'running') {
       await Promise.race([ctx.resume(), new Promise((r) => setTimeout(r, 2000))]);
     }
@@ -52,20 +55,15 @@ export async function start(dotnetRef, latencyHint = 'interactive') {
     return { ok: false, message: String(e && e.message ? e.message : e), sampleRate: 0 };
   }
   graph = buildGraph(ctx, mixState);
-  if (globalThis.__orbitrInstrument) {
-    // Test hook: an analyser on the master output, to check that Stop silences within 50 ms.
-    graph.analyser = ctx.createAnalyser();
-    graph.analyser.fftSize = 2048;
-    graph.master.connect(graph.analyser);
-    globalThis.__orbitrPeakNow = () => {
-      const data = new Float32Array(graph.analyser.fftSize);
-      graph.analyser.getFloatTimeDomainData(data);
-      return data.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    };
-  }
   clock = new Worker(new URL('./clock.worker.js', import.meta.url));
   clock.onmessage = onTick;
   return { ok: true, message: null, sampleRate: ctx.sampleRate };
+}
+
+// What the scheduler has done so far: notes C# skipped because their sample was not loaded, voices cancelled by an
+// edit or Stop before they started, voices scheduled.
+export function stats() {
+  return { ...counts, live: live.size };
 }
 
 export function now() {
@@ -107,7 +105,6 @@ export function preview(id) {
   source.onended = () => source.disconnect();
   source.start();
   previewing = source;
-  if (globalThis.__orbitrInstrument) (globalThis.__orbitrPreviewed ??= []).push(buffer.length);
   return true;
 }
 
@@ -123,35 +120,32 @@ export function setMix(mix) {
 // The first tick anchors the pattern's start to the audio clock and brings the playhead's state.
 export function play() {
   playing = true;
-  clock.postMessage({ interval: TICK_MS });
-  if (record()) globalThis.__orbitrScheduled = [];
+  cancelFrom(ctx.currentTime);
+  clock.postMessage({ interval: shared.tickMs });
   onTick();
 }
 
 export function stop() {
   playing = false;
   clock?.postMessage({ interval: 0 });
-  // Silence within 50 ms: fade every sounding voice (5 ms time constant) and drop it.
+  // The voices not started yet never sound; the sounding ones fade within 50 ms (5 ms time constant) and are dropped.
   const t = ctx.currentTime;
+  cancelFrom(t);
   for (const v of live) v.silence(t);
   live.clear();
   playheadListener?.({ playing: false });
-  if (graph.analyser) measureSilence(t);
 }
 
-// Test hook: the loudest sample the master produced in the analyser's window (2048 frames) that ends
-// once 50 ms + that window have passed since Stop, i.e. the level from Stop + 50 ms on.
-function measureSilence(stoppedAt) {
-  const a = graph.analyser;
-  const windowSeconds = a.fftSize / ctx.sampleRate;
-  const poll = () => {
-    if (ctx.currentTime < stoppedAt + 0.05 + windowSeconds) { setTimeout(poll, 5); return; }
-    const data = new Float32Array(a.fftSize);
-    a.getFloatTimeDomainData(data);
-    globalThis.__orbitrAfterStop = { peak: data.reduce((m, x) => Math.max(m, Math.abs(x)), 0), at: ctx.currentTime - stoppedAt };
-  };
-  globalThis.__orbitrAfterStop = null;
-  poll();
+// Cancels every live voice due at or after `t` that has not started: stopped before its start, disconnected.
+function cancelFrom(t) {
+  const at = Math.max(t, ctx.currentTime);
+  for (const v of live) {
+    if (v.time >= at) {
+      v.cancel();
+      live.delete(v);
+      counts.cancelled++;
+    }
+  }
 }
 
 export function onPlayhead(listener) {
@@ -165,35 +159,40 @@ export function dispose() {
   ctx = null;
 }
 
-async function onTick() {
-  if (!playing || ticking) return;
-  ticking = true;
-  try {
-    const result = await dotnet.invokeMethodAsync('Tick', ctx.currentTime);
-    if (!playing) return;
-    const log = record();
-    schedule(ctx, graph, result.events, live, log);
-    if (log) globalThis.__orbitrUntil = result.until;
-    if (result.playhead) {
-      if (log) globalThis.__orbitrOrigin = result.playhead.origin;
-      playheadListener?.({ playing: true, ...result.playhead });
-    }
-  } finally {
-    ticking = false;
-  }
+// C# asks for a tick at once after an edit (from inside its edit handler, before the page re-renders).
+export function tickNow() {
+  onTick();
 }
 
-function schedule(context, g, events, liveSet, log) {
-  for (let i = 0; i + STRIDE <= events.length; i += STRIDE) {
+// One synchronous call per tick; the answer (TickMessage) is float64 bytes: header, optional playhead, voices.
+function onTick() {
+  if (!playing) return;
+  const bytes = dotnet.invokeMethod('Tick', ctx.currentTime);
+  if (!playing || !bytes || bytes.length === 0) return;
+  // Blazor's Uint8Array may sit at any offset: copy to align.
+  const m = new Float64Array(bytes.slice().buffer);
+  if (m[0] >= 0) cancelFrom(m[0]);
+  counts.skipped = m[1];
+  const rings = m[2];
+  let i = shared.tickHeader;
+  if (rings >= 0) {
+    const lengths = Array.from(m.subarray(i + 3, i + 3 + rings));
+    playheadListener?.({ playing: true, origin: m[i], stepSeconds: m[i + 1], length: m[i + 2], lengths });
+    i += 3 + rings;
+  }
+  schedule(ctx, graph, m, i, live);
+}
+
+function schedule(context, g, events, from, liveSet) {
+  const stride = shared.stride;
+  for (let i = from; i + stride <= events.length; i += stride) {
     const n = note(events, i);
     const buffer = samples.get(n.buffer);
     if (!buffer) continue;
     const v = voice(context, g, n, buffer);
-    if (liveSet) {
-      liveSet.add(v);
-      v.onEnd = () => liveSet.delete(v);
-    }
-    log?.push({ time: n.time, track: n.track, step: n.step, cycle: n.cycle, at: context.currentTime, frames: buffer.length, gain: n.gain });
+    liveSet.add(v);
+    v.onEnd = () => liveSet.delete(v);
+    counts.scheduled++;
   }
 }
 
@@ -213,15 +212,16 @@ function buildGraph(context, mix) {
   return g;
 }
 
-// The limiter's look-ahead delays its output by L − 1 frames (limiter.worklet.js, LookAheadLimiter.Latency).
+// The limiter's look-ahead delays its output by L − 1 frames (LookAheadLimiter.WindowFrames − 1; the worklet
+// computes its window from the same constant and tells its latency on its port).
 function limiterLatency(sampleRate) {
-  return Math.max(1, Math.floor(0.0015 * sampleRate)) - 1;
+  return Math.max(1, Math.floor(shared.limiterWindowSeconds * sampleRate)) - 1;
 }
 
 function limiterNode(context, ceilingDb) {
   return new AudioWorkletNode(context, 'orbitr-limiter', {
     numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2], channelCount: 2, channelCountMode: 'explicit',
-    processorOptions: { ceilingDb },
+    processorOptions: { ceilingDb, windowSeconds: shared.limiterWindowSeconds },
   });
 }
 
@@ -256,7 +256,6 @@ function applyMix(context, g, mix, glide) {
     if (c.enabled) tail = tail.connect(g.compressor);
     if (limited) tail = tail.connect(g.limiter);
     tail.connect(context.destination);
-    if (g.analyser) g.master.connect(g.analyser);
     g.route = route;
   }
   mix.tracks.forEach((volume, i) => set(bus(context, g, i).gain, volume));
@@ -321,12 +320,18 @@ function voice(context, g, n, buffer) {
   tail.connect(out);
   src.start(n.time);
   const v = {
+    time: n.time,
     end,
     nodes,
     onEnd: null,
     disconnect() {
       for (const node of nodes) node.disconnect();
       v.onEnd?.();
+    },
+    cancel() {
+      src.onended = null;
+      try { src.stop(); } catch { /* already stopped */ }
+      for (const node of nodes) node.disconnect();
     },
     silence(t) {
       vel.gain.cancelScheduledValues(t);
@@ -349,6 +354,12 @@ function voice(context, g, n, buffer) {
 // ---- export ----
 
 let exporting = null; // the running export: { cancel() }
+let lastExport = null; // { request, phases } of the last export, for exportTimings() and rawRender()
+
+// performance.now() marks of the last export's phases (bench/web): started, renderStarted, rendered, encoded, downloaded.
+export function exportTimings() {
+  return lastExport?.phases ?? null;
+}
 
 // Schedules the notes of an OfflineAudioContext window by window with suspend()/resume(), as the live scheduler does
 // (creating every voice up front makes Chromium crawl), dropping voices after their tails. onWindow(at) runs at each
@@ -359,9 +370,9 @@ function scheduleWindows(context, g, events, onWindow) {
   let next = 0;
   const voices = [];
   const scheduleUntil = (until) => {
-    while (next + STRIDE <= events.length && events[next] < until) {
+    while (next + shared.stride <= events.length && events[next] < until) {
       const n = note(events, next);
-      next += STRIDE;
+      next += shared.stride;
       const buffer = samples.get(n.buffer);
       if (buffer) voices.push(voice(context, g, n, buffer));
     }
@@ -399,7 +410,7 @@ export async function exportWav(request, progressRef) {
   const job = { cancel };
   exporting?.cancel();
   exporting = job;
-  if (globalThis.__orbitrInstrument) globalThis.__orbitrLastExport = request;
+  lastExport = { request, phases: null };
   const none = (renderMs) => ({ cancelled: true, frames: 0, peak: 0, renderMs, totalMs: performance.now() - started });
   try {
     const limited = mix.limiter != null;
@@ -427,12 +438,12 @@ export async function exportWav(request, progressRef) {
     // The limiter's look-ahead delayed everything by `latency` frames: start after it.
     const left = rendered.getChannelData(0).slice(latency, latency + frames);
     const right = rendered.getChannelData(1).slice(latency, latency + frames);
-    const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate }), whenCancelled]);
+    const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate, silenceDb: shared.silenceDb }), whenCancelled]);
     if (cancelled || !wav) return none(renderMs);
     phases.encoded = performance.now();
     download(fileName, 'audio/wav', wav.bytes);
     phases.downloaded = performance.now();
-    if (globalThis.__orbitrInstrument) globalThis.__orbitrExportPhases = phases;
+    lastExport.phases = phases;
     return { cancelled: false, frames: wav.frames, peak: wav.peak, renderMs, totalMs: performance.now() - started };
   } finally {
     if (exporting === job) exporting = null;
@@ -456,24 +467,22 @@ function encode(message) {
 // Benchmark reference (bench/web): Chromium's own OfflineAudioContext rendering the notes of the last export on the
 // same voice chains, with no limiter (unless `withLimiter`), tail trim, encoding or download; `upfront` creates every
 // voice before rendering instead of window by window. Milliseconds from startRendering to its result.
-if (globalThis.__orbitrInstrument) {
-  globalThis.__orbitrRawRender = async (upfront, withLimiter) => {
-    const { sampleRate, frames, events, mix } = globalThis.__orbitrLastExport;
-    const context = new OfflineAudioContext(2, frames, sampleRate);
-    if (withLimiter) await context.audioWorklet.addModule(LIMITER_URL);
-    const g = buildGraph(context, withLimiter ? mix : { ...mix, limiter: null });
-    mix.tracks.forEach((_, i) => bus(context, g, i));
-    if (upfront) {
-      for (let i = 0; i + STRIDE <= events.length; i += STRIDE) {
-        const n = note(events, i);
-        const buffer = samples.get(n.buffer);
-        if (buffer) voice(context, g, n, buffer);
-      }
-    } else {
-      scheduleWindows(context, g, events, () => true);
+export async function rawRender(upfront, withLimiter) {
+  const { sampleRate, frames, events, mix } = lastExport.request;
+  const context = new OfflineAudioContext(2, frames, sampleRate);
+  if (withLimiter) await context.audioWorklet.addModule(LIMITER_URL);
+  const g = buildGraph(context, withLimiter ? mix : { ...mix, limiter: null });
+  mix.tracks.forEach((_, i) => bus(context, g, i));
+  if (upfront) {
+    for (let i = 0; i + shared.stride <= events.length; i += shared.stride) {
+      const n = note(events, i);
+      const buffer = samples.get(n.buffer);
+      if (buffer) voice(context, g, n, buffer);
     }
-    const t0 = performance.now();
-    await context.startRendering();
-    return performance.now() - t0;
-  };
+  } else {
+    scheduleWindows(context, g, events, () => true);
+  }
+  const t0 = performance.now();
+  await context.startRendering();
+  return performance.now() - t0;
 }

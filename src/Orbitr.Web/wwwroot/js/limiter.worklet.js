@@ -3,14 +3,16 @@
 // same order of operations; Math.fround wherever C# computes in float, plain doubles where it uses double. The output
 // is the limited input delayed by latency = L − 1 frames (the look-ahead), zeros before; ask the port
 // { query: 'latency' } for it, and send { ceilingDb } to change the ceiling.
-// Options: processorOptions.ceilingDb. Stereo in and out; a mono input counts as both channels, no input as silence.
+// Options: processorOptions.ceilingDb and processorOptions.windowSeconds (LookAheadLimiter.WindowSeconds, from C#). Stereo in and out; a mono input counts as both channels, no input as silence.
 const f32 = Math.fround;
 
 class OrbitrLimiter extends AudioWorkletProcessor {
   constructor(options) {
     super();
     const rate = sampleRate;
-    const w = Math.max(1, Math.floor(0.0015 * rate)); // C# (int) truncates: the same for a positive number
+    const windowSeconds = options?.processorOptions?.windowSeconds;
+    if (!(windowSeconds > 0)) throw new Error('orbitr-limiter needs processorOptions.windowSeconds');
+    const w = Math.max(1, Math.floor(windowSeconds * rate)); // C# (int) truncates: the same for a positive number
     this.window = w;
     this.latency = w - 1;
     this.ceiling = f32(Math.pow(10, (options?.processorOptions?.ceilingDb ?? 0) / 20));

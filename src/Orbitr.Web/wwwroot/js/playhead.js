@@ -7,9 +7,6 @@ let state = { playing: false };
 let raf = 0;
 let lit = [];
 
-// Test hook: with window.__orbitrInstrument = true, frame intervals are recorded.
-const frames = () => (globalThis.__orbitrInstrument ? (globalThis.__orbitrFrames ??= []) : null);
-let lastFrame = 0;
 
 export function init(svgElement) {
   svg = svgElement;
@@ -31,11 +28,8 @@ function reset() {
   hand?.classList.remove('moving');
 }
 
-function frame(ts) {
+function frame() {
   raf = requestAnimationFrame(frame);
-  const log = frames();
-  if (log && lastFrame) log.push(ts - lastFrame);
-  lastFrame = ts;
   if (!svg || !state.playing) return;
   const position = (now() - state.origin) / state.stepSeconds; // in sixteenth steps
   if (position < 0) return;

@@ -1,10 +1,10 @@
 // The export's last stages off the main thread, as Orbitr.Dsp ends a render: the auto tail (every frame of the
-// pattern's span, then up to the last frame above −90 dBFS: TailTrim) and canonical RIFF/WAVE encoding (WavWriter:
+// pattern's span, then up to the last frame above the silence level: TailTrim, RenderOptions.SilenceDb, sent with
+// each message as silenceDb) and canonical RIFF/WAVE encoding (WavWriter:
 // 16/24-bit PCM rounded half away from zero and clipped, NaN → 0; or 32-bit float as-is, with fmt 18 + fact).
-const SILENCE = Math.fround(Math.pow(10, -90 / 20));
-
 onmessage = (e) => {
-  const { left, right, spanFrames, bits, sampleRate } = e.data;
+  const { left, right, spanFrames, bits, sampleRate, silenceDb } = e.data;
+  const SILENCE = Math.fround(Math.pow(10, silenceDb / 20)); // C#: (float)Math.Pow(10, SilenceDb / 20)
   let end = Math.min(spanFrames, left.length);
   for (let i = left.length - 1; i >= end; i--) {
     if (Math.abs(left[i]) > SILENCE || Math.abs(right[i]) > SILENCE) { end = i + 1; break; }

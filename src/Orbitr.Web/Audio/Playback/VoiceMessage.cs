@@ -1,7 +1,7 @@
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
 
-namespace Orbitr.Web.Audio;
+namespace Orbitr.Web.Audio.Playback;
 
 /// <summary>The flat form in which notes cross to audio.js: <see cref="Stride"/> numbers per voice, so a tick's
 /// notes are one small number array rather than a tree of objects.</summary>

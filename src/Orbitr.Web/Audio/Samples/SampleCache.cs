@@ -1,4 +1,4 @@
-namespace Orbitr.Web.Audio;
+namespace Orbitr.Web.Audio.Samples;
 
 /// <summary>Which decoded sample buffers audio.js keeps: least recently used first out once their total size passes
 /// <see cref="Capacity"/> bytes (100 MB by default). An evicted sample is simply decoded and sent again when a note

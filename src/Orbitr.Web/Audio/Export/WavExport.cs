@@ -1,0 +1,54 @@
+using Microsoft.JSInterop;
+using Orbitr.Core.Model;
+using Orbitr.Core.Scheduling;
+using Orbitr.Dsp.Rendering;
+using Orbitr.Dsp.Wav;
+using Orbitr.Web.Audio.Interop;
+using Orbitr.Web.Audio.Mix;
+using Orbitr.Web.Audio.Playback;
+using Orbitr.Web.Audio.Samples;
+
+namespace Orbitr.Web.Audio.Export;
+
+/// <summary>The browser's WAV export: audio.js renders the notes in an OfflineAudioContext on the playback graph
+/// (compressor and limiter worklet included, as Orbitr.Dsp's OfflineRenderer ends a render), trims the tail and
+/// encodes in a worker, and downloads the file. No sample comes back here.</summary>
+public sealed class WavExport(AudioModule module, SampleRegistry samples)
+{
+    private readonly List<double> _message = [];
+
+    /// <summary>Reports an export's progress (0–1) while it renders.</summary>
+    public event Action<double>? Progress;
+
+    public async Task<ExportResult> RunAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, DotNetObjectReference<AudioEngine> progressRef)
+    {
+        var js = await module.GetAsync();
+        await samples.PrepareAsync(pattern);
+        var rate = SampleLibrary.SampleRate;
+        _message.Clear();
+        // Start every voice on a whole sample frame, where OfflineRenderer puts it (Timing.ToSampleIndex): Chromium
+        // starts buffers sub-sample accurately, and half a sample of a hi-hat is a loud difference.
+        foreach (var e in Scheduler.EventsForCycles(pattern, cycles))
+        {
+            if (pattern.FindSample(e.SampleKey) is not { } sample || !samples.TryGetBuffer(sample.Source, out var buffer)) continue;
+            var curve = e.Effects?.Distortion is { Amount: > 0 } d ? samples.Curve(d.Amount) : -1;
+            VoiceMessage.Append(_message, 0, e with { Time = Timing.ToSampleIndex(e.Time, rate) / (double)rate }, buffer, curve);
+        }
+        var spanFrames = (int)OfflineRenderer.SpanFrames(pattern, new RenderOptions(rate, cycles));
+        var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
+        return await js.InvokeAsync<ExportResult>("exportWav", new ExportRequest
+        {
+            // The notes as raw float64 bytes: a binary transfer, not thousands of JSON numbers through the interpreter.
+            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = TickMessage.Bytes(_message), Mix = MixMessage.From(pattern),
+            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName,
+        }, progressRef);
+    }
+
+    /// <summary>Stops the running export (nothing is downloaded).</summary>
+    public async Task CancelAsync()
+    {
+        if (module.Loaded is { } js) await js.InvokeVoidAsync("cancelExport");
+    }
+
+    public void OnProgress(double fraction) => Progress?.Invoke(Math.Clamp(fraction, 0, 1));
+}

@@ -1,0 +1,152 @@
+using Microsoft.JSInterop;
+using Orbitr.Core.Model;
+using Orbitr.Web.Audio.Interop;
+using Orbitr.Core.Scheduling;
+using Orbitr.Web.Audio.Samples;
+using Orbitr.Web.State;
+
+namespace Orbitr.Web.Audio.Playback;
+
+/// <summary>Live playback: the <see cref="Transport"/> (and through it the <see cref="Scheduler"/>) decides which
+/// notes play and when; each worker tick audio.js calls <see cref="Tick"/>, which is synchronous and cheap: no I/O,
+/// no await, one answer of float64 bytes (<see cref="TickMessage"/>). A note whose sample is not loaded yet is skipped
+/// and counted (<see cref="SkippedNotes"/>). Any edit of what plays (and a sample arriving) makes audio.js tick at once:
+/// it cancels the voices not yet started and the notes are handed out again from the clock.</summary>
+public sealed class LivePlayback : IDisposable
+{
+    private readonly Transport _transport = new();
+    private readonly PatternStore _store;
+    private readonly SampleRegistry _samples;
+    private readonly List<NoteEvent> _notes = [];
+    private readonly List<Click> _clicks = [];
+    private readonly List<double> _message = [];
+    private Pattern? _scheduled;         // the pattern the voices handed out so far came from
+    private bool _rewind, _playheadSent;
+    private double _lastBpm;
+    private int _lastLength;
+    private int[] _lastLengths = [];
+
+    private readonly AudioModule _module;
+
+    public LivePlayback(AudioModule module, PatternStore store, SampleRegistry samples)
+    {
+        (_module, _store, _samples) = (module, store, samples);
+        _store.PatternChanged += OnPatternChanged;
+        _samples.Loaded += OnSampleLoaded;
+    }
+
+    public bool Playing => _transport.Playing;
+    public bool MetronomeOn { get; set; }
+    public double MetronomeLevel { get; set; } = 0.7;
+
+    /// <summary>Notes not played because their sample was not loaded (or cannot be) when they were handed out.</summary>
+    public long SkippedNotes { get; private set; }
+
+    public void Start(Pattern pattern)
+    {
+        // Warm the tick's code (scheduler, message) before the first tick, which has to beat its notes' start.
+        _notes.Clear();
+        _notes.AddRange(Scheduler.EventsBetween(pattern, 0, Transport.HorizonSeconds));
+        Build(pattern, double.NaN, false, count: false);
+        _transport.Start(pattern);
+        _scheduled = pattern;
+        _rewind = false;
+        _playheadSent = false;
+    }
+
+    public void Stop() => _transport.Stop();
+
+    private void OnPatternChanged(Pattern pattern)
+    {
+        if (!Playing || _scheduled is null) return;
+        var mixOnly = MixOnly(_scheduled, pattern);
+        _scheduled = pattern;
+        if (!mixOnly) RewindNow();
+    }
+
+    private void OnSampleLoaded()
+    {
+        if (Playing) RewindNow();
+    }
+
+    // The edit is heard at once: audio.js runs a tick right now (synchronously, in WebAssembly), before the page goes
+    // on to re-render and save; without an in-process module the next worker tick does it.
+    private void RewindNow()
+    {
+        _rewind = true;
+        (_module.Loaded as IJSInProcessObjectReference)?.InvokeVoid("tickNow");
+    }
+
+    // Volumes only change the mix (setMix), not which voices are scheduled.
+    private static bool MixOnly(Pattern a, Pattern b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a.Tracks.Count != b.Tracks.Count || !(a with { Tracks = b.Tracks, Master = b.Master }).Equals(b)) return false;
+        for (var i = 0; i < a.Tracks.Count; i++)
+            if (!(a.Tracks[i] with { Volume = b.Tracks[i].Volume }).Equals(b.Tracks[i])) return false;
+        return true;
+    }
+
+    /// <summary>Called by audio.js on every worker tick (25 ms) with the audio clock.</summary>
+    public byte[] Tick(double now)
+    {
+        if (!Playing) return [];
+        var pattern = _store.Pattern;
+        _notes.Clear();
+        _clicks.Clear();
+        var origin = _transport.Origin;
+        var cancelFrom = _transport.Tick(now, pattern, _notes, MetronomeOn ? _clicks : null, _rewind);
+        _rewind = false;
+        var changed = !_playheadSent || origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
+        if (_notes.Count == 0 && _clicks.Count == 0 && double.IsNaN(cancelFrom) && !changed) return [];
+        return Build(pattern, cancelFrom, changed, count: true);
+    }
+
+    private byte[] Build(Pattern pattern, double cancelFrom, bool changed, bool count)
+    {
+        TickMessage.Begin(_message, cancelFrom, 0);
+        if (changed) Playhead(pattern);
+        var origin = _transport.Origin;
+        foreach (var e in _notes)
+        {
+            if (pattern.FindSample(e.SampleKey) is not { } sample) continue;
+            if (!_samples.TryGetBuffer(sample.Source, out var buffer))
+            {
+                if (!count) continue;
+                SkippedNotes++;
+                _samples.Request(new SampleEntry(e.SampleKey, sample));
+                continue;
+            }
+            var curve = e.Effects?.Distortion is { Amount: > 0 } d ? _samples.Curve(d.Amount) : -1;
+            VoiceMessage.Append(_message, origin, e, buffer, curve);
+        }
+        foreach (var click in _clicks)
+            VoiceMessage.Append(_message, origin + click.Time, VoiceMessage.MetronomeTrack, 0, click.Beat,
+                click.Accent ? SampleRegistry.AccentBuffer : SampleRegistry.ClickBuffer, MetronomeLevel, 0, null, -1);
+        _message[1] = SkippedNotes;
+        return TickMessage.Bytes(_message);
+    }
+
+    private void Playhead(Pattern pattern)
+    {
+        _playheadSent = true;
+        _lastBpm = pattern.Bpm;
+        _lastLength = pattern.Length;
+        _lastLengths = pattern.Tracks.Select(t => t.Steps.Count).ToArray();
+        TickMessage.Playhead(_message, _transport.Origin, pattern.StepSeconds, pattern.Length, _lastLengths);
+    }
+
+    private bool SameLengths(Pattern pattern)
+    {
+        if (_lastLengths.Length != pattern.Tracks.Count) return false;
+        for (var i = 0; i < _lastLengths.Length; i++)
+            if (_lastLengths[i] != pattern.Tracks[i].Steps.Count) return false;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _store.PatternChanged -= OnPatternChanged;
+        _samples.Loaded -= OnSampleLoaded;
+    }
+}
