@@ -77,6 +77,11 @@ if [ -x "$s3rver" ]; then
 fi
 
 failed_build=0
+# The style of .editorconfig: whitespace as the code already follows it (dotnet format; a failure counts as one).
+echo "== format (dotnet format whitespace --verify-no-changes)"
+format_failed=0
+dotnet format whitespace Orbitr.slnx --verify-no-changes --verbosity minimal > "$results/format.log" 2>&1 || {
+  format_failed=1; echo "test.sh: formatting differs from .editorconfig (run: dotnet format whitespace Orbitr.slnx):"; head -20 "$results/format.log"; }
 echo "== build"
 dotnet build Orbitr.slnx -c Release -nologo -v q > "$results/build.log" 2>&1 || failed_build=1
 # The end-to-end tests drive the app as it ships: published with trimming (what `dotnet publish` gives users).
@@ -123,6 +128,8 @@ for trx in "$results"/*.trx; do
   total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+failed=$((failed + format_failed))
+[ $format_failed -ne 0 ] && status=1
 # A project that crashed or a build that failed counts as a failure even if no test reported one.
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
 

@@ -61,17 +61,23 @@ public sealed class PlaybackTests(AppServer server)
         foreach (var s in new[] { 0, 4, 8, 12 }) p = PatternEditor.SetStepActive(p, 0, s, true);
         foreach (var s in new[] { 4, 12 }) p = PatternEditor.UpdateStep(p, 1, s, st => st with
         {
-            Active = true, Velocity = 90, Effects = new StepEffects(new FilterEffect(FilterType.Highpass, 800, 2), null, new DelayEffect(0.18, 0.5, 0.4)),
+            Active = true,
+            Velocity = 90,
+            Effects = new StepEffects(new FilterEffect(FilterType.Highpass, 800, 2), null, new DelayEffect(0.18, 0.5, 0.4)),
         });
         for (var s = 0; s < 16; s += 2) p = PatternEditor.UpdateStep(p, 2, s, st => st with
         {
-            Active = true, Velocity = 60 + s * 3, Timing = s % 4 == 2 ? 12 : 0, Effects = new StepEffects(null, new DistortionEffect(0.6), null),
+            Active = true,
+            Velocity = 60 + s * 3,
+            Timing = s % 4 == 2 ? 12 : 0,
+            Effects = new StepEffects(null, new DistortionEffect(0.6), null),
         });
         p = PatternEditor.SetTrackPan(p, 2, -0.6);
         p = PatternEditor.SetTrackPan(p, 3, 0.4);
         foreach (var s in new[] { 3, 7, 11 }) p = PatternEditor.UpdateStep(p, 3, s, st => st with
         {
-            Active = true, Effects = new StepEffects(new FilterEffect(FilterType.Bandpass, 2500, 4), null, null),
+            Active = true,
+            Effects = new StepEffects(new FilterEffect(FilterType.Bandpass, 2500, 4), null, null),
         });
         await app.ImportByDropAsync("null.json", PatternJson.Write(p));
         await app.ExpectStepAsync(2, 5, true);

@@ -127,55 +127,55 @@ public sealed class RedisTests
 
 /// <summary>A redis-server of the test's own on a free loopback port, to kill and bring back.</summary>
 public sealed class RedisProcess : IDisposable
+{
+    private readonly int port;
+    private Process? process;
+
+    private RedisProcess(int port) => this.port = port;
+
+    public string Address => $"127.0.0.1:{port}";
+
+    public static async Task<RedisProcess> StartAsync()
     {
-        private readonly int port;
-        private Process? process;
-
-        private RedisProcess(int port) => this.port = port;
-
-        public string Address => $"127.0.0.1:{port}";
-
-        public static async Task<RedisProcess> StartAsync()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            var redis = new RedisProcess(port);
-            await redis.RestartAsync();
-            return redis;
-        }
-
-        public Task RestartAsync()
-        {
-            process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            return Eventually.ValueAsync(async () =>
-            {
-                try
-                {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync(IPAddress.Loopback, port);
-                    return "listening";
-                }
-                catch (SocketException e)
-                {
-                    return e.SocketErrorCode.ToString();
-                }
-            }, state => state == "listening", TimeSpan.FromSeconds(10), $"redis-server to listen on {Address}", TimeSpan.FromMilliseconds(50));
-        }
-
-        public void Kill()
-        {
-            if (process is { HasExited: false }) process.Kill();
-            process?.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            Kill();
-            process?.Dispose();
-        }
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var redis = new RedisProcess(port);
+        await redis.RestartAsync();
+        return redis;
     }
+
+    public Task RestartAsync()
+    {
+        process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return Eventually.ValueAsync(async () =>
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return "listening";
+            }
+            catch (SocketException e)
+            {
+                return e.SocketErrorCode.ToString();
+            }
+        }, state => state == "listening", TimeSpan.FromSeconds(10), $"redis-server to listen on {Address}", TimeSpan.FromMilliseconds(50));
+    }
+
+    public void Kill()
+    {
+        if (process is { HasExited: false }) process.Kill();
+        process?.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process?.Dispose();
+    }
+}
