@@ -31,8 +31,11 @@ public sealed class PlaybackTests(AppServer server)
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        // Play until more than 1.5 s of pattern time is scheduled (polled every 100 ms, not every frame: the page's main thread is busy scheduling).
-        await app.Page.WaitForFunctionAsync("() => globalThis.__orbitrUntil > 1.5", null, new() { Timeout = 30_000, PollingInterval = 100 });
+        // Play until the audio clock is 1.6 s past the first note (polled every 100 ms, not every frame: the page's main thread is busy scheduling).
+        await app.Page.WaitForFunctionAsync(
+            "() => { const v = (globalThis.__orbitrScheduled ?? []).filter(x => x.track >= 0 && !x.cancelled); const c = globalThis.__orbitrContexts?.at(-1); " +
+            "return v.length > 0 && c && c.currentTime - Math.min(...v.map(x => x.time)) > 1.6; }",
+            null, new() { Timeout = 30_000, PollingInterval = 100 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
 
