@@ -45,8 +45,10 @@ public class GenerationTests(AppServer server)
 
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).WaitForAsync();
-        // Play until step 3 of ring 2 is scheduled in the first cycle.
-        await app.Page.WaitForFunctionAsync("() => (globalThis.__orbitrScheduled ?? []).some(e => e.track === 1 && e.step === 2 && e.cycle === 0)",
+        // Play until a voice of the generated sound (1.5 s: 66,150 frames) on ring 2 has started on the audio clock.
+        await app.Page.WaitForFunctionAsync(
+            "() => { const c = globalThis.__orbitrContexts?.at(-1); " +
+            "return !!c && (globalThis.__orbitrScheduled ?? []).some(e => e.track === 1 && e.frames === 66150 && !e.cancelled && c.currentTime > e.time + 0.05); }",
             null, new() { Timeout = 30_000 });
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).WaitForAsync();
