@@ -156,14 +156,13 @@ public class GenerationQueueTests
     }
 
     // Trusting a proxy (only the configured ones) is ForwardedHeadersTests'; here the header must change nothing.
-    [Theory]
-    [InlineData(false)]
-    public async Task Without_trusted_proxies_a_forwarded_address_is_ignored(bool trust)
+    [Fact]
+    public async Task Without_trusted_proxies_a_forwarded_address_is_ignored()
     {
         await using var server = new ConfiguredOrbitrFactory(new Dictionary<string, string?>
         {
             ["Orbitr:Generation:RateLimitPermits"] = "1",
-            ["Orbitr:TrustForwardedHeaders"] = trust ? "true" : "false",
+            ["Orbitr:TrustForwardedHeaders"] = "false",
         });
         var client = server.CreateClient();
         async Task<HttpStatusCode> From(string address, string prompt)
@@ -173,7 +172,7 @@ public class GenerationQueueTests
             return (await client.SendAsync(request)).StatusCode;
         }
         Assert.Equal(HttpStatusCode.Accepted, await From("203.0.113.1", "kick a"));
-        Assert.Equal(trust ? HttpStatusCode.Accepted : HttpStatusCode.TooManyRequests, await From("203.0.113.2", "kick b"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await From("203.0.113.2", "kick b"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await From("203.0.113.1", "kick c"));
     }
 

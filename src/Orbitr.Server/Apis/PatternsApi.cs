@@ -19,8 +19,6 @@ namespace Orbitr.Server.Apis;
 public static class PatternsApi
 {
     public const int MaxCiphertextBytes = PatternJson.MaxBytes + 64 * 1024;
-    /// <summary>A render over one of its limits (ARCHITECTURE §6: 1003, audio buffer overflow).</summary>
-    public const int RenderLimitCode = ErrorCode.AudioBufferOverflow;
     private const string Json = "application/json", Ciphertext = "application/octet-stream";
 
     public static IEndpointRouteBuilder MapPatternsApi(this IEndpointRouteBuilder app)
@@ -102,7 +100,7 @@ public static class PatternsApi
         var pattern = PatternJson.Read(record.Content).Pattern!;
         if (f != "wav") return TypedResults.File(MidiExport.ToBytes(pattern, n), "audio/midi", $"{id}.mid");
         if (pattern.CycleSeconds * n > limits.MaxSeconds)
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, RenderLimitCode, "Render too long",
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, ErrorCode.AudioBufferOverflow, "Render too long",
                 $"{n} cycles last {pattern.CycleSeconds * n:0} s; a server render is at most {limits.MaxSeconds:0} s", new Dictionary<string, object?> { ["limit"] = "seconds" });
         // A slot per render, held until the response has been sent: renders queue neither CPU nor temporary disk.
         if (gate.TryEnter(ClientId.Of(http)) is not { } slot)
@@ -132,7 +130,7 @@ public static class PatternsApi
         catch (RenderLimitException e)
         {
             await file.DisposeAsync();
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, RenderLimitCode, "Render too large", e.Message,
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, ErrorCode.AudioBufferOverflow, "Render too large", e.Message,
                 new Dictionary<string, object?> { ["limit"] = e.Limit });
         }
         catch

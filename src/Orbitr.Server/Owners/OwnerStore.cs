@@ -42,8 +42,7 @@ public sealed class OwnerStore(OrbitrDbContext db, SampleLibrary samples, OwnerO
         var library = db.LibraryEntries.Where(e => e.OwnerId == ownerId);
         var count = await library.CountAsync(cancel);
         var patterns = db.Patterns.Where(p => p.OwnerId == ownerId);
-        var kept = library.Select(e => e.SampleId)
-            .Union(db.PatternSampleRefs.Where(r => patterns.Any(p => p.Id == r.PatternId)).Select(r => r.SampleId));
+        var kept = KeptSampleIds(ownerId);
         var audio = await db.Samples.Where(s => kept.Contains(s.Id)).SumAsync(s => (long?)s.SizeBytes, cancel) ?? 0;
         var patternBytes = await patterns.SumAsync(p => (long?)p.Content.Length, cancel) ?? 0;
         var waitingSeconds = await db.GenerationClaims.Where(c => c.OwnerId == ownerId)
@@ -97,10 +96,16 @@ public sealed class OwnerStore(OrbitrDbContext db, SampleLibrary samples, OwnerO
     public async Task<long> NewlyKeptBytesAsync(string ownerId, IReadOnlyCollection<string> sampleIds, CancellationToken cancel)
     {
         if (sampleIds.Count == 0) return 0;
-        var patterns = db.Patterns.Where(p => p.OwnerId == ownerId);
-        var kept = db.LibraryEntries.Where(e => e.OwnerId == ownerId).Select(e => e.SampleId)
-            .Union(db.PatternSampleRefs.Where(r => patterns.Any(p => p.Id == r.PatternId)).Select(r => r.SampleId));
+        var kept = KeptSampleIds(ownerId);
         return await db.Samples.Where(s => sampleIds.Contains(s.Id) && !kept.Contains(s.Id)).SumAsync(s => (long?)s.SizeBytes, cancel) ?? 0;
+    }
+
+    // The samples an owner keeps alive: those of its library and those its saved patterns play (a query, not a list).
+    private IQueryable<string> KeptSampleIds(string ownerId)
+    {
+        var patterns = db.Patterns.Where(p => p.OwnerId == ownerId);
+        return db.LibraryEntries.Where(e => e.OwnerId == ownerId).Select(e => e.SampleId)
+            .Union(db.PatternSampleRefs.Where(r => patterns.Any(p => p.Id == r.PatternId)).Select(r => r.SampleId));
     }
 
     /// <summary>Adds a library entry inside the caller's transaction (the sample is new to this owner).</summary>

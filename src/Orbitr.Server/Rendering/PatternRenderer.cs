@@ -5,6 +5,7 @@ using Orbitr.Dsp.Rendering;
 using Orbitr.Dsp.Resampling;
 using Orbitr.Dsp.Wav;
 using Orbitr.Server.Samples;
+using Orbitr.Server.Storage;
 using Orbitr.Synthesis.Kit;
 
 namespace Orbitr.Server.Rendering;
@@ -23,12 +24,12 @@ public sealed class PatternRenderer(SampleLibrary library, RenderLimits limits)
     public async Task<RenderResult> RenderWavAsync(Pattern pattern, int cycles, Stream output, CancellationToken cancel)
     {
         var inUse = pattern.SamplesInUse().ToList();
-        await CheckSampleSecondsAsync(inUse, cancel);
+        var records = await RecordsWithinLimitAsync(inUse, cancel);
         var bySource = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
         var buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
         foreach (var entry in inUse)
         {
-            if (!bySource.TryGetValue(entry.Ref.Source, out var audio)) bySource[entry.Ref.Source] = audio = await LoadAsync(entry, cancel);
+            if (!bySource.TryGetValue(entry.Ref.Source, out var audio)) bySource[entry.Ref.Source] = audio = await LoadAsync(entry, records, cancel);
             buffers[entry.Key] = audio;
         }
         var wav = new WavStreamWriter(output, SampleRate, WavSampleFormat.Pcm16);
@@ -37,18 +38,21 @@ public sealed class PatternRenderer(SampleLibrary library, RenderLimits limits)
         return result;
     }
 
-    // From the library's records, before any audio is read: a pattern naming many long sounds is refused up front.
-    private async Task CheckSampleSecondsAsync(List<SampleEntry> inUse, CancellationToken cancel)
+    // The library's records of the generated sources (read once per render), checked before any audio is read: a
+    // pattern naming many long sounds is refused up front.
+    private async Task<Dictionary<string, SampleRecord>> RecordsWithinLimitAsync(List<SampleEntry> inUse, CancellationToken cancel)
     {
-        var total = 0.0;
+        var records = new Dictionary<string, SampleRecord>(StringComparer.Ordinal);
         foreach (var source in inUse.Select(e => e.Ref).Where(r => r.Kind == SampleSourceKind.Generated).DistinctBy(r => r.Source))
-            if (await library.FindAsync(source.Value, cancel) is { } record) total += record.DurationSeconds;
+            if (await library.FindAsync(source.Value, cancel) is { } record) records[source.Value] = record;
+        var total = records.Values.Sum(r => r.DurationSeconds);
         if (total > limits.MaxSampleSeconds)
             throw new RenderLimitException("sampleSeconds",
                 $"the pattern plays {total:0.0} s of distinct sample audio; a server render holds at most {limits.MaxSampleSeconds:0} s");
+        return records;
     }
 
-    private async Task<AudioBuffer> LoadAsync(SampleEntry entry, CancellationToken cancel)
+    private async Task<AudioBuffer> LoadAsync(SampleEntry entry, Dictionary<string, SampleRecord> records, CancellationToken cancel)
     {
         var sample = entry.Ref;
         switch (sample.Kind)
@@ -63,7 +67,7 @@ public sealed class PatternRenderer(SampleLibrary library, RenderLimits limits)
                     throw new SampleUnavailableException($"sample \"{entry.Key}\": {e.Message}");
                 }
             case SampleSourceKind.Generated:
-                var record = await library.FindAsync(sample.Value, cancel)
+                var record = records.GetValueOrDefault(sample.Value)
                     ?? throw new SampleUnavailableException($"sample \"{entry.Key}\" ({sample.Source}) is not in this server's library");
                 await using (var stream = await library.OpenAudioAsync(record, cancel)
                     ?? throw new SampleUnavailableException($"the audio of sample \"{entry.Key}\" ({sample.Source}) is missing"))
