@@ -28,6 +28,8 @@ using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(pu
     WorkingDirectory = publish, RedirectStandardOutput = true, RedirectStandardError = true,
     Environment = { ["Logging__LogLevel__Default"] = "Warning", ["Orbitr__DataPath"] = Directory.CreateTempSubdirectory().FullName },
 })!;
+// An exception must not leave the server running (a later run would talk to it).
+using var stopServer = new ServerStop(server);
 using (var http = new HttpClient())
     for (var i = 0; ; i++)
     {
@@ -41,6 +43,13 @@ await using var browser = await playwright.Chromium.LaunchAsync(new()
     ExecutablePath = "/usr/bin/chromium",
     Args = ["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required", "--disable-background-networking"],
 });
+
+if (args.Contains("--profile"))
+{
+    await Profile.RunAsync(browser, url, seconds: 20);
+    server.Kill(entireProcessTree: true);
+    return;
+}
 
 // ---- 1. visits ----
 var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 900 } });
@@ -98,6 +107,8 @@ var before = await Metrics();
 await page.EvaluateAsync("() => { window.__orbitrFrames = []; window.__orbitrScheduled = []; }");
 // Renderer memory while playing against a blank tab of the same browser: the resident set of each renderer process
 // (CDP SystemInfo's process list → /proc), read 55 s into the playback.
+// The blank tab's renderer is the process that appears with it; the app's is the largest of those before it.
+var withoutBlank = await RendererRssAsync();
 var blankContext = await browser.NewContextAsync();
 var blank = await blankContext.NewPageAsync();
 await blank.GotoAsync("about:blank");
@@ -106,6 +117,8 @@ await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).Cli
 var playedFrom = Stopwatch.StartNew();
 await page.WaitForTimeoutAsync(55_000);
 var renderers = await RendererRssAsync();
+var appRss = renderers.Where(r => withoutBlank.ContainsKey(r.Key)).Max(r => r.Value);
+var blankRss = renderers.Where(r => !withoutBlank.ContainsKey(r.Key)).Select(r => r.Value).DefaultIfEmpty(0).Max();
 await page.WaitForTimeoutAsync(5_000);
 await blankContext.CloseAsync();
 await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
@@ -224,7 +237,7 @@ Console.WriteLine($"offline visit (network off): {offline.Bytes / 1e6:0.00} MB t
 Console.WriteLine($"playback {played:0.0} s at 200 BPM, 8×64 steps: {scheduled.Count} notes, {late} late, lead min {leads[0]:0.0} ms, p1 {Percentile(leads, 0.01):0.0} ms, median {Percentile(leads, 0.5):0.0} ms");
 Console.WriteLine($"frame interval: p50 {Percentile(frames, 0.5):0.0} ms, p99 {Percentile(frames, 0.99):0.0} ms ({frames.Count} frames)");
 Console.WriteLine($"JS heap: {after["JSHeapUsedSize"] / 1e6:0.0} MB used of {after["JSHeapTotalSize"] / 1e6:0.0} MB; main thread busy {100 * (after["TaskDuration"] - before["TaskDuration"]) / played:0.0} % (script {100 * (after["ScriptDuration"] - before["ScriptDuration"]) / played:0.0} %)");
-Console.WriteLine($"renderer memory while playing: app tab {renderers.Max() / 1e6:0} MB resident, blank tab {renderers.Min() / 1e6:0} MB: +{(renderers.Max() - renderers.Min()) / 1e6:0} MB ({renderers.Count} renderer processes)");
+Console.WriteLine($"renderer memory while playing: app tab {appRss / 1e6:0} MB resident, blank tab {blankRss / 1e6:0} MB: +{(appRss - blankRss) / 1e6:0} MB ({renderers.Count} renderer processes)");
 Console.WriteLine($"playback 60 s with a 300 ms main-thread block every 2 s ({stalls.Length} blocks, longest {stalls.Max():0} ms): {stalled.Count} notes of {stallExpected} expected, {stallLate} late, least lead {stallLead:0.0} ms");
 Console.WriteLine($"edit to voice (pointerdown to the new step's start()): median {Percentile(editMs, 0.5):0.0} ms, max {editMs.Max():0.0} ms ({editMs.Count} presses)");
 Console.WriteLine($"WAV export of {audioSeconds:0.0} s (8 tracks x 16ths, 16-bit), click to download, 3 runs: {string.Join(" / ", exports.Select(e => $"{e.ClickToDownload:0} ms"))}; " +
@@ -238,19 +251,19 @@ Console.WriteLine($"export (click to download) / raw render = {bestExport / best
 server.Kill(entireProcessTree: true);
 return;
 
-// Resident set (bytes) of every renderer process of the browser, from CDP's process list and /proc.
-async Task<List<long>> RendererRssAsync()
+// Resident set (bytes) of every renderer process of the browser by process id, from CDP's process list and /proc.
+async Task<Dictionary<int, long>> RendererRssAsync()
 {
     var session = await browser.NewBrowserCDPSessionAsync();
     var info = await session.SendAsync("SystemInfo.getProcessInfo");
-    var rss = new List<long>();
+    var rss = new Dictionary<int, long>();
     foreach (var p in info!.Value.GetProperty("processInfo").EnumerateArray())
     {
         if (p.GetProperty("type").GetString() != "renderer") continue;
         var status = $"/proc/{p.GetProperty("id").GetInt32()}/status";
         if (!File.Exists(status)) continue;
         var line = File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        if (line is not null) rss.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024);
+        if (line is not null) rss[p.GetProperty("id").GetInt32()] = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
     await session.DetachAsync();
     return rss;
@@ -280,3 +293,8 @@ static string FindRepoRoot()
 }
 
 internal sealed record ExportRun(double ClickToDownload, double Notes, double Render, double Encode, double InPage);
+
+internal sealed class ServerStop(Process server) : IDisposable
+{
+    public void Dispose() { if (!server.HasExited) server.Kill(entireProcessTree: true); }
+}

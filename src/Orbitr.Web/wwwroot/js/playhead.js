@@ -1,47 +1,91 @@
-// Draws the playhead from the AudioContext clock in a requestAnimationFrame loop: the sweeping hand and the
-// "now" mark on each ring's current step. Components never re-render per step.
+// Draws the playhead from the AudioContext clock: the sweeping hand and the "now" mark on each ring's current step.
+// Components never re-render for it, and it costs the main thread almost nothing while playing (issue 21): the hand
+// turns in a Web Animations animation (the compositor runs it, no main-thread frame per turn), and the marks move in
+// a timer that wakes once per step, not on every animation frame.
 import { now, onPlayhead } from './audio.js';
 
-let svg = null;
+let svg = null;     // the playhead layer over the rings
 let state = { playing: false };
-let raf = 0;
-let lit = [];
-
+let spin = null;   // the hand's Animation
+let timer = 0;
+let marks = [];    // per ring: { id, circle } of the mark on its current step
 
 export function init(svgElement) {
   svg = svgElement;
   onPlayhead((s) => {
     state = s;
-    if (s.playing && !raf) raf = requestAnimationFrame(frame);
-    if (!s.playing) reset();
+    if (s.playing) start(); else reset();
   });
   return { stop: () => { onPlayhead(null); reset(); svg = null; } };
 }
 
-function reset() {
-  cancelAnimationFrame(raf);
-  raf = 0;
-  for (const el of lit) el?.classList.remove('now');
-  lit = [];
-  const hand = svg?.querySelector('.playhead');
-  hand?.setAttribute('transform', 'rotate(0)');
-  hand?.classList.remove('moving');
+function hand() {
+  return svg?.querySelector('.playhead');
 }
 
-function frame() {
-  raf = requestAnimationFrame(frame);
+function reset() {
+  clearTimeout(timer);
+  timer = 0;
+  spin?.cancel();
+  spin = null;
+  for (const m of marks) m.circle.remove();
+  marks = [];
+  hand()?.classList.remove('moving');
+}
+
+// A new playhead state (play, tempo, length): the hand's turn is one cycle of the longest ring, started where the
+// audio clock says the pattern is.
+function start() {
+  const h = hand();
+  if (!svg || !h) return;
+  const cycle = state.length * state.stepSeconds * 1000;
+  spin?.cancel();
+  spin = h.animate([{ transform: 'rotate(0deg)' }, { transform: 'rotate(360deg)' }], { duration: cycle, iterations: Infinity, easing: 'linear' });
+  h.classList.add('moving');
+  sync();
+  clearTimeout(timer);
+  step();
+}
+
+// The document timeline and the audio clock run apart slowly (and the audio clock pauses when the context does):
+// the hand follows the audio clock, set again when it has drifted more than a few milliseconds.
+function sync() {
+  const position = (now() - state.origin) * 1000;
+  const cycle = state.length * state.stepSeconds * 1000;
+  if (!spin) return;
+  const want = position < 0 ? 0 : position % cycle;
+  const at = (spin.currentTime ?? 0) % cycle;
+  const drift = Math.abs(want - at);
+  if (Math.min(drift, cycle - drift) > 4) spin.currentTime = want;
+  if (position < 0) spin.pause(); else if (spin.playState === 'paused') spin.play();
+}
+
+// Marks each ring's current step (a circle over the step's halo, in a group Blazor renders empty and never
+// touches, so a re-render of the rings cannot wipe it), then sleeps until the next step begins.
+function step() {
+  timer = 0;
   if (!svg || !state.playing) return;
   const position = (now() - state.origin) / state.stepSeconds; // in sixteenth steps
-  if (position < 0) return;
-  const hand = svg.querySelector('.playhead');
-  hand?.classList.add('moving');
-  hand?.setAttribute('transform', `rotate(${((position % state.length) / state.length) * 360})`);
-  const n = Math.floor(position);
-  state.lengths.forEach((length, track) => {
-    const id = `step-${track}-${n % length}`;
-    if (lit[track]?.id === id) return;
-    lit[track]?.classList.remove('now');
-    lit[track] = svg.querySelector(`#${id}`);
-    lit[track]?.classList.add('now');
-  });
+  const group = svg.querySelector('.marks');
+  if (position >= 0 && group) {
+    const n = Math.floor(position);
+    state.lengths.forEach((length, track) => {
+      const id = `step-${track}-${n % length}`;
+      const m = marks[track] ??= { id: null, circle: group.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'circle')) };
+      if (!m.circle.isConnected) group.appendChild(m.circle);
+      if (m.id === id) return;
+      m.id = id;
+      const halo = document.getElementById(id)?.querySelector('.halo');
+      if (!halo) { m.circle.setAttribute('r', '0'); return; }
+      for (const a of ['cx', 'cy', 'r']) m.circle.setAttribute(a, halo.getAttribute(a));
+      m.circle.dataset.track = track;
+      m.circle.dataset.step = n % length;
+    });
+    for (let t = state.lengths.length; t < marks.length; t++) marks[t].circle.remove();
+    marks.length = Math.min(marks.length, state.lengths.length);
+  }
+  sync();
+  const next = position < 0 ? 0 : Math.floor(position) + 1;
+  const wait = (state.origin + next * state.stepSeconds - now()) * 1000;
+  timer = setTimeout(step, Math.max(1, wait + 1));
 }
