@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Audio.Samples;
 using Orbitr.Web.Editing;
 using Orbitr.Web.Exporting;
 using Orbitr.Web.Files;
@@ -26,11 +27,11 @@ public static class ServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         return services
-            .AddScoped(_ => new PatternStore(StarterPattern.Create()))
+            .AddScoped(_ => new PatternState(StarterPattern.Create()))
             .AddScoped<Notices>()
             .AddScoped<SoundStore>()
             .AddScoped<OfflineUploads>()
-            .AddScoped<SampleLibrary>()
+            .AddScoped<SampleResolver>()
             .AddScoped<AudioEngine>()
             .AddScoped<PatternPersistence>()
             .AddScoped<PatternLibrary>()

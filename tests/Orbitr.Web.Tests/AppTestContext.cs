@@ -15,7 +15,7 @@ public abstract class AppTestContext : BunitContext
         Services.AddOrbitrWeb();
     }
 
-    protected PatternStore Store => Services.GetRequiredService<PatternStore>();
+    protected PatternState Store => Services.GetRequiredService<PatternState>();
     protected Orbitr.Web.Sounds.SoundAssignment Sounds => Services.GetRequiredService<Orbitr.Web.Sounds.SoundAssignment>();
 
     // The app's services are IAsyncDisposable only (they release JS modules); xunit 2 disposes synchronously.

@@ -14,7 +14,7 @@ public sealed class Live<T> : ComponentBase, IDisposable where T : IComponent
     private static readonly HashSet<string> Declared = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Where(p => p.IsDefined(typeof(ParameterAttribute))).Select(p => p.Name).ToHashSet();
 
-    [Inject] private PatternStore Store { get; set; } = null!;
+    [Inject] private PatternState Store { get; set; } = null!;
     [Inject] private AudioEngine Audio { get; set; } = null!;
 
     protected override void OnInitialized()
@@ -26,7 +26,7 @@ public sealed class Live<T> : ComponentBase, IDisposable where T : IComponent
     private void Refresh() => _ = InvokeAsync(StateHasChanged);
 
     /// <summary>The parameters OrbitrApp passes, by name.</summary>
-    public static IEnumerable<(string Name, object? Value)> Slices(PatternStore store, AudioEngine audio)
+    public static IEnumerable<(string Name, object? Value)> Slices(PatternState store, AudioEngine audio)
     {
         var p = store.Pattern;
         var s = store.SelectionState;

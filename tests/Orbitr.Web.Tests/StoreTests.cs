@@ -8,7 +8,7 @@ namespace Orbitr.Web.Tests;
 
 public class StoreTests
 {
-    private static PatternStore NewStore() => new(PatternFactory.Create(6, seed: 1));
+    private static PatternState NewStore() => new(PatternFactory.Create(6, seed: 1));
 
     [Fact]
     public void Undo_and_redo_walk_back_and_forth_through_edits()
@@ -38,7 +38,7 @@ public class StoreTests
         for (var i = 0; i < 150; i++) Assert.True(store.Undo(), $"undo {i + 1}");
         Assert.Equal(start, store.Pattern);
 
-        var small = new PatternStore(start, undoLimit: 100);
+        var small = new PatternState(start, undoLimit: 100);
         for (var i = 0; i < 120; i++) small.Dispatch(p => PatternEditor.SetBpm(p, 41 + i));
         var undone = 0;
         while (small.Undo()) undone++;
@@ -156,7 +156,7 @@ public class RewriteTests
         var local = Orbitr.Core.Model.SampleRef.Local("abc", "my clap");
         var start = Orbitr.Core.Editing.PatternEditor.WithSample(Orbitr.Core.Model.PatternFactory.Create(4), local, out var key);
         start = Orbitr.Core.Editing.PatternEditor.SetTrackSample(start, 1, key);
-        var store = new PatternStore(start);
+        var store = new PatternState(start);
         store.Dispatch(p => Orbitr.Core.Editing.PatternEditor.SetBpm(p, 99));
         store.Dispatch(p => Orbitr.Core.Editing.PatternEditor.SetBpm(p, 101));
         store.Undo(); // one level to redo, one to undo

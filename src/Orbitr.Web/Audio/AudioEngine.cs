@@ -16,7 +16,7 @@ namespace Orbitr.Web.Audio;
 /// AudioContext, the worker clock and the nodes, and only plays what it is handed.</summary>
 public sealed class AudioEngine : IAsyncDisposable
 {
-    private readonly PatternStore _store;
+    private readonly PatternState _store;
     private readonly Notices _notices;
     private readonly AudioModule _module;
     private readonly SampleRegistry _samples;
@@ -24,7 +24,7 @@ public sealed class AudioEngine : IAsyncDisposable
     private readonly WavExport _export;
     private DotNetObjectReference<AudioEngine>? _self;
 
-    public AudioEngine(IJSRuntime js, PatternStore store, Notices notices, SampleLibrary library)
+    public AudioEngine(IJSRuntime js, PatternState store, Notices notices, SampleResolver library)
     {
         (_store, _notices) = (store, notices);
         _module = new AudioModule(js);

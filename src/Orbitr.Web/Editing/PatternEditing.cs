@@ -8,7 +8,7 @@ namespace Orbitr.Web.Editing;
 
 /// <summary>The edits of the pattern that are more than one <see cref="PatternEditor"/> call: toggling a step (and
 /// selecting it), editing every selected step, tap tempo and genre starter packs.</summary>
-public sealed class PatternEditing(PatternStore store, AudioEngine audio, Notices notices)
+public sealed class PatternEditing(PatternState store, AudioEngine audio, Notices notices)
 {
     private readonly TapTempo _tap = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();

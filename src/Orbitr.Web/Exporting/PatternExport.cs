@@ -7,7 +7,7 @@ using Orbitr.Web.State;
 namespace Orbitr.Web.Exporting;
 
 /// <summary>Exporting the pattern being edited as WAV, MIDI or JSON, one export at a time, with its progress.</summary>
-public sealed class PatternExport(PatternStore store, AudioEngine audio, PatternFiles files, Notices notices)
+public sealed class PatternExport(PatternState store, AudioEngine audio, PatternFiles files, Notices notices)
 {
     public bool Exporting { get; private set; }
 

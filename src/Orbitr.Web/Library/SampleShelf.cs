@@ -3,6 +3,7 @@ using Orbitr.Core.Model;
 using Orbitr.Dsp.Analysis;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Audio.Samples;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Api;
 using Orbitr.Web.State;
@@ -37,7 +38,7 @@ public sealed record ShelfItem(SampleRef Source, string Name, string Kind, doubl
 /// <summary>The sample library as the panel shows it: the built-in kit plus the server's generated and uploaded
 /// samples, searchable; upload and delete go to the server. Offline, it lists the sounds kept in this browser and
 /// keeps new uploads locally until the server is back (<see cref="OfflineUploads"/>).</summary>
-public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore sounds, SampleLibrary library, OfflineUploads uploads)
+public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore sounds, SampleResolver library, OfflineUploads uploads)
     : IDisposable
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
@@ -56,7 +57,7 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     /// <summary>The kit's waveforms are computed once, from the same synthesis the player uses.</summary>
     public static IReadOnlyList<ShelfItem> Kit => s_kit ??= KitSynthesizer.Names.Select(n =>
     {
-        var audio = SampleLibrary.Kit(n);
+        var audio = SampleResolver.Kit(n);
         return new ShelfItem(SampleRef.Builtin(n), n, "kit", audio.Duration, WaveformPeaks.Compute(audio, 48), null);
     }).ToList();
 

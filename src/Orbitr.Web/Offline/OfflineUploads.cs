@@ -1,6 +1,7 @@
 using Microsoft.JSInterop;
 using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Audio.Samples;
 using Orbitr.Web.Api;
 using Orbitr.Web.State;
 
@@ -10,7 +11,7 @@ namespace Orbitr.Web.Offline;
 /// usable in patterns at once, and uploaded when the server is back (the browser coming online, every
 /// <see cref="RetryInterval"/>, or at start-up). Then <see cref="MoveReferences"/> points every local pattern at the
 /// server's sample, the server's audio is kept for offline use, and the local copy goes.</summary>
-public sealed class OfflineUploads(SoundStore sounds, SampleLibrary library, OrbitrApiClient api, Notices notices) : IAsyncDisposable
+public sealed class OfflineUploads(SoundStore sounds, SampleResolver library, OrbitrApiClient api, Notices notices) : IAsyncDisposable
 {
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(20);
     private readonly SemaphoreSlim _sync = new(1, 1);

@@ -6,11 +6,11 @@ using Orbitr.Web.Storage;
 namespace Orbitr.Web.Patterns;
 
 /// <summary>Every pattern kept in this browser, newest edit first. One of them is the pattern being edited (in the
-/// <see cref="PatternStore"/>); every change to it is saved to its entry as before (<see cref="OnPatternChanged"/>), so
+/// <see cref="PatternState"/>); every change to it is saved to its entry as before (<see cref="OnPatternChanged"/>), so
 /// opening another never loses an edit. New, Save as, Open, Rename, Duplicate, Delete (undoable for
 /// <see cref="LibraryIndex.UndoWindow"/>) and imports act here; <see cref="PatternPersistence"/> stores them.
 /// Each operation changes the library and the editor at once, then returns the storage write to await (or not).</summary>
-public sealed class PatternLibrary(PatternStore store, PatternPersistence persistence, TimeProvider clock)
+public sealed class PatternLibrary(PatternState store, PatternPersistence persistence, TimeProvider clock)
 {
     private LibraryIndex _index = new();
     private CancellationTokenSource? _expiry;
@@ -30,7 +30,7 @@ public sealed class PatternLibrary(PatternStore store, PatternPersistence persis
     /// <summary>A free name for a copy of <paramref name="name"/> ("Beat copy", "Beat copy 2"…).</summary>
     public string CopyName(string name) => _index.CopyName(name);
 
-    /// <summary>The list changed other than by an edit of the current pattern (which raises <see cref="PatternStore.Changed"/>).</summary>
+    /// <summary>The list changed other than by an edit of the current pattern (which raises <see cref="PatternState.Changed"/>).</summary>
     public event Action? Changed;
 
     /// <summary>Start-up: reads the library and opens the pattern that was being edited (a pattern saved before the

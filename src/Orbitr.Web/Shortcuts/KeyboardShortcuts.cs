@@ -8,7 +8,7 @@ namespace Orbitr.Web.Shortcuts;
 
 /// <summary>The keyboard contract of ARCHITECTURE §7: keys.js decides which keys are shortcuts (so it can prevent
 /// the browser's default); this decides what they do.</summary>
-public sealed class KeyboardShortcuts(IJSRuntime js, PatternStore store, AudioEngine audio, PatternEditing editing, Notices notices)
+public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEngine audio, PatternEditing editing, Notices notices)
     : IAsyncDisposable
 {
     private DotNetObjectReference<KeyboardShortcuts>? _self;

@@ -25,7 +25,7 @@ public abstract record SoundTarget
 
 /// <summary>Sound assignment, one intent for every way of giving a sound (menus, library buttons, drag and drop): the
 /// sample joins the pattern's sample table when needed and is loaded for playing.</summary>
-public sealed class SoundAssignment(PatternStore store, AudioEngine audio, Notices notices)
+public sealed class SoundAssignment(PatternState store, AudioEngine audio, Notices notices)
 {
     /// <summary>The library sound being dragged onto a ring or step.</summary>
     public ShelfItem? Dragging { get; set; }

@@ -17,13 +17,17 @@ namespace Orbitr.Web.Startup;
 /// <summary>Start-up after the first render, and the wiring between services that lasts the page: the saved
 /// pattern is restored, every edit is saved and re-mixed, share links switch with the pattern, generated sounds
 /// join the library, and the keyboard and file drops are listened to. Every handler is unsubscribed on dispose.</summary>
-public sealed class AppStartup(SettingsEffects settings, PatternStore store, AudioEngine audio, PatternLibrary library,
+public sealed class AppStartup(SettingsEffects settings, PatternState store, AudioEngine audio, PatternLibrary library,
     PatternSharing sharing, GenerationList generations, SampleShelf shelf, SoundStore sounds, OfflineUploads uploads,
     KeyboardShortcuts keys, PatternImports imports, Notices notices) : IAsyncDisposable
 {
     private bool _wired;
 
     public bool Ready { get; private set; }
+
+    /// <summary>The saved pattern (or the share link's) is in place: until then the page shows the rings loading, never
+    /// an editable default that the saved one would replace (issue 22).</summary>
+    public bool Restored { get; private set; }
 
     /// <summary><see cref="Ready"/> changed.</summary>
     public event Action? ReadyChanged;
@@ -38,6 +42,8 @@ public sealed class AppStartup(SettingsEffects settings, PatternStore store, Aud
         library.Changed += OnLibraryChanged;
         // A share link opens as a new pattern of the library; your own stays there as it was.
         if (await sharing.OpenLinkAsync() is { } shared) await library.AddAsync(shared);
+        Restored = true;
+        ReadyChanged?.Invoke();
         generations.Succeeded += OnGenerated;
         sounds.UsedSources = UsedSourcesAsync;
         uploads.MoveReferences = MoveReferencesAsync;

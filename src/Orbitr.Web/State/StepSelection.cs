@@ -1,6 +1,6 @@
 namespace Orbitr.Web.State;
 
-/// <summary>A snapshot of <see cref="PatternStore"/>'s selection: the selected track, the focused step and the
+/// <summary>A snapshot of <see cref="PatternState"/>'s selection: the selected track, the focused step and the
 /// selected steps. <see cref="Version"/> tells two snapshots apart cheaply (it is the store's SelectionVersion).</summary>
 public sealed record StepSelection(int Version, int Track, StepAddress? Focused, IReadOnlySet<StepAddress> Steps)
 {

@@ -24,7 +24,7 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
     {
         var js = await module.GetAsync();
         await samples.PrepareAsync(pattern);
-        var rate = SampleLibrary.SampleRate;
+        var rate = SampleResolver.SampleRate;
         _message.Clear();
         // Start every voice on a whole sample frame, where OfflineRenderer puts it (Timing.ToSampleIndex): Chromium
         // starts buffers sub-sample accurately, and half a sample of a hi-hat is a loud difference.

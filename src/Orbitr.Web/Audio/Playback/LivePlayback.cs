@@ -15,7 +15,7 @@ namespace Orbitr.Web.Audio.Playback;
 public sealed class LivePlayback : IDisposable
 {
     private readonly Transport _transport = new();
-    private readonly PatternStore _store;
+    private readonly PatternState _store;
     private readonly SampleRegistry _samples;
     private readonly List<NoteEvent> _notes = [];
     private readonly List<Click> _clicks = [];
@@ -28,7 +28,7 @@ public sealed class LivePlayback : IDisposable
 
     private readonly AudioModule _module;
 
-    public LivePlayback(AudioModule module, PatternStore store, SampleRegistry samples)
+    public LivePlayback(AudioModule module, PatternState store, SampleRegistry samples)
     {
         (_module, _store, _samples) = (module, store, samples);
         _store.PatternChanged += OnPatternChanged;

@@ -19,9 +19,9 @@ public sealed class SampleRegistry : IDisposable
     public const int ClickBuffer = 0, AccentBuffer = 1;
 
     private readonly AudioModule _module;
-    private readonly PatternStore _store;
+    private readonly PatternState _store;
     private readonly Notices _notices;
-    private readonly SampleLibrary _library;
+    private readonly SampleResolver _library;
     private readonly Dictionary<string, int> _buffers = [];   // sample source → buffer id in audio.js
     private readonly Dictionary<int, string> _sources = [];   // buffer id → sample source
     private readonly Dictionary<string, Task<int?>> _loading = [];
@@ -31,7 +31,7 @@ public sealed class SampleRegistry : IDisposable
     private int _nextBuffer = 2;                               // 0 and 1 are the metronome's clicks
     private bool _clicks;
 
-    public SampleRegistry(AudioModule module, PatternStore store, Notices notices, SampleLibrary library)
+    public SampleRegistry(AudioModule module, PatternState store, Notices notices, SampleResolver library)
     {
         (_module, _store, _notices, _library) = (module, store, notices, library);
         _store.PatternChanged += OnPatternChanged;
@@ -103,8 +103,8 @@ public sealed class SampleRegistry : IDisposable
         if (_clicks) return;
         _clicks = true;
         var module = await _module.GetAsync();
-        await RegisterAsync(module, ClickBuffer, MetronomeClick.Render(false, SampleLibrary.SampleRate));
-        await RegisterAsync(module, AccentBuffer, MetronomeClick.Render(true, SampleLibrary.SampleRate));
+        await RegisterAsync(module, ClickBuffer, MetronomeClick.Render(false, SampleResolver.SampleRate));
+        await RegisterAsync(module, AccentBuffer, MetronomeClick.Render(true, SampleResolver.SampleRate));
     }
 
     /// <summary>Resolves one sample and sends it to audio.js (once, however many ask at the same time).</summary>

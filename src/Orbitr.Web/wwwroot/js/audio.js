@@ -363,12 +363,22 @@ export function exportTimings() {
 
 // Schedules the notes of an OfflineAudioContext window by window with suspend()/resume(), as the live scheduler does
 // (creating every voice up front makes Chromium crawl), dropping voices after their tails. onWindow(at) runs at each
-// window and returns false to stop (the context is then never resumed and is dropped).
+// window and returns false to stop (the context is then never resumed and is dropped). Firefox's OfflineAudioContext
+// has no suspend(): there every voice is created before rendering (Firefox renders that fine) and there is no
+// progress before the end. The voices are the same either way, so the audio is too.
 function scheduleWindows(context, g, events, onWindow) {
   const windowSeconds = 0.5;
   const duration = context.length / context.sampleRate;
   let next = 0;
   const voices = [];
+  if (typeof context.suspend !== 'function') {
+    for (; next + shared.stride <= events.length; next += shared.stride) {
+      const n = note(events, next);
+      const buffer = samples.get(n.buffer);
+      if (buffer) voice(context, g, n, buffer);
+    }
+    return;
+  }
   const scheduleUntil = (until) => {
     while (next + shared.stride <= events.length && events[next] < until) {
       const n = note(events, next);

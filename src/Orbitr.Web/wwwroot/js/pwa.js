@@ -5,20 +5,26 @@ let registration = null;
 let waiting = null;
 let listener = null;
 let reloading = false;
+// Whether a worker controlled this page when it loaded. A newly installed worker is an update only if one was
+// already active (then) or controlled the page at load; the first install is never announced, however the engine
+// orders its events (WebKit reports the first worker's "installed" after it has claimed the page).
+const controlledAtLoad = !!globalThis.navigator?.serviceWorker?.controller;
 
-function announce(worker) {
+// A new version is announced only while it is really waiting to take over.
+function announce(reg, worker, update) {
+  if (!update || !worker || reg.waiting !== worker) return;
   waiting = worker;
   listener?.invokeMethodAsync('OnUpdateReady');
 }
 
 function watch(reg) {
   registration = reg;
-  if (reg.waiting && navigator.serviceWorker.controller) announce(reg.waiting);
+  if (reg.waiting) announce(reg, reg.waiting, controlledAtLoad);
   reg.addEventListener('updatefound', () => {
     const worker = reg.installing;
+    const update = controlledAtLoad || !!reg.active;
     worker?.addEventListener('statechange', () => {
-      // "installed" with a controller in place = an update (the first install has no controller yet).
-      if (worker.state === 'installed' && navigator.serviceWorker.controller) announce(worker);
+      if (worker.state === 'installed') announce(reg, worker, update);
     });
   });
 }

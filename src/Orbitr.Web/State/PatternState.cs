@@ -5,13 +5,13 @@ namespace Orbitr.Web.State;
 /// <summary>The app's state: the current <see cref="Pattern"/>, its undo history and the selection.
 /// Components read it and dispatch edits (pure functions from Orbitr.Core's PatternEditor); audio and
 /// persistence listen to <see cref="PatternChanged"/>.</summary>
-public sealed class PatternStore
+public sealed class PatternState
 {
     private readonly UndoHistory _history;
     private readonly HashSet<StepAddress> _selection = [];
     private string? _openGesture;
 
-    public PatternStore(Pattern initial, int undoLimit = UndoHistory.DefaultLimit)
+    public PatternState(Pattern initial, int undoLimit = UndoHistory.DefaultLimit)
     {
         Pattern = initial;
         _history = new UndoHistory(undoLimit);

@@ -11,13 +11,13 @@ using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Offline;
 using Orbitr.Web.Api;
 
-namespace Orbitr.Web.Audio;
+namespace Orbitr.Web.Audio.Samples;
 
 /// <summary>Finds the audio behind a pattern's sample sources: the built-in kit is synthesized here in the browser
 /// from Orbitr.Synthesis (no download), generated and uploaded samples come from the server's library as WAV and are
 /// kept in the browser (<see cref="SoundStore"/>) so they play offline; uploads made offline live only in the browser
 /// until they reach the server. All at 44.1 kHz like the CLI, so exports match <c>orbitr render</c>.</summary>
-public sealed class SampleLibrary(OrbitrApiClient api, SoundStore sounds, IJSRuntime js)
+public sealed class SampleResolver(OrbitrApiClient api, SoundStore sounds, IJSRuntime js)
 {
     public const int SampleRate = 44100;
     private IJSObjectReference? _audio;
