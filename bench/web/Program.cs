@@ -104,7 +104,7 @@ await page.EvaluateAsync("""
 await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 64);
 await cdp.SendAsync("Performance.enable");
 var before = await Metrics();
-await page.EvaluateAsync("() => { window.__orbitrFrames = []; window.__orbitrScheduled = []; }");
+await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
 // Renderer memory while playing against a blank tab of the same browser: the resident set of each renderer process
 // (CDP SystemInfo's process list → /proc), read 55 s into the playback.
 // The blank tab's renderer is the process that appears with it; the app's is the largest of those before it.
@@ -121,9 +121,13 @@ var appRss = renderers.Where(r => withoutBlank.ContainsKey(r.Key)).Max(r => r.Va
 var blankRss = renderers.Where(r => !withoutBlank.ContainsKey(r.Key)).Select(r => r.Value).DefaultIfEmpty(0).Max();
 await page.WaitForTimeoutAsync(5_000);
 await blankContext.CloseAsync();
-await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
-var played = playedFrom.Elapsed.TotalSeconds;
+// Frame intervals: 10 s more, measured apart from the busy time (the measuring loop is main-thread work of its own).
 var after = await Metrics();
+await page.EvaluateAsync("() => { window.__orbitrFrames = []; window.__orbitrMeasureFrames(true); }");
+await page.WaitForTimeoutAsync(10_000);
+await page.EvaluateAsync("() => window.__orbitrMeasureFrames(false)");
+await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+var played = playedFrom.Elapsed.TotalSeconds - 10;
 var scheduled = JsonSerializer.Deserialize<List<JsonElement>>(await page.EvaluateAsync<string>("() => JSON.stringify(window.__orbitrScheduled.filter(v => !v.cancelled))"))!;
 var leads = scheduled.Select(e => (e.GetProperty("time").GetDouble() - e.GetProperty("at").GetDouble()) * 1000).Order().ToList();
 var late = leads.Count(l => l <= 0);

@@ -8,7 +8,8 @@
 //   __orbitrContextOptions, __orbitrContexts   options and instances of AudioContext
 //   __orbitrPeakNow()   loudest sample of the output in an analyser tapped at the destination (2048 frames)
 //   __orbitrSilenceAfterStop()  resolves { peak, at } measured once Stop + 50 ms + the analyser window have passed
-//   __orbitrFrames      intervals between animation frames (ms)
+//   __orbitrFrames      intervals between animation frames (ms) while __orbitrMeasureFrames(true)
+//   __orbitrDownloads   files the app downloaded: { name, type, size, base64 }
 //   __orbitrAudio()     the app's audio.js module (stats())
 (() => {
   const g = globalThis;
@@ -129,13 +130,44 @@
     poll();
   });
 
-  const raf = g.requestAnimationFrame.bind(g);
-  let last = 0;
-  g.requestAnimationFrame = (callback) => raf((ts) => {
-    if (ts !== last) {
+  // Frame intervals only while asked for (bench/web): the app draws nothing per frame, and a loop of our own would
+  // add main-thread work to what is being measured.
+  let measuring = false;
+  g.__orbitrMeasureFrames = (on) => {
+    if (on === measuring) return;
+    measuring = on;
+    let last = 0;
+    const frame = (ts) => {
+      if (!measuring) return;
       if (last) g.__orbitrFrames.push(ts - last);
       last = ts;
+      requestAnimationFrame(frame);
+    };
+    if (on) requestAnimationFrame(frame);
+  };
+
+  // Downloads the app starts (an <a download> click on a blob: URL), read back in the page so every engine's test can
+  // check the file: { name, type, size, base64 }.
+  g.__orbitrDownloads = [];
+  const blobs = new Map();
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = function (obj) {
+    const url = createObjectURL.call(URL, obj);
+    if (obj instanceof Blob) blobs.set(url, obj);
+    return url;
+  };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    const blob = this.download ? blobs.get(this.href) : null;
+    if (blob) {
+      const name = this.download;
+      blob.arrayBuffer().then((buffer) => {
+        const bytes = new Uint8Array(buffer);
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        g.__orbitrDownloads.push({ name, type: blob.type, size: bytes.length, base64: btoa(text) });
+      });
     }
-    callback(ts);
-  });
+    return click.call(this);
+  };
 })();

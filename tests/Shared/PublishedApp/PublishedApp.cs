@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Orbitr.EndToEnd.Tests;
+namespace Orbitr.Tests.Published;
 
 /// <summary>Copies of the published app for tests that need a server of their own whose files they change (a new
 /// version of the app). The copy is hard-linked (instant, no space) and changed files are replaced, not edited.</summary>
