@@ -12,13 +12,14 @@ namespace Orbitr.Browsers.Tests.Engines;
 internal sealed class WebKitPage : IEnginePage
 {
     // One JSON string in, one JSON string out: WebDriver's own value conversion would turn objects into dictionaries
-    // and lose the difference between undefined and null.
+    // and lose the difference between undefined and null. The error keeps String(e) as well as the stack: unlike
+    // V8's, JavaScriptCore's stack has no message line (and only "@" frames for script evaluated by the driver).
     private const string EvaluateWrapper = """
         const done = arguments[arguments.length - 1];
         Promise.resolve()
           .then(() => (%FUNCTION%)(...JSON.parse(arguments[0])))
           .then(r => done(JSON.stringify({ ok: r === undefined ? null : r })),
-                e => done(JSON.stringify({ error: String(e && e.stack || e) })));
+                e => done(JSON.stringify({ error: e && e.stack ? `${e}\n${e.stack}` : String(e) })));
         """;
 
     private readonly RemoteWebDriver driver;
