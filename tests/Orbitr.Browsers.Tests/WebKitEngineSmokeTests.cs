@@ -86,6 +86,13 @@ public sealed class WebKitEngineSmokeTests(ITestOutputHelper output)
             Assert.Equal("yes", reloaded.GetProperty("kept").GetString());
             Assert.Equal("complete", reloaded.GetProperty("ready").GetString());
 
+            // WebKitWebDriver serves one session at a time: a page opened meanwhile gets a driver of its own.
+            await using (var meanwhile = await engine.OpenAsync(server.Url, 640, 480))
+            {
+                Assert.Equal(JsonValueKind.Null, (await meanwhile.EvaluateAsync("() => localStorage.getItem('kept')")).ValueKind);
+                Assert.Equal("yes", (await page.EvaluateAsync("() => localStorage.getItem('kept')")).GetString());
+            }
+
             await page.NavigateAsync(server.Url + "other");
             Assert.EndsWith("/other", (await page.EvaluateAsync("() => location.pathname")).GetString(), StringComparison.Ordinal);
 

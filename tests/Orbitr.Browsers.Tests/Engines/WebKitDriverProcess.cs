@@ -31,10 +31,11 @@ internal sealed class WebKitDriverProcess : IDisposable
     {
         using var deadline = new CancellationTokenSource(timeout);
         var output = new StringBuilder();
-        var xvfb = Start("Xvfb", ["-displayfd", "1", "-screen", "0", "1600x1200x24", "-nolisten", "tcp"], null, output, redirectStdout: true);
+        Process? xvfb = null;
         Process? driver = null;
         try
         {
+            xvfb = Start("Xvfb", ["-displayfd", "1", "-screen", "0", "1600x1200x24", "-nolisten", "tcp"], null, output, redirectStdout: true);
             var display = await ReadDisplayAsync(xvfb, output, deadline.Token);
             var port = FreePort();
             driver = Start("WebKitWebDriver", [$"--port={port}", "--host=127.0.0.1"], $":{display}", output, redirectStdout: false);

@@ -62,8 +62,8 @@ internal sealed class WebKitPage : IEnginePage
         var element = driver.FindElements(By.CssSelector(selector)).FirstOrDefault()
             ?? throw new InvalidOperationException($"No element matches '{selector}'.");
         driver.ExecuteScript("arguments[0].scrollIntoView({ block: 'center', inline: 'center' });", element);
-        // Actions, not element.Click(): WebKitWebDriver's element click refuses SVG elements; a pointer move, down
-        // and up at the element's centre is the real input event the page listens to.
+        // Actions rather than element.Click(): the interface promises the pointer sequence itself (move, down, up at
+        // the element's in-view centre), not a driver's own idea of clicking with its interactability checks.
         new Actions(driver).MoveToElement(element).Click().Perform();
     });
 
