@@ -12,6 +12,9 @@ root=$(pwd)
 # postgresql, redis-server and Node's npm (for s3rver, an S3-compatible test server) back the deployment tests: the
 # storage, queue and cache suites also run against a real PostgreSQL, Redis and S3 API (issue 14).
 packages=(chromium sox libsox-fmt-all python3-onnx postgresql redis-server)
+# The cross-engine suite (tests/Orbitr.Browsers.Tests, issue 22): Firefox ESR over WebDriver BiDi, with a PulseAudio
+# null sink for its AudioContext; WebKitGTK's MiniBrowser through WebKitWebDriver on an Xvfb display.
+packages+=(firefox-esr webkit2gtk-driver xvfb xauth pulseaudio)
 # npm only when there is none (a Node.js from elsewhere brings its own, and Debian's npm would conflict with it).
 command -v npm >/dev/null || packages+=(npm)
 

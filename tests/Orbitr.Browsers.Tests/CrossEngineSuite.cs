@@ -26,7 +26,7 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         await using var tab = await OpenAsync();
         var before = await tab.PressedAsync(0, 2);
         Assert.NotNull(before);
-        await tab.Page.ClickAsync(AppTab.StepSelector(0, 2));
+        await tab.Page.ClickAsync(AppTab.StepSelector(0, 2) + " .dot");
         await tab.WaitAsync("(s, b) => document.querySelector(s).getAttribute('aria-pressed') !== b", "the step toggled", 10, AppTab.StepSelector(0, 2), before);
         await tab.ClickButtonAsync("Undo");
         await tab.WaitAsync("(s, b) => document.querySelector(s).getAttribute('aria-pressed') === b", "undo restored the step", 10, AppTab.StepSelector(0, 2), before);
@@ -60,8 +60,6 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         var wav = await tab.DownloadAsync(".wav", () => tab.ClickButtonAsync("Export WAV"));
         var browser = WavReader.Read(new MemoryStream(wav));
         var cliPath = CliRender(p);
-        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(cliPath)!, $"{Engine.Name}.wav"), wav);
-        Console.WriteLine($"{Engine.Name}: export files in {Path.GetDirectoryName(cliPath)}");
         var cli = WavReader.ReadFile(cliPath);
         Assert.Equal(cli.SampleRate, browser.SampleRate);
         Assert.Equal(cli.Length, browser.Length);
@@ -91,7 +89,7 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
     {
         await using var tab = await OpenAsync();
         var before = await tab.PressedAsync(1, 5);
-        await tab.Page.ClickAsync(AppTab.StepSelector(1, 5));
+        await tab.Page.ClickAsync(AppTab.StepSelector(1, 5) + " .dot");
         await tab.WaitAsync("(s, b) => document.querySelector(s).getAttribute('aria-pressed') !== b", "the step toggled", 10, AppTab.StepSelector(1, 5), before);
         var after = await tab.PressedAsync(1, 5);
         // Saved to IndexedDB shortly after the edit.
@@ -156,9 +154,13 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         }
     }
 
-    [Fact]
+    /// <summary>Why this engine cannot be tested at 390 px, if it cannot.</summary>
+    protected virtual string? PhoneWidthSkipReason => null;
+
+    [SkippableFact]
     public async Task At_phone_width_the_page_does_not_scroll_sideways_and_the_ring_zoom_is_there()
     {
+        Skip.If(PhoneWidthSkipReason is not null, PhoneWidthSkipReason);
         await using var tab = await OpenAsync(390, 844);
         var layout = await tab.EvalAsync<PhoneLayout>("""
             () => {
@@ -202,3 +204,13 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
 
 [Trait("Engine", "chromium")]
 public sealed class ChromiumSuite(EngineFixture<ChromiumEngine> fixture) : CrossEngineSuite<ChromiumEngine>(fixture), IClassFixture<EngineFixture<ChromiumEngine>>;
+
+[Trait("Engine", "firefox")]
+public sealed class FirefoxSuite(EngineFixture<FirefoxEngine> fixture) : CrossEngineSuite<FirefoxEngine>(fixture), IClassFixture<EngineFixture<FirefoxEngine>>;
+
+[Trait("Engine", "webkit")]
+public sealed class WebKitSuite(EngineFixture<WebKitEngine> fixture) : CrossEngineSuite<WebKitEngine>(fixture), IClassFixture<EngineFixture<WebKitEngine>>
+{
+    protected override string? PhoneWidthSkipReason =>
+        "MiniBrowser's window cannot be made narrower than 447 px (its toolbar), so WebKit is not tested at 390 px";
+}

@@ -81,7 +81,11 @@ public sealed class AudioEngine : IAsyncDisposable
         if (!result.Ok)
         {
             _notices.Error(ErrorCodes.AudioContextFailed, "Audio could not start",
-                result.Message ?? "the browser refused to create an audio context", "Editing and saving still work. Press Play to try again.");
+                result.Message ?? "the browser refused to create an audio context",
+                // A context that stays suspended is what a machine with no output device (or a tab muted by the
+                // browser) gives: say what to check, not only that it failed (issue 22).
+                "Check that a sound output (speakers, headphones) is connected and enabled, and that this site may play sound " +
+                "(the browser's site settings). Editing and saving still work. Press Play to try again.");
             return false;
         }
         Started = true;

@@ -5,9 +5,11 @@ namespace Orbitr.Browsers.Tests.Engines;
 /// <summary>Debian's Firefox ESR driven over WebDriver BiDi on a raw WebSocket (geckodriver and PuppeteerSharp do
 /// not work on this machine). Each page is its own Firefox process with its own temporary profile, which is the
 /// simplest way to make every <see cref="OpenAsync"/> a new user. Audio goes to a shared PulseAudio null sink.</summary>
-public sealed class FirefoxEngine(string executable = FirefoxEngine.DefaultExecutable) : IBrowserEngine
+public sealed class FirefoxEngine(string executable) : IBrowserEngine
 {
     public const string DefaultExecutable = "/usr/bin/firefox-esr";
+
+    public FirefoxEngine() : this(DefaultExecutable) { }
 
     private readonly ConcurrentDictionary<FirefoxPage, byte> _pages = new();
     private readonly SemaphoreSlim _audioGate = new(1, 1);

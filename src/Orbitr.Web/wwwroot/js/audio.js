@@ -54,10 +54,24 @@ export async function start(dotnetRef, latencyHint = 'interactive') {
     ctx = null;
     return { ok: false, message: String(e && e.message ? e.message : e), sampleRate: 0 };
   }
+  resumeOnGestures();
   graph = buildGraph(ctx, mixState);
   clock = new Worker(new URL('./clock.worker.js', import.meta.url));
   clock.onmessage = onTick;
   return { ok: true, message: null, sampleRate: ctx.sampleRate };
+}
+
+// Safari (iOS) starts and resumes audio only inside a user gesture, and suspends it on interruptions (a call, another
+// app's audio: state "interrupted"). So every gesture resumes a context that is not running, for as long as the page
+// lives; a running context ignores it.
+let gesturesWatched = false;
+function resumeOnGestures() {
+  if (gesturesWatched) return;
+  gesturesWatched = true;
+  const resume = () => {
+    if (ctx && ctx.state !== 'running' && ctx.state !== 'closed') ctx.resume().catch(() => { /* next gesture */ });
+  };
+  for (const type of ['pointerdown', 'touchend', 'click', 'keydown']) document.addEventListener(type, resume, { capture: true, passive: true });
 }
 
 // What the scheduler has done so far: notes C# skipped because their sample was not loaded, voices cancelled by an
