@@ -111,6 +111,35 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
     }
 
     [Fact]
+    public async Task A_reload_never_shows_another_pattern_before_the_saved_one()
+    {
+        await using var tab = await OpenAsync();
+        var p = PatternFactory.Create(5, seed: 9, name: "Saved five");
+        for (var t = 0; t < 5; t++) p = PatternEditor.SetStepActive(PatternEditor.SetTrackLength(p, t, 12), t, 0, true);
+        await tab.DropPatternAsync("five.json", PatternJson.Write(p));
+        await tab.WaitAsync("() => document.querySelectorAll('svg.sequencer [data-step]').length === 60", "the pattern is imported", 20);
+        await Task.Delay(1500); // saved to IndexedDB shortly after the edit
+
+        // Sample what the page shows as it loads (as fast as the driver can ask) until the app is ready.
+        await tab.Page.ReloadAsync();
+        var seen = new List<int>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var state = await tab.EvalAsync<int[]>("""
+                () => [[...document.querySelectorAll('svg.sequencer [data-step]')].filter(s => getComputedStyle(s).visibility === 'visible').length,
+                  document.querySelector('.app.ready') ? 1 : 0]
+                """);
+            seen.Add(state[0]);
+            if (state[1] == 1) break;
+        }
+        await tab.WaitReadyAsync();
+        Assert.True(seen.Count > 0);
+        Assert.All(seen.Where(n => n > 0), n => Assert.Equal(60, n));
+        Assert.Equal(60, await tab.EvalAsync<int>("() => document.querySelectorAll('svg.sequencer [data-step]').length"));
+    }
+
+    [Fact]
     public async Task A_share_link_opens_the_pattern_in_a_fresh_profile()
     {
         string link;
