@@ -24,6 +24,57 @@ public sealed class EditingTests(AppServer server)
     }
 
     [Fact]
+    public async Task After_touching_a_slider_shortcuts_still_work_and_the_slider_keeps_its_arrows()
+    {
+        // Issue 23: focus stayed on a slider and Ctrl+Z, Space and the step keys did nothing.
+        await using var app = await server.OpenAsync();
+        var page = app.Page;
+        await app.Step(1, 3).ClickAsync();
+        await app.ExpectStepAsync(1, 3, true);
+        var master = page.GetByLabel("Master volume");
+        await master.FocusAsync(); // as a click or a tap on it leaves it (a click would also move it: an undo level)
+        await Assertions.Expect(master).ToBeFocusedAsync();
+        var volume = await master.InputValueAsync();
+
+        await page.Keyboard.PressAsync("Control+z");
+        await app.ExpectStepAsync(1, 3, false);
+        // Step 5 of the selected ring.
+        var ring = 1 + await page.EvaluateAsync<int>("() => [...document.querySelectorAll('svg.sequencer .ring')].findIndex(r => r.classList.contains('current'))");
+        var was = await app.Step(ring, 5).GetAttributeAsync("aria-pressed");
+        await page.Keyboard.PressAsync("5");
+        await app.ExpectStepAsync(ring, 5, was != "true");
+        // The arrows still move the slider, not the tempo.
+        var bpm = await page.GetByLabel("BPM").InputValueAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Assertions.Expect(master).Not.ToHaveValueAsync(volume);
+        Assert.Equal(bpm, await page.GetByLabel("BPM").InputValueAsync());
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true })).ToBeVisibleAsync();
+        // In a text field keys are typed, not shortcuts.
+        var name = page.GetByLabel("Pattern name");
+        await name.FillAsync("");
+        await name.PressSequentiallyAsync("15 ");
+        await Assertions.Expect(name).ToHaveValueAsync("15 ");
+        await app.ExpectStepAsync(ring, 5, was != "true"); // "5" typed into the name toggled nothing
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Delete_clears_the_selected_steps()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Step(2, 4).ClickAsync();
+        await app.ExpectStepAsync(2, 4, true);
+        await app.Step(2, 6).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
+        await app.Page.Keyboard.PressAsync("Delete");
+        await app.ExpectStepAsync(2, 4, false);
+        await app.Page.Keyboard.PressAsync("Control+z");
+        await app.ExpectStepAsync(2, 4, true);
+    }
+
+    [Fact]
     public async Task Dragging_across_steps_paints_them_as_one_undo_level()
     {
         await using var app = await server.OpenAsync();

@@ -28,6 +28,17 @@ public sealed class PatternEditing(PatternState store, AudioEngine audio, Notice
 
     public void ClearSelectedTrack() => store.Dispatch(x => PatternEditor.ClearTrack(x, store.SelectedTrack));
 
+    /// <summary>Delete: the selected steps become empty steps (off, default sound and settings), one undo level.</summary>
+    public void ClearSelectedSteps()
+    {
+        if (store.Selection.Count == 0) return;
+        store.Dispatch(p =>
+        {
+            foreach (var a in store.Selection) p = PatternEditor.UpdateStep(p, a.Track, a.Step, _ => new Step());
+            return p;
+        });
+    }
+
     /// <summary>Applies one change to every selected step (one undo level per gesture).</summary>
     public void EditSelectedSteps(Func<Step, Step> change, string gesture) => store.Dispatch(p =>
     {

@@ -52,6 +52,9 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
             case "Escape":
                 store.ClearSelection();
                 break;
+            case "Delete" or "Backspace":
+                editing.ClearSelectedSteps();
+                break;
             case "Enter" when focused is { } f:
                 editing.ToggleStep(f);
                 break;

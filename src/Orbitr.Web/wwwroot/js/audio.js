@@ -162,6 +162,13 @@ function cancelFrom(t) {
   }
 }
 
+// Disconnects the live voices that have finished sounding (their buffer, and any echoes, are over).
+function sweepEnded(t) {
+  for (const v of live) {
+    if (v.end + 0.02 < t) v.disconnect();
+  }
+}
+
 export function onPlayhead(listener) {
   playheadListener = listener;
 }
@@ -185,6 +192,7 @@ function onTick() {
   if (!playing || !bytes || bytes.length === 0) return;
   // Blazor's Uint8Array may sit at any offset: copy to align.
   const m = new Float64Array(bytes.slice().buffer);
+  sweepEnded(ctx.currentTime);
   if (m[0] >= 0) cancelFrom(m[0]);
   counts.skipped = m[1];
   const rings = m[2];
@@ -286,8 +294,9 @@ function bus(context, g, track) {
   return g.buses[track];
 }
 
-// One note's nodes. Returns { end, nodes, silence(t), onEnd } and cleans itself up: a voice with a feedback
-// delay keeps Chromium processing it until disconnected, so it is dropped once its echoes fall below −80 dB.
+// One note's nodes. Returns { end, nodes, silence(t), onEnd }. The live scheduler drops a voice once it has ended
+// (sweepEnded, each tick: no `ended` event per voice to wake the main thread); a voice with a feedback delay keeps
+// the engine processing it until disconnected, so its end is when its echoes fall below −80 dB.
 function voice(context, g, n, buffer) {
   const src = context.createBufferSource();
   src.buffer = buffer;
@@ -358,10 +367,6 @@ function voice(context, g, n, buffer) {
       setTimeout(() => v.disconnect(), 100);
     },
   };
-  if (context instanceof AudioContext) {
-    if (n.delay) src.onended = () => setTimeout(() => v.disconnect(), Math.max(0, (end - context.currentTime) * 1000));
-    else src.onended = () => v.disconnect();
-  }
   return v;
 }
 

@@ -1,18 +1,28 @@
 // Global keyboard shortcuts (ARCHITECTURE §7). JS only decides whether a key is a shortcut here (so the
 // browser's default, e.g. Space scrolling, can be prevented synchronously); C# decides what it does.
 const STEP_KEYS = '1234567890qwerty';
-const PLAIN = new Set([' ', 'g', 'c', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete']);
+const PLAIN = new Set([' ', 'g', 'c', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete', 'Backspace']);
+const ARROWS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
+// Inputs that take typed text: there every key is the field's. Sliders, checkboxes and buttons are not: after
+// touching one, shortcuts keep working (a slider keeps its arrow keys).
+const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number', 'date', 'time', 'datetime-local', 'month', 'week']);
 
-function inField(target) {
-  return target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+function inTextField(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true;
+  return target.tagName === 'INPUT' && TEXT_INPUTS.has(target.type);
+}
+
+function ownsArrows(target) {
+  return target instanceof HTMLInputElement && (target.type === 'range' || target.type === 'radio');
 }
 
 export function listen(dotnetRef) {
   const handler = (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (e.altKey || inField(e.target)) return;
+    if (e.altKey || inTextField(e.target)) return;
+    if (ARROWS.has(key) && ownsArrows(e.target)) return;
     const undoRedo = mod && (key === 'z' || key === 'y');
     if (!undoRedo && (mod || !(PLAIN.has(key) || STEP_KEYS.includes(key)))) return;
     const step = e.target instanceof Element ? e.target.closest('[data-step]') : null;
