@@ -63,17 +63,22 @@ public class PatternJsonErrorsTests
     }
 
     [Theory]
-    [InlineData("{\"bpm\": 120,")]
-    [InlineData("{\"bpm\": 12O}")]
-    [InlineData("{\"name\": \"tab\there\"}")]
-    [InlineData("[1, 2")]
-    [InlineData("")]
-    public void A_document_that_is_not_json_stops_at_its_first_error(string json)
+    [InlineData("{\"bpm\": 120,", "at line 1, column 12")]
+    [InlineData("{\"bpm\": 12O}", "at line 1, column 11")]
+    [InlineData("{\"name\": \"tab\there\"}", "at line 1, column 14")]
+    [InlineData("[1, 2", "at line 1, column 6")]
+    [InlineData("{\n  \"bpm\": 120\n  \"swing\": 1\n}", "at line 3, column 3")]
+    [InlineData("RIFF\u0001WAVEfmt ", "at line 1, column 1")]
+    public void A_document_that_is_not_json_stops_at_its_first_error_with_line_and_column(string json, string where)
     {
         var result = PatternJson.Read(json);
         Assert.False(result.Ok);
-        Assert.Single(result.Errors);
-        Assert.StartsWith("not valid JSON", result.Errors[0].Message);
+        var error = Assert.Single(result.Errors).Message;
+        Assert.StartsWith("not a pattern file: not valid JSON", error);
+        Assert.EndsWith(where, error);
+        // Words a person reads: no reader resource keys, whatever the build keeps.
+        Assert.DoesNotContain("LineNumber", error);
+        Assert.DoesNotContain("BytePositionInLine", error);
     }
 
     [Fact]

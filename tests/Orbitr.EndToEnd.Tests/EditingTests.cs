@@ -235,6 +235,15 @@ public sealed class EditingTests(AppServer server)
         Assert.Contains("tracks[0].steps[0].velocity", text);
         await app.ExpectStepAsync(1, 1, true); // nothing changed
 
+        // A file that is not JSON at all (issue 23: the trimmed app showed the reader's raw resource keys).
+        await app.ImportByPickerAsync("notes.json", System.Text.Encoding.UTF8.GetBytes("bpm = 120\nswing = 10\n"));
+        var notJson = app.Page.Locator(".notice.error").Filter(new() { HasText = "notes.json" });
+        await notJson.WaitForAsync();
+        var said = await notJson.InnerTextAsync();
+        Assert.Contains("not a pattern file: not valid JSON at line 1, column 1", said);
+        Assert.DoesNotContain("LineNumber", said);
+        Assert.DoesNotContain("Expected", said);
+
         var pattern = PatternFactory.Create(4, seed: 7, name: "Dropped");
         pattern = Orbitr.Core.Editing.PatternEditor.SetStepActive(pattern, 3, 2, true);
         await app.ImportByDropAsync("dropped.json", PatternJson.Write(pattern));

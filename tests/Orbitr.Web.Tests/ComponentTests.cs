@@ -74,6 +74,28 @@ public class ComponentTests : AppTestContext
     }
 
     [Theory]
+    [InlineData("99", 64, "from 1 to 64; set to 64")]
+    [InlineData("0", 1, "from 1 to 64; set to 1")]
+    [InlineData("7.6", 8, "from 1 to 64; set to 8")]
+    [InlineData("many", 16, "from 1 to 64; it stays 16")]
+    public void A_rings_steps_out_of_range_or_not_a_number_are_clamped_or_kept_and_the_field_says_its_range(string typed, int steps, string hint)
+    {
+        // Issue 23: the field kept an invalid 99 with no hint.
+        var cut = Render<Live<TrackDetail>>();
+        var field = cut.Find("input[aria-label$='steps']");
+        Assert.Equal("1", field.GetAttribute("min"));
+        Assert.Equal("64", field.GetAttribute("max"));
+        field.Change(typed);
+        Assert.Equal(steps, Store.Pattern.Tracks[0].Steps.Count);
+        Assert.Contains(hint, cut.Find("[role=status]").TextContent);
+        // The field shows the value in force (a new element when it would otherwise keep what was typed).
+        Assert.Equal(steps.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Find("input[aria-label$='steps']").GetAttribute("value"));
+        cut.Find("input[aria-label$='steps']").Change("12");
+        Assert.Equal(12, Store.Pattern.Tracks[0].Steps.Count);
+        Assert.Empty(cut.FindAll("[role=status]"));
+    }
+
+    [Theory]
     [InlineData("500", 200, "40 to 200")]
     [InlineData("12", 40, "40 to 200")]
     [InlineData("fast", 120, "a number from 40 to 200")]

@@ -31,11 +31,11 @@ internal sealed class PatternJsonReader
         }
         catch (JsonException ex)
         {
-            return new(null, [new PatternError("", $"not valid JSON: {Describe(ex)}")]);
+            return new(null, [new PatternError("", $"not a pattern file: not valid JSON {Describe(ex)}")]);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            return new(null, [new PatternError("", $"not valid JSON: {ex.Message}")]);
+            return new(null, [new PatternError("", "not a pattern file: not valid JSON")]);
         }
 
         using (document)
@@ -72,12 +72,10 @@ internal sealed class PatternJsonReader
         return null;
     }
 
-    private static string Describe(JsonException ex)
-    {
-        // The message of Utf8JsonReader already names line and byte; keep it on one line.
-        var msg = ex.Message.ReplaceLineEndings(" ");
-        return msg.Length > 300 ? msg[..300] + "…" : msg;
-    }
+    // Where, from the exception's position (1-based for people), never its message: a trimmed browser build has no
+    // resource strings and shows raw keys such as "ExpectedStartOfPropertyNotFound, , LineNumber: 0" (issue 23).
+    private static string Describe(JsonException ex) =>
+        ex.LineNumber is { } line ? $"at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}" : "(the text ended too soon)";
 
     private Pattern? ReadPattern(JsonElement root)
     {
