@@ -71,15 +71,24 @@ public class GenerationUiTests : AppTestContext
     }
 
     [Fact]
-    public void A_pack_button_replaces_the_pattern_and_undo_brings_it_back()
+    public void A_pack_button_opens_a_new_library_pattern_and_keeps_the_one_being_edited()
     {
+        // Issue 23: a starter overwrote the current pattern and its name.
         var cut = Render<GenerationPanel>();
-        var before = Store.Pattern;
+        var library = Services.GetRequiredService<Orbitr.Web.Patterns.PatternLibrary>();
+        Store.Dispatch(p => Orbitr.Core.Editing.PatternEditor.SetName(p, "Techno variation"));
+        var mine = Store.Pattern;
         cut.Find("button[aria-label='Start a Techno pattern']").Click();
-        Assert.Equal(130, Store.Pattern.Bpm);
+        cut.WaitForAssertion(() => Assert.Equal(130, Store.Pattern.Bpm));
         Assert.Equal(16, Store.Pattern.Tracks[3].Steps.Count(s => s.Active));
-        Store.Undo();
-        Assert.Equal(before, Store.Pattern);
+        Assert.NotEqual("Techno variation", Store.Pattern.Name);
+        Assert.Contains(library.Entries, e => e.Pattern == mine);
+        Assert.Contains(library.Entries, e => e.Id == library.CurrentId && e.Pattern.Bpm == 130);
+
+        // A second one gets a name of its own.
+        cut.Find("button[aria-label='Start a Techno pattern']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(3, library.Entries.Count));
+        Assert.Equal(library.Entries.Count, library.Entries.Select(e => e.Pattern.Name).Distinct().Count());
     }
 
     [Fact]

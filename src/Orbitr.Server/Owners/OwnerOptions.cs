@@ -8,8 +8,9 @@ public sealed class OwnerOptions
     /// <summary>Audio an owner's library may hold, in MB (10⁶ bytes) of stored WAV.</summary>
     public double StorageMegabytesPerOwner { get; set; } = 200;
 
-    /// <summary>New owners per client address per hour.</summary>
-    public int OwnersPerHour { get; set; } = 10;
+    /// <summary>New owners per client address per hour. A classroom or an office shares one address, each browser an
+    /// owner of its own: 10 refused the eleventh pupil (issue 23); 300 still stops a script minting owners.</summary>
+    public int OwnersPerHour { get; set; } = 300;
 
     /// <summary>Uploads per owner per minute.</summary>
     public int UploadsPerMinute { get; set; } = 20;

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Patterns;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Editing;
 
 /// <summary>The edits of the pattern that are more than one <see cref="PatternEditor"/> call: toggling a step (and
 /// selecting it), editing every selected step, tap tempo and genre starter packs.</summary>
-public sealed class PatternEditing(PatternState store, AudioEngine audio, Notices notices)
+public sealed class PatternEditing(PatternState store, AudioEngine audio, PatternLibrary library, Notices notices)
 {
     private readonly TapTempo _tap = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -51,13 +52,15 @@ public sealed class PatternEditing(PatternState store, AudioEngine audio, Notice
         if (_tap.Tap(_clock.Elapsed.TotalSeconds) is { } bpm) store.Dispatch(p => PatternEditor.SetBpm(p, bpm), "tap");
     }
 
-    /// <summary>Replaces the pattern with a genre's starting point (undoable).</summary>
-    public void ApplyStarterPack(string id)
+    /// <summary>Opens a genre's starting point as a new pattern of the library: the one being edited stays there as it
+    /// was (a starter used to replace it, name and all, issue 23).</summary>
+    public async Task ApplyStarterPackAsync(string id)
     {
         if (StarterPacks.Find(id) is not { } pack) return;
-        store.Dispatch(p => StarterPacks.Build(pack, p.Seed));
+        await library.StartNewAsync(StarterPacks.Build(pack, store.Pattern.Seed));
         store.ClearSelection();
-        notices.Info($"Started a {pack.Name} pattern at {pack.Bpm:0} BPM (Ctrl+Z to undo)", $"Try prompts such as \"{pack.Prompts[0]}\".");
+        notices.Info($"Started a new {pack.Name} pattern at {pack.Bpm:0} BPM; your other patterns are under Patterns",
+            $"Try prompts such as \"{pack.Prompts[0]}\".");
         var pattern = store.Pattern;
         notices.Run(() => audio.PrepareSamplesAsync(pattern), ErrorCodes.AudioDecodeFailed, "The starter pack's sounds could not be loaded");
     }

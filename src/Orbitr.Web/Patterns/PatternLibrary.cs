@@ -71,6 +71,9 @@ public sealed class PatternLibrary(PatternState store, PatternPersistence persis
     /// <summary>Adds a pattern (an import, a shared link) as a new entry and opens it; the one being edited stays as it is.</summary>
     public Task AddAsync(Pattern pattern) => OpenNewAsync(pattern);
 
+    /// <summary>A genre starter: a new entry under a name no other pattern has ("Techno", "Techno 2" …).</summary>
+    public Task StartNewAsync(Pattern pattern) => OpenNewAsync(PatternEditor.SetName(pattern, _index.UniqueName(pattern.Name)));
+
     /// <summary>Keeps the pattern being edited under a new name as a new entry and goes on editing that one (the
     /// original stays as it was last saved; Ctrl+Z goes back through the edits, as in any editor).</summary>
     public Task SaveAsAsync(string name)
