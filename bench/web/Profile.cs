@@ -54,18 +54,8 @@ internal static class Profile
         await page.Locator(".app.ready").WaitForAsync(new() { Timeout = 60_000 });
         await page.WaitForTimeoutAsync(3000);
         Console.WriteLine($"app ready (default pattern): largest renderer {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
-        var pattern = PatternFactory.Create(8, seed: 1, name: "Bench 200") with { Bpm = 200 };
-        pattern = PatternEditor.SetLength(pattern, 64);
-        for (var t = 0; t < 8; t++)
-            for (var s = 0; s < 64; s++) pattern = PatternEditor.SetStepActive(pattern, t, s, true);
-        await page.EvaluateAsync("""
-            ([name, text]) => {
-              const dt = new DataTransfer();
-              dt.items.add(new File([text], name, { type: 'application/json' }));
-              document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-            }
-            """, new object[] { "bench.json", PatternJson.Write(pattern) });
-        await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 64);
+        var pattern = BenchPage.Dense();
+        await BenchPage.DropAsync(page, "bench.json", pattern);
         await page.WaitForTimeoutAsync(2000);
         Console.WriteLine($"before play (8 × 64): largest renderer {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
 

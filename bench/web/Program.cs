@@ -90,18 +90,8 @@ var offline = await VisitAsync(reload: true);
 await context.SetOfflineAsync(false);
 
 // ---- 2. 60 s of playback ----
-var pattern = PatternFactory.Create(8, seed: 1, name: "Bench 200") with { Bpm = 200 };
-pattern = PatternEditor.SetLength(pattern, 64);
-for (var t = 0; t < 8; t++)
-    for (var s = 0; s < 64; s++) pattern = PatternEditor.SetStepActive(pattern, t, s, true);
-await page.EvaluateAsync("""
-    ([name, text]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: 'application/json' }));
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-    """, new object[] { "bench.json", PatternJson.Write(pattern) });
-await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 64);
+var pattern = BenchPage.Dense();
+await BenchPage.DropAsync(page, "bench.json", pattern);
 await cdp.SendAsync("Performance.enable");
 var before = await Metrics();
 await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
@@ -154,14 +144,7 @@ var stallLead = stalled.Min(e => e.GetProperty("time").GetDouble() - e.GetProper
 // ---- 2c. edit to voice: a step 220–350 ms ahead is pressed during playback (60 BPM, 4 rings); time from the
 // pointerdown to the start() of its voice, 8 presses ----
 var sparse = PatternEditor.SetStepActive(PatternFactory.Create(4, seed: 3, name: "Bench edit") with { Bpm = 60 }, 0, 0, true);
-await page.EvaluateAsync("""
-    ([name, text]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: 'application/json' }));
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-    """, new object[] { "edit.json", PatternJson.Write(sparse) });
-await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(4 * 16);
+await BenchPage.DropAsync(page, "edit.json", sparse);
 await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
 await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
 await page.WaitForFunctionAsync("() => window.__orbitrScheduled.some(v => v.track === 0)");
@@ -200,14 +183,7 @@ editMs.Sort();
 var exportPattern = PatternFactory.Create(8, seed: 2, name: "Bench export") with { Bpm = 128 };
 for (var t = 0; t < 8; t++)
     for (var s = 0; s < 16; s++) exportPattern = PatternEditor.SetStepActive(exportPattern, t, s, true);
-await page.EvaluateAsync("""
-    ([name, text]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: 'application/json' }));
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-    """, new object[] { "export.json", PatternJson.Write(exportPattern) });
-await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(8 * 16);
+await BenchPage.DropAsync(page, "export.json", exportPattern);
 await page.GetByLabel("Export cycles").SelectOptionAsync("32");
 var audioSeconds = 32 * exportPattern.CycleSeconds;
 // Phases in the page: click (capture listener) → C# has the notes and calls audio.js → rendered → encoded → downloaded.
