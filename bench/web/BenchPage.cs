@@ -27,4 +27,23 @@ internal static class BenchPage
             """, new object[] { name, PatternJson.Write(pattern) });
         await Assertions.Expect(page.Locator("[data-step]")).ToHaveCountAsync(pattern.Tracks.Sum(t => t.Steps.Count));
     }
+
+    /// <summary>Resident set (bytes) of every renderer process of the browser by process id, from CDP's process list
+    /// and /proc.</summary>
+    public static async Task<Dictionary<int, long>> RendererRssAsync(IBrowser browser)
+    {
+        var session = await browser.NewBrowserCDPSessionAsync();
+        var info = await session.SendAsync("SystemInfo.getProcessInfo");
+        var rss = new Dictionary<int, long>();
+        foreach (var p in info!.Value.GetProperty("processInfo").EnumerateArray())
+        {
+            if (p.GetProperty("type").GetString() != "renderer") continue;
+            var status = $"/proc/{p.GetProperty("id").GetInt32()}/status";
+            if (!File.Exists(status)) continue;
+            var line = File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            if (line is not null) rss[p.GetProperty("id").GetInt32()] = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        await session.DetachAsync();
+        return rss;
+    }
 }

@@ -15,7 +15,7 @@ internal static class Profile
     {
         var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 900 } });
         // The WASM memory of the .NET runtime, caught where the module is instantiated.
-        if (Environment.GetEnvironmentVariable("NOWASM") is null) await context.AddInitScriptAsync("""
+        await context.AddInitScriptAsync("""
             (() => {
               const keep = (r) => { const i = r.instance ?? r; for (const v of Object.values(i.exports ?? {})) if (v instanceof WebAssembly.Memory) (window.__wasmMemories ??= []).push(v); return r; };
               const s = WebAssembly.instantiateStreaming, p = WebAssembly.instantiate;
@@ -53,11 +53,11 @@ internal static class Profile
         await page.GotoAsync("/");
         await page.Locator(".app.ready").WaitForAsync(new() { Timeout = 60_000 });
         await page.WaitForTimeoutAsync(3000);
-        Console.WriteLine($"app ready (default pattern): largest renderer {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
+        Console.WriteLine($"app ready (default pattern): largest renderer {(await BenchPage.RendererRssAsync(browser)).Values.Max() / 1e6:0} MB; {await MemoryAsync(page)}");
         var pattern = BenchPage.Dense();
         await BenchPage.DropAsync(page, "bench.json", pattern);
         await page.WaitForTimeoutAsync(2000);
-        Console.WriteLine($"before play (8 × 64): largest renderer {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
+        Console.WriteLine($"before play (8 × 64): largest renderer {(await BenchPage.RendererRssAsync(browser)).Values.Max() / 1e6:0} MB; {await MemoryAsync(page)}");
 
         await cdp.SendAsync("Performance.enable");
         await cdp.SendAsync("Profiler.enable");
@@ -71,7 +71,7 @@ internal static class Profile
         var profile = await cdp.SendAsync("Profiler.stop");
         var wall = clock.Elapsed.TotalSeconds;
         var after = await MetricsAsync(cdp);
-        Console.WriteLine($"while playing: largest renderer {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
+        Console.WriteLine($"while playing: largest renderer {(await BenchPage.RendererRssAsync(browser)).Values.Max() / 1e6:0} MB; {await MemoryAsync(page)}");
         foreach (var (name, value) in after.OrderBy(kv => kv.Key))
             if (name.EndsWith("Duration", StringComparison.Ordinal))
                 Console.WriteLine($"  {name}: {100 * (value - before[name]) / wall:0.0} % of wall time");
@@ -80,10 +80,10 @@ internal static class Profile
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "orbitr-playing.png") });
         Summarize(profile!.Value.GetProperty("profile"), wall);
         await TraceAsync(browser, page, seconds: 5);
-        Console.WriteLine($"largest renderer before a forced GC: {(await RssAsync(browser)).Max() / 1e6:0} MB");
+        Console.WriteLine($"largest renderer before a forced GC: {(await BenchPage.RendererRssAsync(browser)).Values.Max() / 1e6:0} MB");
         await cdp.SendAsync("HeapProfiler.collectGarbage");
         await page.WaitForTimeoutAsync(2000);
-        Console.WriteLine($"largest renderer 2 s after a forced GC (still playing): {(await RssAsync(browser)).Max() / 1e6:0} MB; {await MemoryAsync(page)}");
+        Console.WriteLine($"largest renderer 2 s after a forced GC (still playing): {(await BenchPage.RendererRssAsync(browser)).Values.Max() / 1e6:0} MB; {await MemoryAsync(page)}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
         await RendererMappingsAsync(browser);
         await context.CloseAsync();
@@ -192,23 +192,6 @@ internal static class Profile
             }
         }
         await session.DetachAsync();
-    }
-
-    static async Task<List<long>> RssAsync(IBrowser browser)
-    {
-        var session = await browser.NewBrowserCDPSessionAsync();
-        var info = await session.SendAsync("SystemInfo.getProcessInfo");
-        var rss = new List<long>();
-        foreach (var p in info!.Value.GetProperty("processInfo").EnumerateArray())
-        {
-            if (p.GetProperty("type").GetString() != "renderer") continue;
-            var status = $"/proc/{p.GetProperty("id").GetInt32()}/status";
-            if (!File.Exists(status)) continue;
-            var line = File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            if (line is not null) rss.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024);
-        }
-        await session.DetachAsync();
-        return rss;
     }
 
     // The renderer processes' largest mappings by resident size (/proc/PID/smaps).

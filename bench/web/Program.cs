@@ -98,7 +98,7 @@ await page.EvaluateAsync("() => { window.__orbitrScheduled = []; }");
 // Renderer memory while playing against a blank tab of the same browser: the resident set of each renderer process
 // (CDP SystemInfo's process list → /proc), read 55 s into the playback.
 // The blank tab's renderer is the process that appears with it; the app's is the largest of those before it.
-var withoutBlank = await RendererRssAsync();
+var withoutBlank = await BenchPage.RendererRssAsync(browser);
 var blankContext = await browser.NewContextAsync();
 var blank = await blankContext.NewPageAsync();
 await blank.GotoAsync("about:blank");
@@ -106,7 +106,7 @@ await blank.EvaluateAsync("() => 1");
 await page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
 var playedFrom = Stopwatch.StartNew();
 await page.WaitForTimeoutAsync(55_000);
-var renderers = await RendererRssAsync();
+var renderers = await BenchPage.RendererRssAsync(browser);
 var appRss = renderers.Where(r => withoutBlank.ContainsKey(r.Key)).Max(r => r.Value);
 var blankRss = renderers.Where(r => !withoutBlank.ContainsKey(r.Key)).Select(r => r.Value).DefaultIfEmpty(0).Max();
 await page.WaitForTimeoutAsync(5_000);
@@ -230,24 +230,6 @@ Console.WriteLine($"export (click to download) / raw render = {bestExport / best
 
 server.Kill(entireProcessTree: true);
 return;
-
-// Resident set (bytes) of every renderer process of the browser by process id, from CDP's process list and /proc.
-async Task<Dictionary<int, long>> RendererRssAsync()
-{
-    var session = await browser.NewBrowserCDPSessionAsync();
-    var info = await session.SendAsync("SystemInfo.getProcessInfo");
-    var rss = new Dictionary<int, long>();
-    foreach (var p in info!.Value.GetProperty("processInfo").EnumerateArray())
-    {
-        if (p.GetProperty("type").GetString() != "renderer") continue;
-        var status = $"/proc/{p.GetProperty("id").GetInt32()}/status";
-        if (!File.Exists(status)) continue;
-        var line = File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        if (line is not null) rss[p.GetProperty("id").GetInt32()] = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
-    await session.DetachAsync();
-    return rss;
-}
 
 async Task<Dictionary<string, double>> Metrics()
 {
