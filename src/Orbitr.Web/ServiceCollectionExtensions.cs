@@ -51,6 +51,9 @@ public static class ServiceCollectionExtensions
             .AddScoped<PatternImports>()
             .AddScoped<PatternExport>()
             .AddScoped<SettingsEffects>()
-            .AddScoped<AppStartup>();
+            .AddScoped<AppStartup>()
+            // The design system's shared pieces.
+            .AddScoped<Components.Controls.ControlsModule>()
+            .AddScoped<Components.Controls.MenuState>();
     }
 }

@@ -60,10 +60,11 @@ public class ComponentTests : AppTestContext
         Assert.Empty(cut.FindAll("[aria-label=Velocity]"));
         Store.Select(new StepAddress(1, 0), additive: false);
         Store.Select(new StepAddress(1, 1), additive: true);
-        cut.WaitForElement("[aria-label=Velocity]").Input("33");
+        cut.WaitForElement("[aria-label=Velocity]");
+        Controls.Turn(cut, "Velocity", 33);
         Assert.Equal(33, Store.Pattern.Tracks[1].Steps[0].Velocity);
         Assert.Equal(33, Store.Pattern.Tracks[1].Steps[1].Velocity);
-        cut.Find("[aria-label=Timing]").Input("-20");
+        Controls.Turn(cut, "Timing", -20);
         Assert.Equal(-20, Store.Pattern.Tracks[1].Steps[1].Timing);
         cut.Find("[aria-label='Filter type']").Change("highpass");
         Assert.Equal(FilterType.Highpass, Store.Pattern.Tracks[1].Steps[0].Effects?.Filter?.Type);
@@ -149,7 +150,7 @@ public class ComponentTests : AppTestContext
     }
 
     private static AngleSharp.Dom.IElement Button(IRenderedComponent<Live<TransportBar>> cut, string text) =>
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == text || b.GetAttribute("aria-label") == text);
 
     [Fact]
     public void Errors_show_their_code_and_can_be_dismissed()

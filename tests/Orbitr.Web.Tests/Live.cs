@@ -35,7 +35,7 @@ public sealed class Live<T> : ComponentBase, IDisposable where T : IComponent
         [
             ("Pattern", p), ("Selection", s), ("Tracks", p.Tracks), ("Samples", p.Samples), ("SelectedTrack", s.Track),
             ("HasSelection", s.Count > 0), ("Bpm", p.Bpm), ("Swing", p.Swing), ("Length", p.Length),
-            ("MasterVolume", p.Master.Volume), ("Playing", audio.Playing), ("MetronomeOn", audio.MetronomeOn),
+            ("MasterVolume", p.Master.Volume), ("Master", p.Master), ("TimeSignature", p.TimeSignature), ("Playing", audio.Playing), ("MetronomeOn", audio.MetronomeOn),
             ("CanUndo", store.CanUndo), ("CanRedo", store.CanRedo), ("PatternName", p.Name),
             ("Index", t), ("Track", p.Tracks[t]), ("TrackCount", p.Tracks.Count),
         ];

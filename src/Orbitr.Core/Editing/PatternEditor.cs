@@ -160,6 +160,28 @@ public static class PatternEditor
 
     public static Pattern SetTimeSignature(Pattern p, TimeSignature signature) => p with { TimeSignature = signature };
 
+    /// <summary>The master compressor's settings, each clamped to its range.</summary>
+    public static Pattern SetCompressor(Pattern p, CompressorSettings c) => p with
+    {
+        Master = p.Master with
+        {
+            Compressor = c with
+            {
+                Threshold = Clamp(c.Threshold, CompressorSettings.MinThreshold, CompressorSettings.MaxThreshold),
+                Knee = Clamp(c.Knee, CompressorSettings.MinKnee, CompressorSettings.MaxKnee),
+                Ratio = Clamp(c.Ratio, CompressorSettings.MinRatio, CompressorSettings.MaxRatio),
+                Attack = Clamp(c.Attack, CompressorSettings.MinAttack, CompressorSettings.MaxAttack),
+                Release = Clamp(c.Release, CompressorSettings.MinRelease, CompressorSettings.MaxRelease),
+            },
+        },
+    };
+
+    /// <summary>The master limiter's settings, the ceiling clamped to its range.</summary>
+    public static Pattern SetLimiter(Pattern p, LimiterSettings l) => p with
+    {
+        Master = p.Master with { Limiter = l with { Ceiling = Clamp(l.Ceiling, LimiterSettings.MinCeiling, LimiterSettings.MaxCeiling) } },
+    };
+
     /// <summary>Sets the pattern length; rings that followed the pattern length follow it (keeping their steps), polymetric rings keep theirs.</summary>
     public static Pattern SetLength(Pattern p, int length)
     {

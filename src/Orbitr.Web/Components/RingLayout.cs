@@ -32,6 +32,14 @@ public static class RingLayout
         return Math.Clamp(Math.Min(Spacing(trackCount) * 0.4, along), 3, 22);
     }
 
+    /// <summary>Font size of the centre's title so that it fits inside the innermost ring (8 rings leave the least).</summary>
+    public static double CentreFontSize(string title, int trackCount, int innermostLength)
+    {
+        var inner = Radius(trackCount - 1, trackCount) - DotRadius(trackCount - 1, trackCount, Math.Max(1, innermostLength)) - 14;
+        var width = 2 * inner * 0.86; // the title's line sits a little above the centre, where the circle is narrower
+        return Math.Clamp(width / (0.62 * Math.Max(1, title.Length)), 14, 56);
+    }
+
     public static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 
     /// <summary>Dot scale and fill opacity for a velocity 0–127: louder steps are bigger and brighter.</summary>
@@ -46,7 +54,8 @@ public static class RingLayout
     public static object[] RenderKey(Pattern pattern, StepSelection selection)
     {
         var key = new List<object> { selection.Version, pattern.Tracks.Count };
-        foreach (var t in pattern.Tracks) key.AddRange([t.Steps, t.Color, t.Name, t.Mute, t.Solo]);
+        foreach (var t in pattern.Tracks) key.AddRange([t.Steps, t.Color, t.Name, t.Sample ?? "", t.Mute, t.Solo]);
+        key.Add(pattern.Samples);
         return key.ToArray();
     }
 

@@ -22,11 +22,16 @@ public static class ErrorCodes
 /// <summary>A message for the user: an error with its code, or plain information (code 0).</summary>
 public sealed record Notice(int Id, int Code, string Title, IReadOnlyList<string> Details, bool IsError);
 
-/// <summary>The messages shown in the notice area. The same code is shown once until dismissed.</summary>
-public sealed class Notices
+/// <summary>The messages shown as toasts. Errors stay until dismissed (the same code is shown once); information goes
+/// by itself after <see cref="InfoSeconds"/>.</summary>
+public sealed class Notices(TimeProvider time)
 {
+    public const double InfoSeconds = 5;
     private readonly List<Notice> _items = [];
+    private readonly Dictionary<int, ITimer> _expiry = [];
     private int _nextId = 1;
+
+    public Notices() : this(TimeProvider.System) { }
 
     public IReadOnlyList<Notice> Items => _items;
 
@@ -68,11 +73,18 @@ public sealed class Notices
 
     public void Dismiss(int id)
     {
+        StopExpiry(id);
         if (_items.RemoveAll(n => n.Id == id) > 0) Changed?.Invoke();
+    }
+
+    private void StopExpiry(int id)
+    {
+        if (_expiry.Remove(id, out var timer)) timer.Dispose();
     }
 
     public void DismissCode(int code)
     {
+        foreach (var n in _items.Where(n => n.Code == code && code != 0)) StopExpiry(n.Id);
         if (_items.RemoveAll(n => n.Code == code && code != 0) > 0) Changed?.Invoke();
     }
 
@@ -81,7 +93,12 @@ public sealed class Notices
         if (code != 0 && _items.FirstOrDefault(n => n.Code == code && n.Title == title) is { } existing) return existing;
         var notice = new Notice(_nextId++, code, title, details, isError);
         _items.Add(notice);
-        if (_items.Count > 8) _items.RemoveAt(0);
+        if (_items.Count > 8)
+        {
+            StopExpiry(_items[0].Id);
+            _items.RemoveAt(0);
+        }
+        if (!isError) _expiry[notice.Id] = time.CreateTimer(_ => Dismiss(notice.Id), null, TimeSpan.FromSeconds(InfoSeconds), Timeout.InfiniteTimeSpan);
         Changed?.Invoke();
         return notice;
     }

@@ -230,8 +230,34 @@ function buildGraph(context, mix) {
   const master = context.createGain();
   const compressor = context.createDynamicsCompressor();
   const g = { master, compressor, limiter: null, ceiling: null, buses: [], context };
+  // Level meters of the live context only: taps beside the signal path (an analyser changes nothing it hears).
+  if (context === ctx) g.meters = { master: analyser(context), buses: [] };
   applyMix(context, g, mix, false);
   return g;
+}
+
+function analyser(context) {
+  const a = context.createAnalyser();
+  a.fftSize = 512;
+  return a;
+}
+
+const levelScratch = new Float32Array(512);
+function peak(a) {
+  a.getFloatTimeDomainData(levelScratch);
+  let p = 0;
+  for (let i = 0; i < levelScratch.length; i++) {
+    const v = Math.abs(levelScratch[i]);
+    if (v > p) p = v;
+  }
+  return p;
+}
+
+/** Peak level (linear) over the last ~12 ms of the master and of each ring's bus: { master, tracks: [] }. */
+export function levels() {
+  const m = graph?.meters;
+  if (!m || !playing) return null;
+  return { master: peak(m.master), tracks: m.buses.map(peak) };
 }
 
 // The limiter's look-ahead delays its output by L − 1 frames (LookAheadLimiter.WindowFrames − 1; the worklet
@@ -278,6 +304,7 @@ function applyMix(context, g, mix, glide) {
     if (c.enabled) tail = tail.connect(g.compressor);
     if (limited) tail = tail.connect(g.limiter);
     tail.connect(context.destination);
+    if (g.meters) tail.connect(g.meters.master);
     g.route = route;
   }
   mix.tracks.forEach((volume, i) => set(bus(context, g, i).gain, volume));
@@ -289,6 +316,11 @@ function bus(context, g, track) {
     const b = context.createGain();
     b.gain.value = mixState?.tracks?.[g.buses.length] ?? 0.8;
     b.connect(g.master);
+    if (g.meters) {
+      const a = analyser(context);
+      b.connect(a);
+      g.meters.buses.push(a);
+    }
     g.buses.push(b);
   }
   return g.buses[track];

@@ -1,8 +1,9 @@
-// Draws the playhead from the AudioContext clock: the sweeping hand and the "now" mark on each ring's current step.
+// Draws the playhead from the AudioContext clock: the sweeping hand and the "now" mark on each ring's current step;
+// and, in one animation-frame loop while playing, the level meters (AnalyserNodes of audio.js) and the rings' glow.
 // Components never re-render for it, and it costs the main thread almost nothing while playing (issue 21): the hand
 // turns in a Web Animations animation (the compositor runs it, no main-thread frame per turn), and the marks move in
 // a timer that wakes once per step, not on every animation frame.
-import { now, onPlayhead } from './audio.js';
+import { now, onPlayhead, levels } from './audio.js';
 
 let svg = null;     // the playhead layer over the rings
 let state = { playing: false };
@@ -26,6 +27,9 @@ function hand() {
 function reset() {
   clearTimeout(timer);
   timer = 0;
+  cancelAnimationFrame(meterFrame);
+  meterFrame = 0;
+  clearMeters();
   spin?.cancel();
   spin = null;
   for (const m of marks) m.circle.remove();
@@ -45,6 +49,63 @@ function start() {
   sync();
   clearTimeout(timer);
   step();
+  if (!meterFrame) meterFrame = requestAnimationFrame(meters);
+}
+
+// ---- meters: canvases (canvas.meter[data-meter="master" | track index]) drawn from peak levels, with a fall-off
+// a musician reads (about 24 dB a second) and a peak colour; only canvases change, so no component re-renders and
+// the rings' SVG is not repainted. The glow is a layer of its own whose opacity alone changes (compositor). ----
+let meterFrame = 0;
+let canvases = [];  // { el, g, key, color, shown }
+const FLOOR_DB = -48;
+
+function findCanvases() {
+  canvases = [...document.querySelectorAll('canvas.meter')].map((el) => ({
+    el, g: el.getContext('2d'), key: el.dataset.meter, shown: 0,
+    color: getComputedStyle(el).getPropertyValue('--c').trim() || getComputedStyle(el).getPropertyValue('--accent').trim() || '#7ee0a1',
+  }));
+}
+
+function toHeight(linear) {
+  if (linear <= 0) return 0;
+  const db = 20 * Math.log10(linear);
+  return Math.max(0, Math.min(1, (db - FLOOR_DB) / -FLOOR_DB));
+}
+
+function meters(time) {
+  meterFrame = 0;
+  if (!state.playing) return;
+  const l = levels();
+  if (l) {
+    if (canvases.length === 0 || canvases.some((c) => !c.el.isConnected)) findCanvases();
+    for (const c of canvases) {
+      const level = c.key === 'master' ? l.master : l.tracks[Number(c.key)] ?? 0;
+      const target = toHeight(level);
+      c.shown = Math.max(target, c.shown - 0.5 / 60); // 0.5 of the 48 dB scale per second
+      draw(c, level);
+    }
+    const glow = svg?.parentElement?.querySelector('.glow');
+    if (glow) glow.style.opacity = (toHeight(l.master) ** 2).toFixed(2);
+  }
+  meterFrame = requestAnimationFrame(meters);
+}
+
+function draw(c, level) {
+  const { el, g } = c;
+  const w = el.width, h = el.height;
+  g.clearRect(0, 0, w, h);
+  const top = Math.round(h * (1 - c.shown));
+  g.fillStyle = level >= 0.891 ? '#ff5d5d' : c.color; // above −1 dBFS: red
+  g.fillRect(0, top, w, h - top);
+}
+
+function clearMeters() {
+  for (const c of canvases) {
+    c.shown = 0;
+    if (c.el.isConnected) c.g.clearRect(0, 0, c.el.width, c.el.height);
+  }
+  const glow = svg?.parentElement?.querySelector('.glow');
+  if (glow) glow.style.opacity = '0';
 }
 
 // The document timeline and the audio clock run apart slowly (and the audio clock pauses when the context does):
