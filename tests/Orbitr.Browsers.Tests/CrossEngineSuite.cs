@@ -51,7 +51,8 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         await using var tab = await OpenAsync();
         var p = NullPattern();
         await tab.DropPatternAsync("export.json", PatternJson.Write(p));
-        await tab.WaitAsync("() => document.querySelector('.file-bar .name input')?.value === 'Export check'", "the pattern is imported", 20);
+        await tab.WaitAsync("() => document.querySelector('.name-field input')?.value === 'Export check'", "the pattern is imported", 20);
+        await tab.ClickButtonAsync("Export");
         await tab.EvalAsync("""
             () => { const s = document.querySelector('select[aria-label="WAV format"]'); s.value = 'Float32';
               s.dispatchEvent(new Event('change', { bubbles: true })); return true; }
@@ -70,11 +71,13 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         Console.WriteLine($"{Engine.Name}: browser export vs orbitr render, residual {db:F1} dBFS");
         Assert.True(db < NullLimitDb, $"{Engine.Name} export residual {db:F1} dBFS (limit {NullLimitDb} dBFS)");
 
+        await tab.ClickButtonAsync("Export");
         var midi = await tab.DownloadAsync(".mid", () => tab.ClickButtonAsync("Export MIDI"));
         Assert.Equal("MThd", Encoding.ASCII.GetString(midi, 0, 4));
         var file = new NAudio.Midi.MidiFile(new MemoryStream(midi), strictChecking: true);
         Assert.True(file.Events.Tracks >= 2);
 
+        await tab.ClickButtonAsync("Export");
         var json = await tab.DownloadAsync(".json", () => tab.ClickButtonAsync("Export JSON"));
         var back = PatternJson.Read(Encoding.UTF8.GetString(json)).Pattern!;
         Assert.Equal(p.Tracks.Count, back.Tracks.Count);
@@ -148,6 +151,7 @@ public abstract class CrossEngineSuite<TEngine>(EngineFixture<TEngine> fixture) 
         {
             await tab.DropPatternAsync("shared.json", PatternJson.Write(p));
             await tab.WaitAsync("() => document.querySelectorAll('svg.sequencer [data-track=\"4\"]').length > 0", "the pattern is imported", 20);
+            await tab.ClickButtonAsync("Share");
             await tab.ClickButtonAsync("Share link");
             await tab.WaitAsync("() => !!document.querySelector('input.share-link')?.value", "a share link", 30);
             link = await tab.EvalAsync<string>("() => document.querySelector('input.share-link').value");

@@ -129,6 +129,21 @@ public static class AppPageExtensions
             })
             """, new object[] { id, name, text, updated });
 
+    /// <summary>Opens a menu of the top bar (Export, Share, Master, Patterns) if it is closed.</summary>
+    public static async Task OpenMenuAsync(this AppPage app, string name)
+    {
+        var toggle = app.Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+        if (await toggle.GetAttributeAsync("aria-expanded") != "true") await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+    }
+
+    /// <summary>Clicks an item of a top-bar menu, opening the menu first.</summary>
+    public static async Task MenuItemAsync(this AppPage app, string menu, string item)
+    {
+        await app.OpenMenuAsync(menu);
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = item, Exact = true }).ClickAsync();
+    }
+
     /// <summary>The "Patterns" list (opened if it is closed).</summary>
     public static async Task<ILocator> PatternListAsync(this AppPage app)
     {
@@ -161,6 +176,7 @@ public static class AppPageExtensions
     /// <summary>Save as… with a name (the inline form of the file bar).</summary>
     public static async Task SaveAsAsync(this AppPage app, string name)
     {
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "Save as…", Exact = true }).ClickAsync();
         var box = app.Page.GetByLabel("Name of the copy");
         await box.FillAsync(name);
@@ -168,8 +184,11 @@ public static class AppPageExtensions
         await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync(name);
     }
 
-    public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes) =>
+    public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes)
+    {
+        await app.PatternListAsync();
         await app.Page.Locator("input[type=file][aria-label='Import pattern JSON']").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
+    }
 
     public static async Task ImportByDropAsync(this AppPage app, string name, string text) =>
         await app.Page.EvaluateAsync("""

@@ -138,12 +138,32 @@ public sealed class EditingTests(AppServer server)
         await using var app = await server.OpenAsync();
         await app.Step(5, 1).ClickAsync();
         await app.Step(5, 2).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] });
-        var velocity = app.Page.GetByLabel("Velocity", new() { Exact = true });
-        await velocity.FillAsync("40");
-        await app.Page.GetByLabel("Probability", new() { Exact = true }).FillAsync("0.5");
+        // Knobs, as a musician turns them: keys for velocity (Home, then Page Up ×4 = 40), a drag for probability
+        // (80 px down from 100 % is half the 160 px range: 50 %).
+        var velocity = app.Page.GetByRole(AriaRole.Slider, new() { Name = "Velocity", Exact = true });
+        await velocity.FocusAsync();
+        await app.Page.Keyboard.PressAsync("Home");
+        for (var i = 0; i < 4; i++) await app.Page.Keyboard.PressAsync("PageUp");
+        await Assertions.Expect(velocity).ToHaveAttributeAsync("aria-valuenow", "40");
+        var chance = app.Page.GetByRole(AriaRole.Slider, new() { Name = "Probability", Exact = true });
+        var box = (await chance.BoundingBoxAsync())!;
+        await app.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await app.Page.Mouse.DownAsync();
+        await app.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2 + 80, new() { Steps = 8 });
+        await Assertions.Expect(app.Page.Locator(".knob.active")).ToHaveCountAsync(1); // the value is shown while dragging
+        await app.Page.Mouse.UpAsync();
+        await Assertions.Expect(chance).ToHaveAttributeAsync("aria-valuenow", "0.5");
+        await Assertions.Expect(chance).ToHaveAttributeAsync("aria-valuetext", "50 %");
         var saved = await app.WaitForSavedAsync(p => p.Tracks[4].Steps[1].Velocity == 40 && p.Tracks[4].Steps[1].Probability == 0.5);
         Assert.Equal(40, saved.Tracks[4].Steps[0].Velocity);
         Assert.Equal(0.5, saved.Tracks[4].Steps[0].Probability);
+        // Double-click resets a knob to its default; the arrows step it (and leave the tempo alone).
+        await velocity.DblClickAsync();
+        await Assertions.Expect(velocity).ToHaveAttributeAsync("aria-valuenow", "100");
+        var bpm = await app.Page.GetByLabel("BPM").InputValueAsync();
+        await velocity.PressAsync("ArrowDown");
+        await Assertions.Expect(velocity).ToHaveAttributeAsync("aria-valuenow", "99");
+        Assert.Equal(bpm, await app.Page.GetByLabel("BPM").InputValueAsync());
         Assert.True(saved.Tracks[4].Steps[0].Active);
         Assert.False(saved.Tracks[4].Steps[1].Active); // shift+click selects without toggling
         await Assertions.Expect(app.Page.Locator("#step-4-0 .chance")).ToHaveCountAsync(1); // probability below 1 is marked

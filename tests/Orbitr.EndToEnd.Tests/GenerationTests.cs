@@ -140,7 +140,7 @@ public class GenerationTests(AppServer server)
         foreach (var s in new[] { 0, 3, 6, 10 }) p = PatternEditor.SetStepActive(p, 2, s, true);
         await app.ImportByDropAsync("shared.json", PatternJson.Write(p));
         await app.ExpectStepAsync(3, 7, true);
-        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Share link", Exact = true }).ClickAsync();
+        await app.MenuItemAsync("Share", "Share link");
         var link = await app.Page.GetByLabel("Share link", new() { Exact = true }).InputValueAsync();
         Assert.Matches("^http://127.0.0.1:\\d+/p/[A-Za-z0-9_-]+$", link);
 
@@ -161,7 +161,7 @@ public class GenerationTests(AppServer server)
         foreach (var s in new[] { 1, 5, 9 }) p = PatternEditor.SetStepActive(p, 4, s, true);
         await app.ImportByDropAsync("secret.json", PatternJson.Write(p));
         await app.ExpectStepAsync(5, 6, true);
-        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Encrypted link", Exact = true }).ClickAsync();
+        await app.MenuItemAsync("Share", "Encrypted link");
         var link = await app.Page.GetByLabel("Encrypted share link").InputValueAsync();
         var m = System.Text.RegularExpressions.Regex.Match(link, "/p/([A-Za-z0-9_-]+)#k=([A-Za-z0-9_-]{43})$");
         Assert.True(m.Success, link);

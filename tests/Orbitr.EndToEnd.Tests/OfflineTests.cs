@@ -150,6 +150,7 @@ public sealed class OfflineTests(AppServer server)
         await app.Page.WaitForFunctionAsync("s => caches.open('orbitr-sounds').then(c => c.match('/orbitr-sound/' + encodeURIComponent(s))).then(r => !!r)", source);
         // It is a pattern of the library; another one is being edited when the network goes.
         await app.SaveAsAsync("With my sound");
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
         await app.WaitForSavedAsync(p => p.Samples.All(s => s.Ref.Kind != Orbitr.Core.Model.SampleSourceKind.Generated));
 
@@ -160,7 +161,7 @@ public sealed class OfflineTests(AppServer server)
         await Assertions.Expect(app.Notice(1002)).ToHaveCountAsync(0);
 
         var download = await app.Page.RunAndWaitForDownloadAsync(async () =>
-            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).ClickAsync(), new() { Timeout = 60_000 });
+            await app.MenuItemAsync("Export", "Export WAV"), new() { Timeout = 60_000 });
         var wav = Orbitr.Dsp.Wav.WavReader.ReadFile((await download.PathAsync())!);
         // The uploaded tone (not the kit's kick) is on ring 1: its steady 0.5-amplitude sine is in the render.
         Assert.True(wav.Channel(0).Max() > 0.2f);

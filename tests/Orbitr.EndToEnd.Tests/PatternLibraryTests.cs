@@ -19,16 +19,17 @@ public sealed class PatternLibraryTests(AppServer server)
     {
         await using var app = await server.OpenAsync();
         await app.SaveAsAsync("Shared A");
-        var share = app.Page.GetByRole(AriaRole.Button, new() { Name = "Share link", Exact = true });
         var linkBox = app.Page.GetByLabel("Share link", new() { Exact = true });
-        await share.ClickAsync();
+        await app.MenuItemAsync("Share", "Share link");
         var linkA = await linkBox.InputValueAsync();
 
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        await app.OpenMenuAsync("Share");
         await Assertions.Expect(linkBox).ToHaveCountAsync(0); // the box showed the other pattern's link
         await app.Step(2, 3).ClickAsync();
         await app.SaveAsAsync("Shared B");
-        await share.ClickAsync();
+        await app.MenuItemAsync("Share", "Share link");
         var linkB = await linkBox.InputValueAsync();
         Assert.NotEqual(linkA, linkB);
 
@@ -43,7 +44,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await app.Page.Keyboard.PressAsync("Escape"); // close the list
         var before = await app.Step(3, 4).GetAttributeAsync("aria-pressed");
         await app.Step(3, 4).ClickAsync();
-        await share.ClickAsync();
+        await app.MenuItemAsync("Share", "Share link");
         await Assertions.Expect(linkBox).ToHaveValueAsync(linkA);
         var a = PatternJson.Read(await http.GetByteArrayAsync(linkA.Replace("/p/", "/api/patterns/"))).Pattern!;
         Assert.Equal(before != "true", a.Tracks[2].Steps[3].Active);
@@ -57,6 +58,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await app.Step(2, 2).ClickAsync();                     // the starter pattern, "Untitled"
         await app.SaveAsAsync("Groove A");
         await app.Step(3, 3).ClickAsync();
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
         await Assertions.Expect(NameBox(app)).ToHaveValueAsync("Untitled 2");
         await app.ExpectStepAsync(1, 1, false);                // a new pattern is empty
@@ -150,6 +152,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await using var app = await server.OpenAsync();
         await app.Step(6, 1).ClickAsync();
         await app.SaveAsAsync("Keys one");
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
         await Assertions.Expect(NameBox(app)).ToHaveValueAsync("Untitled 2");
 
@@ -185,6 +188,7 @@ public sealed class PatternLibraryTests(AppServer server)
     {
         await using var app = await server.OpenAsync();
         await app.SaveAsAsync("Scanned");
+        await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
         var list = await app.PatternListAsync();
         await list.GetByRole(AriaRole.Button, new() { Name = "Delete Untitled", Exact = true }).ClickAsync(); // the undo bar

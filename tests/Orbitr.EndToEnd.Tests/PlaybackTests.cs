@@ -85,6 +85,7 @@ public sealed class PlaybackTests(AppServer server)
         await app.ImportByDropAsync("null.json", PatternJson.Write(p));
         await app.ExpectStepAsync(2, 5, true);
 
+        await app.OpenMenuAsync("Export");
         await app.Page.GetByLabel("Export cycles").SelectOptionAsync("2");
         await app.Page.GetByLabel("WAV format").SelectOptionAsync("Float32");
         var download = await app.Page.RunAndWaitForDownloadAsync(async () =>
@@ -147,6 +148,7 @@ public sealed class PlaybackTests(AppServer server)
         for (var s = 0; s < 16; s += 2) p = PatternEditor.SetStepEffects(p, 0, s, new StepEffects(null, null, new DelayEffect(0.3, 0.7, 0.5)));
         await app.ImportByDropAsync("long.json", PatternJson.Write(p));
         await app.ExpectStepAsync(1, 1, true);
+        await app.OpenMenuAsync("Export");
         await app.Page.GetByLabel("Export cycles").SelectOptionAsync("32"); // 128 s of audio
         var downloads = 0;
         app.Page.Download += (_, _) => downloads++;
@@ -164,9 +166,11 @@ public sealed class PlaybackTests(AppServer server)
         await Assertions.Expect(app.Page.Locator(".notice", new() { HasText = "Export cancelled" })).ToBeVisibleAsync();
         await app.Page.WaitForTimeoutAsync(1000); // kept fixed: a window in which a cancelled export would download
         Assert.Equal(0, downloads);
+        await app.OpenMenuAsync("Export");
         Assert.False(await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).IsDisabledAsync());
 
         // A short export afterwards runs to the end.
+        await app.OpenMenuAsync("Export");
         await app.Page.GetByLabel("Export cycles").SelectOptionAsync("1");
         var download = await app.Page.RunAndWaitForDownloadAsync(async () =>
             await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export WAV" }).ClickAsync(), new() { Timeout = 60_000 });
@@ -178,13 +182,13 @@ public sealed class PlaybackTests(AppServer server)
     {
         await using var app = await server.OpenAsync();
         var json = await app.Page.RunAndWaitForDownloadAsync(async () =>
-            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export JSON" }).ClickAsync());
+            await app.MenuItemAsync("Export", "Export JSON"));
         var path = await json.PathAsync();
         var read = PatternJson.Read(await File.ReadAllBytesAsync(path!));
         Assert.NotNull(read.Pattern);
         Assert.True(read.Pattern!.Tracks[0].Steps[0].Active);
         var midi = await app.Page.RunAndWaitForDownloadAsync(async () =>
-            await app.Page.GetByRole(AriaRole.Button, new() { Name = "Export MIDI" }).ClickAsync());
+            await app.MenuItemAsync("Export", "Export MIDI"));
         Assert.EndsWith(".mid", midi.SuggestedFilename);
         var bytes = await File.ReadAllBytesAsync((await midi.PathAsync())!);
         Assert.Equal("MThd"u8.ToArray(), bytes[..4]);

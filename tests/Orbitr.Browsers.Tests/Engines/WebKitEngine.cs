@@ -21,26 +21,45 @@ public sealed class WebKitEngine : IBrowserEngine
 
     public async Task<IEnginePage> OpenAsync(string url, int width = 1280, int height = 900)
     {
-        var host = await RentAsync();
-        RemoteWebDriver? driver = null;
-        try
+        // A new session starts a MiniBrowser; on a loaded machine its first start can outlast the command timeout
+        // (CI: "…/session timed out after 65 seconds"). That driver is dropped and one fresh driver tried again.
+        for (var attempt = 0; ; attempt++)
         {
-            driver = await Task.Run(() => new RemoteWebDriver(host.Address, new MiniBrowserOptions().ToCapabilities(),
-                // A little above the driver's own 60 s timeouts, so its clearer "script timeout" error comes first.
-                CommandTimeout + TimeSpan.FromSeconds(5)));
-            var page = new WebKitPage(driver, this, host);
-            await page.StartAsync(url, width, height);
-            lock (gate)
+            var host = await RentAsync();
+            RemoteWebDriver? driver = null;
+            try
             {
-                open.Add(page);
+                driver = await Task.Run(() => new RemoteWebDriver(host.Address, new MiniBrowserOptions().ToCapabilities(),
+                    // A little above the driver's own 60 s timeouts, so its clearer "script timeout" error comes first.
+                    CommandTimeout + TimeSpan.FromSeconds(5)));
             }
-            return page;
-        }
-        catch (Exception e)
-        {
-            await Task.Run(() => driver?.Quit());
-            Return(host, broken: false);
-            throw new InvalidOperationException($"WebKit could not open {url}: {e.Message}\nDriver output:\n{host.Output}", e);
+            catch (WebDriverException e) when (attempt == 0)
+            {
+                Console.Error.WriteLine($"WebKit session did not start ({e.Message}); trying once more with a new driver");
+                Return(host, broken: true);
+                continue;
+            }
+            catch (Exception e)
+            {
+                Return(host, broken: true);
+                throw new InvalidOperationException($"WebKit could not open {url}: {e.Message}\nDriver output:\n{host.Output}", e);
+            }
+            try
+            {
+                var page = new WebKitPage(driver, this, host);
+                await page.StartAsync(url, width, height);
+                lock (gate)
+                {
+                    open.Add(page);
+                }
+                return page;
+            }
+            catch (Exception e)
+            {
+                await Task.Run(() => driver.Quit());
+                Return(host, broken: false);
+                throw new InvalidOperationException($"WebKit could not open {url}: {e.Message}\nDriver output:\n{host.Output}", e);
+            }
         }
     }
 
