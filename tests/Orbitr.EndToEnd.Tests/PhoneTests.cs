@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
 using Orbitr.Core.Model;
+using Orbitr.Tests.Waiting;
 using Xunit.Abstractions;
 
 namespace Orbitr.EndToEnd.Tests;
@@ -109,6 +110,207 @@ public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
         await app.ExpectStepAsync(2, 2, false);
         await page.ScreenshotAsync(new() { Path = Shot("phone-track-3.png"), FullPage = true });
         Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_long_press_selects_an_active_zoomed_step_without_toggling_it_and_a_tap_still_toggles()
+    {
+        await using var app = await OpenPhoneAsync();
+        var page = app.Page;
+        var editor = page.Locator("section[aria-label='Step editor']");
+        var kick = ZoomStep(app, 1, 1);
+        await Assertions.Expect(kick).ToHaveAttributeAsync("aria-pressed", "true"); // the starter groove's kick
+        await Assertions.Expect(editor).ToHaveCountAsync(0);
+        var touch = await TouchAsync(app);
+
+        // Held for 700 ms (past zoompaint.js's 450) with a finger's wobble of 4 px, well inside its 10 px.
+        var (x, y) = await CentreAsync(kick);
+        await touch.DownAsync(x, y);
+        await page.WaitForTimeoutAsync(200);
+        await touch.MoveAsync(x + 3, y + 2);
+        await page.WaitForTimeoutAsync(500);
+        await Assertions.Expect(editor).ToBeVisibleAsync();
+        await touch.UpAsync();
+        await page.WaitForTimeoutAsync(300); // kept fixed: a window in which a late click would toggle the step
+        await Assertions.Expect(editor.Locator("h2")).ToHaveTextAsync("Track 1 step 1");
+        await Assertions.Expect(kick).ToHaveAttributeAsync("aria-pressed", "true");
+        await app.ExpectStepAsync(1, 1, true);
+        await Assertions.Expect(kick).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bselected\b"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true })).ToBeDisabledAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("phone-long-press.png"), FullPage = true });
+
+        // The editor edits the step held.
+        await page.GetByLabel("Velocity").FillAsync("40");
+        await Assertions.Expect(editor.Locator("output").First).ToHaveTextAsync("40");
+
+        // A short tap still toggles (and selects) a step, and so does a tap on the one held. (Filling the slider
+        // scrolled the page: the step is found again.)
+        await kick.ScrollIntoViewIfNeededAsync();
+        (x, y) = await CentreAsync(kick);
+        await page.Touchscreen.TapAsync((float)x, (float)y);
+        await Assertions.Expect(kick).ToHaveAttributeAsync("aria-pressed", "false");
+        await app.ExpectStepAsync(1, 1, false);
+        var (x2, y2) = await CentreAsync(ZoomStep(app, 1, 2));
+        await page.Touchscreen.TapAsync((float)x2, (float)y2);
+        await Assertions.Expect(ZoomStep(app, 1, 2)).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(editor.Locator("h2")).ToHaveTextAsync("Track 1 step 2");
+        await Assertions.Expect(ZoomStep(app, 1, 1)).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bselected\b"));
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_swipe_across_zoomed_steps_paints_them_as_one_undo_level_without_scrolling_the_page()
+    {
+        await using var app = await OpenPhoneAsync();
+        var page = app.Page;
+        bool[] starter = [true, false, false, false, true, false, false, false]; // steps 1–8 of the starter kick
+        await Assertions.Expect(ZoomStep(app, 1, 1)).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.EvaluateAsync("() => document.querySelector('.zoom-steps').scrollIntoView({ block: 'center' })");
+        var touch = await TouchAsync(app);
+        var scrolled = await ScrollYAsync(app);
+
+        // Step 2 is off, so the swipe turns on every step it crosses: 3 and 4 that were off, 5 that was on.
+        await touch.SwipeAsync(await CentresAsync(app, 1, 2, 3, 4, 5));
+        foreach (var s in new[] { 2, 3, 4, 5 }) await Assertions.Expect(ZoomStep(app, 1, s)).ToHaveAttributeAsync("aria-pressed", "true");
+        foreach (var s in new[] { 2, 3, 4, 5 }) await app.ExpectStepAsync(1, s, true);
+        await Assertions.Expect(ZoomStep(app, 1, 6)).ToHaveAttributeAsync("aria-pressed", "false");
+        Assert.Equal(scrolled, await ScrollYAsync(app));
+        await page.ScreenshotAsync(new() { Path = Shot("phone-swipe.png") });
+
+        // Back from step 5, now on: the swipe turns each step off, whatever it was.
+        await touch.SwipeAsync(await CentresAsync(app, 1, 5, 4, 3, 2));
+        foreach (var s in new[] { 2, 3, 4, 5 }) await Assertions.Expect(ZoomStep(app, 1, s)).ToHaveAttributeAsync("aria-pressed", "false");
+        Assert.Equal(scrolled, await ScrollYAsync(app));
+
+        // One Ctrl+Z a swipe.
+        await page.Keyboard.PressAsync("Control+z");
+        foreach (var s in new[] { 2, 3, 4, 5 }) await Assertions.Expect(ZoomStep(app, 1, s)).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.Keyboard.PressAsync("Control+z");
+        for (var s = 1; s <= 8; s++) await Assertions.Expect(ZoomStep(app, 1, s)).ToHaveAttributeAsync("aria-pressed", starter[s - 1] ? "true" : "false");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true })).ToBeDisabledAsync();
+
+        // A swipe that starts beside the steps (the ring's empty middle) scrolls the page, and paints nothing.
+        var box = (await page.Locator(".zoom-steps").BoundingBoxAsync())!;
+        var (cx, cy) = (box.X + box.Width / 2, box.Y + box.Height / 2);
+        await touch.SwipeAsync([(cx, cy), (cx, cy - 150)]);
+        await Eventually.TrueAsync(async () => await ScrollYAsync(app) > scrolled + 50, TimeSpan.FromSeconds(5), "the page to scroll");
+        for (var s = 1; s <= 8; s++) await Assertions.Expect(ZoomStep(app, 1, s)).ToHaveAttributeAsync("aria-pressed", starter[s - 1] ? "true" : "false");
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Theory]
+    [InlineData("dark", 0x0d0f14)]
+    [InlineData("light", 0xffffff)]
+    public async Task Zoomed_steps_take_the_themes_field_colour_and_every_active_steps_number_reads(string theme, int field)
+    {
+        // Every palette colour at velocities from 0 to 127: the fill runs from the field to the full track colour.
+        var pattern = PatternFactory.Create(8, seed: 3, name: "Velocities");
+        for (var t = 0; t < 8; t++)
+            for (var s = 0; s < 16; s += 2)
+            {
+                pattern = PatternEditor.SetStepActive(pattern, t, s, true);
+                pattern = PatternEditor.SetStepVelocity(pattern, t, s, (s / 2 + t) % 8 * 127 / 7);
+            }
+        await using var app = await server.OpenAsync(
+            initScript: $"localStorage.setItem('orbitr.settings', JSON.stringify({{ theme: '{theme}' }}))", viewport: Phone, touch: true);
+        await Assertions.Expect(app.Page.Locator("html")).ToHaveAttributeAsync("data-theme", theme);
+        await app.ImportByDropAsync("velocities.json", PatternJson.Write(pattern));
+        await app.ExpectStepCountAsync(8 * 16);
+        var worst = double.MaxValue;
+        for (var t = 1; t <= 8; t++)
+        {
+            await ZoomTab(app, t).TapAsync();
+            await Assertions.Expect(ZoomStep(app, t, 1)).ToHaveAttributeAsync("aria-pressed", "true");
+            var steps = await app.Page.EvaluateAsync<JsonElement>("""
+                () => {
+                  // The canvas turns any CSS colour (color-mix, oklch(from …)) into sRGB bytes.
+                  const ctx = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d', { willReadFrequently: true });
+                  const rgb = (css) => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = css; ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)]; };
+                  return [...document.querySelectorAll('[data-zoom-step]')].map((el) => {
+                    const style = getComputedStyle(el);
+                    return { on: el.getAttribute('aria-pressed') === 'true', back: rgb(style.backgroundColor), text: rgb(style.color), name: el.getAttribute('aria-label') };
+                  });
+                }
+                """);
+            foreach (var step in steps.EnumerateArray())
+            {
+                var back = Rgb(step.GetProperty("back"));
+                var text = Rgb(step.GetProperty("text"));
+                if (!step.GetProperty("on").GetBoolean())
+                {
+                    Assert.Equal(field, back);
+                    continue;
+                }
+                var contrast = Contrast(back, text);
+                worst = Math.Min(worst, contrast);
+                Assert.True(contrast >= 4.5, $"{step.GetProperty("name").GetString()}: text #{text:x6} on #{back:x6} is {contrast:0.##}:1");
+            }
+            if (t == 1) await app.Page.Locator(".ring-zoom").ScreenshotAsync(new() { Path = Shot($"phone-zoom-{theme}.png") });
+        }
+        output.WriteLine($"{theme}: the least contrast of an active step's number is {worst:0.##}:1");
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    private static int Rgb(JsonElement bytes) =>
+        bytes.EnumerateArray().Aggregate(0, (rgb, b) => rgb << 8 | b.GetInt32());
+
+    /// <summary>WCAG 2's contrast ratio of two sRGB colours (0xRRGGBB).</summary>
+    private static double Contrast(int a, int b)
+    {
+        static double Luminance(int rgb)
+        {
+            static double Linear(int c) => c / 255.0 is var v && v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4);
+            return 0.2126 * Linear(rgb >> 16 & 255) + 0.7152 * Linear(rgb >> 8 & 255) + 0.0722 * Linear(rgb & 255);
+        }
+        var (la, lb) = (Luminance(a), Luminance(b));
+        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
+    }
+
+    private static async Task<(double X, double Y)> CentreAsync(ILocator target)
+    {
+        var box = (await target.BoundingBoxAsync())!;
+        return (box.X + box.Width / 2, box.Y + box.Height / 2);
+    }
+
+    private static async Task<IReadOnlyList<(double X, double Y)>> CentresAsync(AppPage app, int track, params int[] steps)
+    {
+        var centres = new List<(double, double)>();
+        foreach (var s in steps) centres.Add(await CentreAsync(ZoomStep(app, track, s)));
+        return centres;
+    }
+
+    private static Task<double> ScrollYAsync(AppPage app) => app.Page.EvaluateAsync<double>("() => scrollY");
+
+    private static async Task<Finger> TouchAsync(AppPage app) => new(await app.Context.NewCDPSessionAsync(app.Page));
+
+    /// <summary>One finger on the touch screen, through the DevTools protocol: real touch input, which the browser
+    /// turns into pointer events (each retargeted to where the touch began), scrolling and taps as a phone does.</summary>
+    private sealed class Finger(ICDPSession cdp)
+    {
+        public Task DownAsync(double x, double y) => SendAsync("touchStart", x, y);
+
+        public Task MoveAsync(double x, double y) => SendAsync("touchMove", x, y);
+
+        public Task UpAsync() => SendAsync("touchEnd", 0, 0);
+
+        /// <summary>Down on the first point, through every other in moves of about 8 px, up on the last.</summary>
+        public async Task SwipeAsync(IReadOnlyList<(double X, double Y)> through)
+        {
+            await DownAsync(through[0].X, through[0].Y);
+            for (var i = 1; i < through.Count; i++)
+            {
+                var (from, to) = (through[i - 1], through[i]);
+                var n = (int)Math.Ceiling(Math.Sqrt(Math.Pow(to.X - from.X, 2) + Math.Pow(to.Y - from.Y, 2)) / 8);
+                for (var k = 1; k <= n; k++) await MoveAsync(from.X + (to.X - from.X) * k / n, from.Y + (to.Y - from.Y) * k / n);
+            }
+            await UpAsync();
+        }
+
+        private Task SendAsync(string type, double x, double y) => cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+        {
+            ["type"] = type,
+            ["touchPoints"] = type == "touchEnd" ? Array.Empty<object>() : new object[] { new Dictionary<string, object> { ["x"] = x, ["y"] = y } },
+        });
     }
 
     [Fact]

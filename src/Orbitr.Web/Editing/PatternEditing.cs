@@ -18,6 +18,31 @@ public sealed class PatternEditing(PatternState store, AudioEngine audio, Patter
         store.Select(a, additive: false);
     }
 
+    /// <summary>Starts painting steps (a drag across the rings, a swipe across the zoomed ring): the first step toggles
+    /// and is selected, and returns the value every step painted after it takes (<see cref="Paint"/>), all one undo
+    /// level until <see cref="EndPaint"/>.</summary>
+    public bool StartPaint(StepAddress a)
+    {
+        // A paint whose end was missed (the pointer left the window) must not merge into this one.
+        store.EndGesture();
+        if (!Exists(a)) return false;
+        var active = !store.Pattern.Tracks[a.Track].Steps[a.Step].Active;
+        Paint(a, active);
+        store.Select(a, additive: false);
+        return active;
+    }
+
+    public void Paint(StepAddress a, bool active)
+    {
+        if (Exists(a)) store.Dispatch(p => PatternEditor.SetStepActive(p, a.Track, a.Step, active), "paint");
+    }
+
+    public void EndPaint() => store.EndGesture();
+
+    // Addresses can come from the page (zoompaint.js reads them off the buttons), a render behind the pattern.
+    private bool Exists(StepAddress a) =>
+        a.Track >= 0 && a.Track < store.Pattern.Tracks.Count && a.Step >= 0 && a.Step < store.Pattern.Tracks[a.Track].Steps.Count;
+
     /// <summary>Toggles step <paramref name="step"/> of the selected ring (the number keys).</summary>
     public void ToggleStepOfSelectedTrack(int step)
     {
