@@ -12,7 +12,7 @@ function attr(el, name, fallback) {
 
 // Position 0…1 ⇄ value, linear or logarithmic (a filter's frequency), snapped to the knob's step.
 function toValue(el, pos) {
-  const min = attr(el, 'min', 0), max = attr(el, 'max', 1), step = attr(el, 'step', 0);
+  const min = attr(el, 'min', 0), max = attr(el, 'max', 1), step = attr(el, 'increment', 0);
   pos = Math.min(1, Math.max(0, pos));
   let v = el.dataset.log === 'true' ? min * Math.pow(max / min, pos) : min + (max - min) * pos;
   if (step > 0) v = min + Math.round((v - min) / step) * step;
@@ -63,7 +63,7 @@ export function knob(el, dotnetRef) {
   };
   const key = (e) => {
     const value = attr(el, 'value', 0);
-    const step = attr(el, 'step', 0);
+    const step = attr(el, 'increment', 0);
     const log = el.dataset.log === 'true';
     const by = (n) => log || step <= 0
       ? toValue(el, toPosition(el, value) + n / 100)
