@@ -5,8 +5,8 @@ using Orbitr.Web.Components;
 namespace Orbitr.Web.Tests;
 
 /// <summary>The "Generate a sound" form's own checks (a new user's report): the error it shows for a duration or seed
-/// out of range, which goes as soon as its field is edited (bUnit, against <see cref="FakeServer"/> listing synth up
-/// to 8 s).</summary>
+/// out of range, which goes as soon as its field is edited, and the seed of each job in the queue (bUnit, against
+/// <see cref="FakeServer"/> listing synth up to 8 s).</summary>
 public class GenerationFormTests : AppTestContext
 {
     private readonly FakeServer _server = new()
@@ -163,5 +163,16 @@ public class GenerationFormTests : AppTestContext
         Assert.Equal("2002", Error(cut)!.GetAttribute("data-code"));
         Act(cut, () => cut.Find("#prompt").Input("dusty"));
         Assert.Null(Error(cut));
+    }
+
+    [Fact]
+    public void Each_job_in_the_queue_shows_its_seed()
+    {
+        _server.GenerationJson = """{"id":"g1","status":"succeeded","progress":1,"position":0,"prompt":"dusty lo-fi kick","engine":"synth","durationSeconds":2,"quality":"draft","seed":1234,"cached":false}""";
+        var cut = RenderPanel();
+        Act(cut, () => cut.Find("#prompt").Input("dusty lo-fi kick"));
+        Act(cut, () => cut.Find("#seed").Change("1234"));
+        Submit(cut);
+        cut.WaitForAssertion(() => Assert.Equal("seed 1234", cut.Find("li.job[data-id=g1] .job-seed").TextContent.Trim()));
     }
 }

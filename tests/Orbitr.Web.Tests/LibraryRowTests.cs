@@ -5,8 +5,8 @@ using Orbitr.Web.Library;
 
 namespace Orbitr.Web.Tests;
 
-/// <summary>The library's rows (a new user's report): every kind of row has the same cells (bUnit,
-/// against <see cref="FakeServer"/>).</summary>
+/// <summary>The library's rows (a new user's report): every kind of row has the same cells, generated rows show their
+/// seed (bUnit, against <see cref="FakeServer"/>).</summary>
 public class LibraryRowTests : AppTestContext
 {
     private readonly FakeServer _server = new();
@@ -50,5 +50,37 @@ public class LibraryRowTests : AppTestContext
         // The engine tag sits in the details line, beside (not inside) the text that gives way to it.
         var details = cut.Find("li.sample.generated .sample-details");
         Assert.Equal(["span.meta", "span.engine-tag"], Cells(details));
+    }
+
+    [Fact]
+    public async Task A_generated_row_shows_the_seed_its_generation_used_so_variations_differ()
+    {
+        _server.SampleJson["v1"] = Sample("v1", "dusty kick", "synth");
+        _server.SampleJson["v2"] = Sample("v2", "dusty kick", "synth");
+        var cut = Render<Live<LibraryPanel>>();
+        await cut.InvokeAsync(() => Shelf.AddGeneratedAsync("v1", 1234));
+        await cut.InvokeAsync(() => Shelf.AddGeneratedAsync("v2", 99));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("li.sample.generated").Count));
+
+        Assert.Equal("seed 1234", cut.Find("li.sample[data-source='generated:v1'] .sample-details .seed").TextContent.Trim());
+        Assert.Equal("seed 99", cut.Find("li.sample[data-source='generated:v2'] .sample-details .seed").TextContent.Trim());
+        // What the E2E tests read of the meta line stays as it was.
+        Assert.Equal("1.5 s", cut.Find("li.sample[data-source='generated:v1'] .meta").TextContent.Split('·')[1].Trim());
+        Assert.Empty(cut.FindAll("li.sample.kit .seed"));
+    }
+
+    [Fact]
+    public async Task The_page_hands_a_finished_generations_seed_to_its_library_row()
+    {
+        // The whole page: AppStartup passes the job's seed on to the library.
+        _server.GenerationJson = """{"id":"g1","status":"succeeded","progress":1,"position":0,"sampleId":"s1","prompt":"dusty lo-fi kick","engine":"synth","durationSeconds":1.5,"quality":"draft","seed":4321,"cached":false}""";
+        _server.SampleJson["s1"] = Sample("s1", "dusty lo-fi kick", "synth");
+        var cut = Render<OrbitrApp>();
+        var startup = Services.GetRequiredService<Orbitr.Web.Startup.AppStartup>();
+        cut.WaitForState(() => startup.Ready, TimeSpan.FromSeconds(10));
+        await cut.Find("#prompt").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "dusty lo-fi kick" });
+        await cut.Find("form.generate-form").SubmitAsync();
+        cut.WaitForAssertion(() => Assert.Equal("seed 4321", cut.Find("li.sample[data-source='generated:s1'] .seed").TextContent.Trim()),
+            TimeSpan.FromSeconds(10));
     }
 }

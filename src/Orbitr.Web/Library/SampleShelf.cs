@@ -13,9 +13,10 @@ namespace Orbitr.Web.Library;
 /// <summary>One sound in the library panel: a built-in kit sound or a sample from the server, with its waveform as an
 /// SVG path (made once: the panel re-renders on every edit). <see cref="Engine"/> is the engine that generated a server
 /// sample ("synth", "musicgen"), null for kit sounds and uploads. <see cref="Pending"/>: an upload made offline that
-/// waits for the server.</summary>
+/// waits for the server. <see cref="Seed"/>: the seed a generation used, when this page saw the generation (the server's
+/// sample list does not carry it).</summary>
 public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt, string? Engine = null,
-    bool Pending = false)
+    bool Pending = false, uint? Seed = null)
 {
     public string WavePath { get; } = Waveform(Peaks);
 
@@ -45,6 +46,7 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     private static IReadOnlyList<ShelfItem>? s_kit;
     private List<ShelfItem> _server = [];
     private List<ShelfItem> _local = [];
+    private readonly Dictionary<string, uint> _seeds = [];
     private bool _listening;
 
     public string Search { get; private set; } = "";
@@ -184,9 +186,10 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         Changed?.Invoke();
     }
 
-    /// <summary>A finished generation: fetch its sample and put it first.</summary>
-    public async Task AddGeneratedAsync(string sampleId)
+    /// <summary>A finished generation (with the seed it used, when known): fetch its sample and put it first.</summary>
+    public async Task AddGeneratedAsync(string sampleId, uint? seed = null)
     {
+        if (seed is { } known) _seeds[sampleId] = known;
         var result = await api.SampleAsync(sampleId);
         if (result.Value is not { } sample) return;
         _server.RemoveAll(s => s.Source.Value == sample.Id);
@@ -194,10 +197,10 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         Changed?.Invoke();
     }
 
-    private static ShelfItem ToItem(SampleDto s)
+    private ShelfItem ToItem(SampleDto s)
     {
         var upload = s.Engine == "upload";
         return new(SampleRef.Generated(s.Id, s.Name), s.Name, upload ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt,
-            upload || string.IsNullOrEmpty(s.Engine) ? null : s.Engine);
+            upload || string.IsNullOrEmpty(s.Engine) ? null : s.Engine, Seed: !upload && _seeds.TryGetValue(s.Id, out var seed) ? seed : null);
     }
 }
