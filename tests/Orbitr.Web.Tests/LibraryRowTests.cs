@@ -2,11 +2,12 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Web.Components;
 using Orbitr.Web.Library;
+using Orbitr.Web.Offline;
 
 namespace Orbitr.Web.Tests;
 
 /// <summary>The library's rows (a new user's report): every kind of row has the same cells, generated rows show their
-/// seed (bUnit, against <see cref="FakeServer"/>).</summary>
+/// seed, and "kept offline" goes once the server answers again (bUnit, against <see cref="FakeServer"/>).</summary>
 public class LibraryRowTests : AppTestContext
 {
     private readonly FakeServer _server = new();
@@ -29,6 +30,14 @@ public class LibraryRowTests : AppTestContext
         $$"""{"id":"{{id}}","name":"{{name}}","prompt":"{{name}}","engine":"{{engine}}","durationSeconds":1.5,"sampleRate":44100,"channels":1,"peaks":[0.1,0.5],"source":"generated:{{id}}"}""";
 
     private static string Page(params string[] samples) => $$"""{"items":[{{string.Join(",", samples)}}],"page":1,"pageSize":50,"total":{{samples.Length}}}""";
+
+    /// <summary>The sounds this browser kept (js/sounds.js list).</summary>
+    private void Keep(params string[] sources)
+    {
+        var module = JSInterop.SetupModule("./js/sounds.js");
+        module.Mode = JSRuntimeMode.Loose;
+        module.Setup<List<StoredSound>?>("list").SetResult(sources.Select((s, i) => new StoredSound { Source = s, Name = $"kept {i}", Bytes = 10, Stored = i }).ToList());
+    }
 
     private static IEnumerable<string> Cells(AngleSharp.Dom.IElement row) => row.Children.Select(c => $"{c.LocalName}.{string.Join('.', c.ClassList)}");
 
@@ -82,5 +91,47 @@ public class LibraryRowTests : AppTestContext
         await cut.Find("form.generate-form").SubmitAsync();
         cut.WaitForAssertion(() => Assert.Equal("seed 4321", cut.Find("li.sample[data-source='generated:s1'] .seed").TextContent.Trim()),
             TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Kept_offline_goes_when_the_browser_is_online_again_and_the_server_lists_the_sound()
+    {
+        Keep("generated:k1");
+        _server.SamplesJson = null; // offline
+        var cut = Render<Live<LibraryPanel>>();
+        await cut.InvokeAsync(() => Shelf.RefreshAsync());
+        cut.WaitForAssertion(() => Assert.StartsWith("kept offline", cut.Find("li.sample[data-source='generated:k1'] .meta").TextContent.Trim(),
+            StringComparison.Ordinal));
+
+        // Back online: the browser's online event (js/sounds.js onOnline) reaches OfflineUploads.
+        _server.SamplesJson = Page(Sample("k1", "kept 0", "synth"));
+        await cut.InvokeAsync(() => Services.GetRequiredService<OfflineUploads>().OnOnline());
+        cut.WaitForAssertion(() =>
+        {
+            var row = cut.Find("li.sample[data-source='generated:k1']");
+            Assert.Contains("generated", row.ClassList);
+            Assert.StartsWith("generated", row.QuerySelector(".meta")!.TextContent.Trim(), StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain("kept offline", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll(".library .form-error"));
+    }
+
+    [Fact]
+    public async Task Kept_offline_goes_when_a_generation_reaches_the_server_again_without_an_online_event()
+    {
+        // The browser never went offline (the server did): the first sound the server hands over again brings its
+        // whole list back, and no "kept offline" row stays beside it.
+        Keep("generated:k1", "generated:k2");
+        _server.SamplesJson = null;
+        var cut = Render<Live<LibraryPanel>>();
+        await cut.InvokeAsync(() => Shelf.RefreshAsync());
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("li.sample .meta").Count(m => m.TextContent.StartsWith("kept offline", StringComparison.Ordinal))));
+
+        _server.SamplesJson = Page(Sample("n1", "new one", "synth"), Sample("k1", "kept 0", "synth"), Sample("k2", "kept 1", "synth"));
+        _server.SampleJson["n1"] = Sample("n1", "new one", "synth");
+        await cut.InvokeAsync(() => Shelf.AddGeneratedAsync("n1", 5));
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("li.sample.generated").Count));
+        Assert.DoesNotContain("kept offline", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("seed 5", cut.Find("li.sample[data-source='generated:n1'] .seed").TextContent.Trim());
     }
 }

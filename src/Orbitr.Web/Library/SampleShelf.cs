@@ -48,6 +48,9 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     private List<ShelfItem> _local = [];
     private readonly Dictionary<string, uint> _seeds = [];
     private bool _listening;
+    // _server holds the sounds kept in this browser ("kept offline"), not the server's list: the first answer from
+    // the server again (coming online, a generation or upload reaching it) replaces them.
+    private bool _keptOnly;
 
     public string Search { get; private set; } = "";
     public bool Loading { get; private set; }
@@ -80,13 +83,22 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         {
             _listening = true;
             uploads.Uploaded += OnUploaded;
+            uploads.Online += OnOnline;
         }
         Loading = true;
         Changed?.Invoke();
         var result = await api.SamplesAsync(Search);
         Problem = result.Problem;
-        if (result.Value is { } page) _server = page.Items.Select(ToItem).ToList();
-        else if (result.Problem is { Status: 0 } && _server.Count == 0) _server = await KeptAsync();
+        if (result.Value is { } page)
+        {
+            _server = page.Items.Select(ToItem).ToList();
+            _keptOnly = false;
+        }
+        else if (result.Problem is { Status: 0 } && (_server.Count == 0 || _keptOnly))
+        {
+            _server = await KeptAsync();
+            _keptOnly = true;
+        }
         _local = await LocalAsync();
         Loading = false;
         Changed?.Invoke();
@@ -123,9 +135,19 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     private void OnUploaded(string local, SampleRef server) =>
         notices.Run(() => OnUploadedAsync(local, server), ErrorCodes.Offline, "A sound uploaded from offline could not be listed");
 
+    /// <summary>The browser is online again: a list of kept sounds gives way to the server's.</summary>
+    private void OnOnline()
+    {
+        if (_keptOnly) notices.Run(RefreshAsync, ErrorCodes.Offline, "The sample library could not be loaded");
+    }
+
     public void Dispose()
     {
-        if (_listening) uploads.Uploaded -= OnUploaded;
+        if (_listening)
+        {
+            uploads.Uploaded -= OnUploaded;
+            uploads.Online -= OnOnline;
+        }
         _listening = false;
     }
 
@@ -164,6 +186,11 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
             notices.Error(p.Code == 0 ? ErrorCodes.AudioDecodeFailed : p.Code, $"\"{fileName}\" was not added to the library", p.Detail);
         else if (result.Value is { } sample)
         {
+            if (_keptOnly)
+            {
+                await RefreshAsync(); // the server is back: its whole list, the new sound in it
+                return;
+            }
             _server.RemoveAll(s => s.Source.Value == sample.Id);
             _server.Insert(0, ToItem(sample));
         }
@@ -192,6 +219,11 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         if (seed is { } known) _seeds[sampleId] = known;
         var result = await api.SampleAsync(sampleId);
         if (result.Value is not { } sample) return;
+        if (_keptOnly)
+        {
+            await RefreshAsync(); // the server is back: its whole list replaces the kept sounds
+            return;
+        }
         _server.RemoveAll(s => s.Source.Value == sample.Id);
         _server.Insert(0, ToItem(sample));
         Changed?.Invoke();
