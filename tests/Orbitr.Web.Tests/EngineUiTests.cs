@@ -103,7 +103,7 @@ public class EngineUiTests : AppTestContext
 
         Act(cut, () => cut.Find("#duration").Change("20")); // within MusicGen's limit, not synth's
         Submit(cut, "glass bell");
-        Assert.Contains("0.1–8 seconds", cut.Find(".form-error").TextContent);
+        Assert.Contains("from 0.1 to 8 s for Synth", cut.Find(".form-error").TextContent);
         Assert.Equal(0, GenerationPosts);
     }
 
@@ -138,7 +138,7 @@ public class EngineUiTests : AppTestContext
         var error = cut.Find(".form-error");
         Assert.Equal("2002", error.GetAttribute("data-code"));
         Assert.Contains("Invalid duration", error.TextContent);
-        Assert.Contains("0.1–10 seconds with Synth", error.TextContent);
+        Assert.Contains("from 0.1 to 10 s for Synth", error.TextContent);
         Assert.Equal(0, GenerationPosts);
 
         // The same duration is fine for MusicGen.

@@ -14,10 +14,13 @@ public sealed class FakeServer : HttpMessageHandler
 
     /// <summary>GET /api/engines; null = the server cannot be reached.</summary>
     public string? EnginesJson { get; set; } = """[{"name":"synth","modelVersion":"synth-1","minDurationSeconds":0.1,"maxDurationSeconds":10,"qualities":["draft","hq"],"available":true,"problem":null}]""";
-    /// <summary>GET /api/samples.</summary>
-    public string SamplesJson { get; set; } = """{"items":[],"total":0}""";
-    /// <summary>The generation POST /api/generations and GET /api/generations/{id} answer with.</summary>
-    public string GenerationJson { get; set; } = """{"id":"g1","status":"succeeded","progress":1,"position":0,"prompt":"dusty lo-fi kick","engine":"synth","durationSeconds":2,"quality":"draft","seed":1,"cached":false}""";
+    /// <summary>GET /api/samples; null = the server cannot be reached.</summary>
+    public string? SamplesJson { get; set; } = """{"items":[],"total":0}""";
+    /// <summary>GET /api/samples/{id}, by id (others are 404).</summary>
+    public Dictionary<string, string> SampleJson { get; } = [];
+    /// <summary>The generation POST /api/generations and GET /api/generations/{id} answer with; null = the server
+    /// cannot be reached.</summary>
+    public string? GenerationJson { get; set; } = """{"id":"g1","status":"succeeded","progress":1,"position":0,"prompt":"dusty lo-fi kick","engine":"synth","durationSeconds":2,"quality":"draft","seed":1,"cached":false}""";
 
     public IReadOnlyList<Request> Requests => [.. _requests];
 
@@ -34,6 +37,7 @@ public sealed class FakeServer : HttpMessageHandler
             ("POST", "api/owners") => """{"token":"owner-token"}""",
             ("GET", "api/samples") => SamplesJson,
             ("POST", "api/generations") => GenerationJson,
+            ("GET", _) when path.StartsWith("api/samples/", StringComparison.Ordinal) => SampleJson.GetValueOrDefault(path["api/samples/".Length..], ""),
             ("GET", _) when path.StartsWith("api/generations/", StringComparison.Ordinal) => GenerationJson,
             _ => "",
         };

@@ -13,9 +13,10 @@ namespace Orbitr.Web.Library;
 /// <summary>One sound in the library panel: a built-in kit sound or a sample from the server, with its waveform as an
 /// SVG path (made once: the panel re-renders on every edit). <see cref="Engine"/> is the engine that generated a server
 /// sample ("synth", "musicgen"), null for kit sounds and uploads. <see cref="Pending"/>: an upload made offline that
-/// waits for the server.</summary>
+/// waits for the server. <see cref="Seed"/>: the seed a generation used, when this page saw the generation (the server's
+/// sample list does not carry it).</summary>
 public sealed record ShelfItem(SampleRef Source, string Name, string Kind, double DurationSeconds, float[] Peaks, string? Prompt, string? Engine = null,
-    bool Pending = false)
+    bool Pending = false, uint? Seed = null)
 {
     public string WavePath { get; } = Waveform(Peaks);
 
@@ -45,7 +46,11 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     private static IReadOnlyList<ShelfItem>? s_kit;
     private List<ShelfItem> _server = [];
     private List<ShelfItem> _local = [];
+    private readonly Dictionary<string, uint> _seeds = [];
     private bool _listening;
+    // _server holds the sounds kept in this browser ("kept offline"), not the server's list: the first answer from
+    // the server again (coming online, a generation or upload reaching it) replaces them.
+    private bool _keptOnly;
 
     public string Search { get; private set; } = "";
     public bool Loading { get; private set; }
@@ -78,13 +83,22 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         {
             _listening = true;
             uploads.Uploaded += OnUploaded;
+            uploads.Online += OnOnline;
         }
         Loading = true;
         Changed?.Invoke();
         var result = await api.SamplesAsync(Search);
         Problem = result.Problem;
-        if (result.Value is { } page) _server = page.Items.Select(ToItem).ToList();
-        else if (result.Problem is { Status: 0 } && _server.Count == 0) _server = await KeptAsync();
+        if (result.Value is { } page)
+        {
+            _server = page.Items.Select(ToItem).ToList();
+            _keptOnly = false;
+        }
+        else if (result.Problem is { Status: 0 } && (_server.Count == 0 || _keptOnly))
+        {
+            _server = await KeptAsync();
+            _keptOnly = true;
+        }
         _local = await LocalAsync();
         Loading = false;
         Changed?.Invoke();
@@ -121,9 +135,19 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
     private void OnUploaded(string local, SampleRef server) =>
         notices.Run(() => OnUploadedAsync(local, server), ErrorCodes.Offline, "A sound uploaded from offline could not be listed");
 
+    /// <summary>The browser is online again: a list of kept sounds gives way to the server's.</summary>
+    private void OnOnline()
+    {
+        if (_keptOnly) notices.Run(RefreshAsync, ErrorCodes.Offline, "The sample library could not be loaded");
+    }
+
     public void Dispose()
     {
-        if (_listening) uploads.Uploaded -= OnUploaded;
+        if (_listening)
+        {
+            uploads.Uploaded -= OnUploaded;
+            uploads.Online -= OnOnline;
+        }
         _listening = false;
     }
 
@@ -162,6 +186,11 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
             notices.Error(p.Code == 0 ? ErrorCodes.AudioDecodeFailed : p.Code, $"\"{fileName}\" was not added to the library", p.Detail);
         else if (result.Value is { } sample)
         {
+            if (_keptOnly)
+            {
+                await RefreshAsync(); // the server is back: its whole list, the new sound in it
+                return;
+            }
             _server.RemoveAll(s => s.Source.Value == sample.Id);
             _server.Insert(0, ToItem(sample));
         }
@@ -184,20 +213,26 @@ public sealed class SampleShelf(OrbitrApiClient api, Notices notices, SoundStore
         Changed?.Invoke();
     }
 
-    /// <summary>A finished generation: fetch its sample and put it first.</summary>
-    public async Task AddGeneratedAsync(string sampleId)
+    /// <summary>A finished generation (with the seed it used, when known): fetch its sample and put it first.</summary>
+    public async Task AddGeneratedAsync(string sampleId, uint? seed = null)
     {
+        if (seed is { } known) _seeds[sampleId] = known;
         var result = await api.SampleAsync(sampleId);
         if (result.Value is not { } sample) return;
+        if (_keptOnly)
+        {
+            await RefreshAsync(); // the server is back: its whole list replaces the kept sounds
+            return;
+        }
         _server.RemoveAll(s => s.Source.Value == sample.Id);
         _server.Insert(0, ToItem(sample));
         Changed?.Invoke();
     }
 
-    private static ShelfItem ToItem(SampleDto s)
+    private ShelfItem ToItem(SampleDto s)
     {
         var upload = s.Engine == "upload";
         return new(SampleRef.Generated(s.Id, s.Name), s.Name, upload ? "upload" : "generated", s.DurationSeconds, s.Peaks, s.Prompt,
-            upload || string.IsNullOrEmpty(s.Engine) ? null : s.Engine);
+            upload || string.IsNullOrEmpty(s.Engine) ? null : s.Engine, Seed: !upload && _seeds.TryGetValue(s.Id, out var seed) ? seed : null);
     }
 }

@@ -65,8 +65,15 @@ public sealed class OfflineUploads(SoundStore sounds, SampleResolver library, Or
         _ = RetryLoopAsync(_stop.Token);
     }
 
+    /// <summary>The browser came online: the library re-reads the server's list.</summary>
+    public event Action? Online;
+
     [JSInvokable]
-    public Task OnOnline() => SyncAsync();
+    public Task OnOnline()
+    {
+        Online?.Invoke();
+        return SyncAsync();
+    }
 
     private async Task RetryLoopAsync(CancellationToken stop)
     {

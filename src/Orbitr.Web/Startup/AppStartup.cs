@@ -62,7 +62,7 @@ public sealed class AppStartup(SettingsEffects settings, PatternState store, Aud
     private void OnGenerated(GenerationDto job)
     {
         if (job.SampleId is { } id)
-            notices.Run(() => shelf.AddGeneratedAsync(id), ErrorCodes.Offline, $"\"{job.Prompt}\" could not be added to the sample library");
+            notices.Run(() => shelf.AddGeneratedAsync(id, job.Seed), ErrorCodes.Offline, $"\"{job.Prompt}\" could not be added to the sample library");
     }
 
     private void OnPatternChanged(Pattern pattern)
