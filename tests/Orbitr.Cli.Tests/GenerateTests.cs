@@ -25,6 +25,31 @@ public class GenerateTests
     }
 
     [Theory]
+    [InlineData("a cat meowing", "the synth has no sound for \"cat\", \"meowing\"; it made a generic tone (MusicGen is the engine for such prompts")]
+    [InlineData("rain", "the synth has no sound for \"rain\"; it made a generic tone")]
+    [InlineData("vinyl crackle", "the synth has no sound for \"crackle\"; it made the noise without it")]
+    [InlineData("dusty", "the synth knows no sound in this prompt; it made a generic tone")]
+    public void A_prompt_the_synth_has_no_sound_for_is_made_with_a_warning_and_exit_0(string prompt, string warning)
+    {
+        using var cli = new CliRunner();
+        var (code, output, error) = cli.Run("generate", prompt, "-o", cli.Path("x.wav"), "-d", "0.5");
+        Assert.Equal(0, code);
+        Assert.Contains("with synth", output);
+        Assert.True(File.Exists(cli.Path("x.wav")));
+        Assert.StartsWith($"orbitr: warning: {warning}", error);
+        Assert.DoesNotContain("warning", output); // on stderr only: stdout may be the sound itself
+    }
+
+    [Fact]
+    public void A_prompt_the_synth_understands_gives_no_warning()
+    {
+        using var cli = new CliRunner();
+        var (code, _, error) = cli.Run("generate", "dusty lo-fi kick with reverb", "-o", cli.Path("k.wav"), "-d", "0.5");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+    }
+
+    [Theory]
     [InlineData("", "2002")]
     [InlineData("   ", "2002")]
     [InlineData("kick\u0001", "control character")]

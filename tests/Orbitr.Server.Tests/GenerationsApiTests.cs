@@ -78,6 +78,80 @@ public class GenerationsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFa
     }
 
     [Fact]
+    public async Task A_synth_job_says_which_words_it_understood_and_which_it_has_no_sound_for()
+    {
+        var client = factory.CreateClient();
+        var post = await client.PostAsync("/api/generations", Body("""{"prompt":"Dusty kick with a cat meowing","durationSeconds":0.5,"seed":11}"""));
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var queued = await post.Content.ReadFromJsonAsync<JsonElement>();
+        var reading = queued.GetProperty("reading");
+        Assert.Equal(["dusty", "kick"], reading.GetProperty("understood").EnumerateArray().Select(w => w.GetString()));
+        Assert.Equal(["cat", "meowing"], reading.GetProperty("ignored").EnumerateArray().Select(w => w.GetString()));
+        Assert.Equal("kick", reading.GetProperty("sound").GetString());
+
+        // The finished job (and a cache hit for it) says the same, through the shared contract.
+        var done = await WaitFinishedAsync(client, queued.GetProperty("id").GetString()!);
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        var again = await client.PostAsync("/api/generations", Body("""{"prompt":"Dusty kick with a cat meowing","durationSeconds":0.5,"seed":11}"""));
+        var hit = await again.Content.ReadFromJsonAsync(Orbitr.Contracts.OrbitrJsonContext.Default.GenerationDto);
+        Assert.True(hit!.Cached);
+        Assert.Equal(new Orbitr.Contracts.PromptReadingDto(["dusty", "kick"], ["cat", "meowing"], "kick"), hit.Reading);
+        Assert.Equal("has no sound for \"cat\", \"meowing\"", hit.Reading!.Lacking);
+
+        // Nothing it has a sound for: a generic tone, and no kind named.
+        var generic = await (await client.PostAsync("/api/generations", Body("""{"prompt":"a cat meowing","engine":"synth","durationSeconds":0.5}""")))
+            .Content.ReadFromJsonAsync(Orbitr.Contracts.OrbitrJsonContext.Default.GenerationDto);
+        Assert.Equal(new Orbitr.Contracts.PromptReadingDto([], ["cat", "meowing"], null), generic!.Reading);
+        Assert.Equal("it made a generic tone", generic.Reading!.Outcome);
+    }
+
+    [Fact]
+    public void Only_synth_jobs_carry_a_reading()
+    {
+        var record = new Orbitr.Server.Generation.GenerationRecord
+        {
+            Id = "g1", CacheKey = "k", Prompt = "glass bell, long rain", Engine = "synth", ModelVersion = "synth-1", Quality = "draft", ClientId = "c",
+        };
+        var synth = Orbitr.Server.Generation.GenerationService.ToDto(record, 0);
+        Assert.Equal(["glass", "bell", "long"], synth.Reading!.Understood);
+        Assert.Equal(["rain"], synth.Reading.Ignored);
+        // Read afresh each time yet equal: the event stream sends a job only when it changed.
+        Assert.Equal(synth, Orbitr.Server.Generation.GenerationService.ToDto(record, 0));
+        record.Engine = "musicgen";
+        var musicGen = Orbitr.Server.Generation.GenerationService.ToDto(record, 0);
+        Assert.Null(musicGen.Reading);
+        Assert.DoesNotContain("reading", JsonSerializer.Serialize(musicGen, Orbitr.Contracts.OrbitrJsonContext.Default.GenerationDto));
+    }
+
+    [Fact]
+    public async Task Server_sent_events_of_a_waiting_synth_job_are_not_repeated()
+    {
+        var engine = new GatedEngine();
+        await using var server = new ConfiguredOrbitrFactory(null, engine);
+        var client = server.CreateClient();
+        var post = await client.PostAsync("/api/generations", Body("""{"prompt":"rain on a tin roof"}"""));
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var response = await client.GetAsync($"/api/generations/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var events = new List<string>();
+        Task? opening = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            events.Add(line[6..]);
+            // Held for several of the stream's 500 ms re-reads: an unchanged job must not be sent again.
+            if (opening is null && line.Contains("\"running\"", StringComparison.Ordinal))
+                opening = Task.Delay(1600).ContinueWith(_ => engine.Open(), TaskScheduler.Default);
+        }
+        await opening!;
+        Assert.Equal(events.Distinct(), events);
+        var last = JsonDocument.Parse(events[^1]).RootElement;
+        Assert.Equal("succeeded", last.GetProperty("status").GetString());
+        Assert.Equal(["tin"], last.GetProperty("reading").GetProperty("understood").EnumerateArray().Select(w => w.GetString()));
+        Assert.Equal(["rain", "roof"], last.GetProperty("reading").GetProperty("ignored").EnumerateArray().Select(w => w.GetString()));
+    }
+
+    [Fact]
     public async Task Engines_lists_the_synth_with_its_limits()
     {
         var engines = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/api/engines");

@@ -61,16 +61,23 @@ public static class GenerateCommand
             if (engineName == "synth" && musicGenOnly.FirstOrDefault(o => o.Item2) is { Item1: { } only })
                 throw new CliException($"{only} applies to --engine musicgen", ExitCodes.Usage);
             byte[] wav;
+            PromptReadingDto? reading = null;
             if (parse.GetValue(server) is { } url)
             {
                 if (parse.GetValue(raw)) throw new CliException("--raw works on this machine only, not with --server", ExitCodes.Usage);
-                (wav, engineName) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed), engineName, context.Cancel);
+                (wav, engineName, reading) = FromServer(new Uri(url), text, seconds, parse.GetValue(quality)!, parse.GetValue(seed), engineName, context.Cancel);
             }
             else
             {
                 var audio = engineName == "musicgen"
                     ? MusicGen(parse.GetValue(model)?.FullName, text, seconds, hq, parse.GetValue(seed), parse.GetValue(topK), parse.GetValue(guidance), output, context.Cancel)
                     : PromptSynthesizer.Generate(text, parse.GetValue(seed), seconds, 44100, hq);
+                if (engineName == "synth")
+                {
+                    // The same reading the server reports for its synth jobs.
+                    var read = PromptReader.Interpret(text);
+                    reading = new PromptReadingDto(read.Understood, read.Ignored, read.NamedSound);
+                }
                 wav = parse.GetValue(raw)
                     ? WavWriter.ToBytes(audio, WavSampleFormat.Float32)
                     : WavWriter.ToBytes(SampleFinisher.Default.Finish(audio), WavSampleFormat.Pcm16);
@@ -79,6 +86,10 @@ public static class GenerateCommand
             var decoded = WavReader.Read(wav);
             MidiCommand.Status(context, target).WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"generated \"{text}\" with {engineName} to {target.Name}: {decoded.Duration:0.000} s, {decoded.SampleRate} Hz, peak {20 * Math.Log10(Math.Max(decoded.Peak(), 1e-10)):0.0} dBFS"));
+            // A prompt the synth has no sound for still makes a sound: say so, but it is not a failure (exit 0).
+            if (reading?.Lacking is { } lacking)
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"orbitr: warning: the synth {lacking}; {reading.Outcome} (MusicGen is the engine for such prompts: --engine musicgen)");
             return ExitCodes.Ok;
         });
         return command;
@@ -130,7 +141,7 @@ public static class GenerateCommand
         }
     }
 
-    private static (byte[] Wav, string Engine) FromServer(Uri server, string prompt, double seconds, string quality, uint seed, string engine,
+    private static (byte[] Wav, string Engine, PromptReadingDto? Reading) FromServer(Uri server, string prompt, double seconds, string quality, uint seed, string engine,
         CancellationToken cancel)
     {
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
@@ -165,7 +176,7 @@ public static class GenerateCommand
                 }
                 if (job.Status != "succeeded")
                     throw new CliException($"generation {job.Status} (code {job.ErrorCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}): {job.Error}", ExitCodes.Generation);
-                return (http.GetByteArrayAsync($"/api/samples/{job.SampleId}/audio").GetAwaiter().GetResult(), job.Engine);
+                return (http.GetByteArrayAsync($"/api/samples/{job.SampleId}/audio").GetAwaiter().GetResult(), job.Engine, job.Reading);
             }
         }
         catch (HttpRequestException e)

@@ -1,3 +1,4 @@
+using Orbitr.Contracts;
 using Orbitr.Dsp.Audio;
 using Orbitr.Synthesis.Prompting;
 
@@ -32,6 +33,13 @@ public sealed class SynthEngine : IGenerationEngine
     public string Name => PromptSynthesizer.EngineName;
     public string ModelVersion => PromptSynthesizer.ModelVersion;
     public double MaxDurationSeconds => PromptSynthesizer.MaxDuration;
+
+    /// <summary>What the synth makes of a prompt, for its jobs' answers: read by the same code that makes the sound.</summary>
+    public static PromptReadingDto Reading(string prompt)
+    {
+        var reading = PromptReader.Interpret(prompt);
+        return new PromptReadingDto(reading.Understood, reading.Ignored, reading.NamedSound);
+    }
 
     public Task<AudioBuffer> GenerateAsync(GenerationSpec spec, IProgress<double> progress, CancellationToken cancel)
     {

@@ -144,5 +144,7 @@ public sealed class GenerationService(OrbitrDbContext db, EngineCatalog engines,
 
     public static GenerationDto ToDto(GenerationRecord g, int position, bool cached = false) =>
         new(g.Id, g.Status, g.Progress, position, g.SampleId, g.Prompt, g.Engine, g.DurationSeconds, g.Quality, (uint)g.Seed, cached,
-            g.ErrorCode, g.Error, g.CreatedAt);
+            g.ErrorCode, g.Error, g.CreatedAt,
+            // Derived from the prompt (deterministic), so it needs no column and old rows get it too.
+            g.Engine == Orbitr.Synthesis.Prompting.PromptSynthesizer.EngineName ? SynthEngine.Reading(g.Prompt) : null);
 }

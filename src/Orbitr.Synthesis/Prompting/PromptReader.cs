@@ -5,7 +5,8 @@ namespace Orbitr.Synthesis.Prompting;
 
 /// <summary>Reads a text prompt ("dusty lo-fi kick", "glass bell, long tail, C minor", "140 bpm riser") into a
 /// <see cref="SoundSpec"/>: the first word that names a kind of sound wins, adjectives push parameters, note names
-/// set the pitch and "N bpm" the tempo. Anything it cannot read still yields a musical sound (a pluck or a bell).</summary>
+/// set the pitch and "N bpm" the tempo. Anything it cannot read still yields a musical sound (a pluck or a bell), and
+/// <see cref="Interpret"/> says which words it could not read.</summary>
 public static partial class PromptReader
 {
     public const int MaxLength = 200;
@@ -44,22 +45,50 @@ public static partial class PromptReader
     public static string Normalize(string prompt) =>
         string.Join(' ', Words().Split(prompt.ToLowerInvariant()).Where(w => w.Length > 0));
 
-    public static SoundSpec Read(string prompt)
+    public static SoundSpec Read(string prompt) => Interpret(prompt).Spec;
+
+    /// <summary>Reads a prompt and says which of its words made the sound: a word counts as understood when a rule below
+    /// used it (the kind that won, an adjective, a note, a tempo), so the lists cannot drift from what the synth does.
+    /// Other words are ignored, except a few grammar words (<see cref="Filler"/>) that carry no sound.</summary>
+    public static PromptReading Interpret(string prompt)
     {
         var text = Normalize(prompt);
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        SoundKind? kind = null;
-        foreach (var w in words)
+        var starts = new int[words.Length];
+        for (int i = 0, at = 0; i < words.Length; at += words[i].Length + 1, i++) starts[i] = at;
+        var used = new bool[words.Length];
+        // Marks the words a match in the text touches: a phrase or a regex may span words, or sit inside one.
+        void Use(int start, int length)
         {
-            foreach (var (word, k) in Kinds)
-                if (w == word || (w.Length > 3 && w.TrimEnd('s') == word))
-                {
-                    kind = k;
-                    break;
-                }
-            if (kind is not null) break;
+            for (var i = 0; i < words.Length; i++)
+                if (starts[i] < start + length && start < starts[i] + words[i].Length) used[i] = true;
         }
-        bool Has(params string[] any) => any.Any(a => words.Contains(a) || text.Contains(a, StringComparison.Ordinal) && a.Contains(' '));
+
+        // The first word that names a kind wins; every word naming that same kind ("808 kick") is understood with it,
+        // while words naming another kind shape nothing.
+        var kind = words.Select(KindOf).FirstOrDefault(k => k is not null);
+        for (var i = 0; i < words.Length; i++)
+            if (kind is not null && KindOf(words[i]) == kind) used[i] = true;
+        // True when any of the words (or a phrase, found anywhere in the text) is there; every one found is marked used.
+        bool Has(params string[] any)
+        {
+            var found = false;
+            foreach (var a in any)
+            {
+                if (!a.Contains(' '))
+                {
+                    for (var i = 0; i < words.Length; i++)
+                        if (words[i] == a) found = used[i] = true;
+                    continue;
+                }
+                for (var at = text.IndexOf(a, StringComparison.Ordinal); at >= 0; at = text.IndexOf(a, at + 1, StringComparison.Ordinal))
+                {
+                    found = true;
+                    Use(at, a.Length);
+                }
+            }
+            return found;
+        }
         var spec = new SoundSpec(kind ?? SoundKind.Pluck, Recognized: kind is not null);
         double brightness = 0, length = 0;
         if (Has("dark", "deep", "muffled", "low", "dull")) brightness -= 0.8;
@@ -81,10 +110,17 @@ public static partial class PromptReader
             Minor = Has("minor", "min", "sad", "dark chord"),
         };
         var note = new[] { NoteWithOctave().Match(text), Key().Match(text), InKey().Match(text) }.FirstOrDefault(m => m.Success);
-        if (note is not null) spec = spec with { Frequency = Frequency(note) };
+        if (note is not null)
+        {
+            spec = spec with { Frequency = Frequency(note) };
+            Use(note.Index, note.Length);
+        }
         if (Tempo().Match(text) is { Success: true } bpm &&
             double.TryParse(bpm.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && b is >= 40 and <= 300)
+        {
             spec = spec with { Bpm = b };
+            Use(bpm.Index, bpm.Length);
+        }
         if (kind is null)
         {
             // Nothing named: something musical, chosen by the words so different prompts differ.
@@ -92,8 +128,23 @@ public static partial class PromptReader
             foreach (var c in text) h = h * 31 + c;
             spec = spec with { Kind = (h % 3) switch { 0 => SoundKind.Pluck, 1 => SoundKind.Bell, _ => SoundKind.Pad } };
         }
-        return spec;
+        var understood = words.Where((_, i) => used[i]).Distinct().ToArray();
+        var ignored = words.Where(w => !understood.Contains(w) && !Filler.Contains(w) && w.Any(char.IsLetterOrDigit)).Distinct().ToArray();
+        return new PromptReading(spec, understood, ignored);
     }
+
+    private static SoundKind? KindOf(string w)
+    {
+        foreach (var (word, k) in Kinds)
+            if (w == word || (w.Length > 3 && w.TrimEnd('s') == word)) return k;
+        return null;
+    }
+
+    /// <summary>Grammar words ("a cat meowing", "kick with reverb"): not sounds, so never reported as ignored. Not a
+    /// vocabulary: a filler word that a rule uses ("a minor", "in d") is understood like any other.</summary>
+    private static readonly HashSet<string> Filler =
+        ["a", "an", "the", "and", "or", "with", "of", "in", "on", "at", "for", "to", "from", "by", "some", "very", "really", "bit", "little",
+         "like", "sound", "sounds", "sample", "one-shot"];
 
     // "c4", "f#2", "bb3"; "a minor", "eb major"; "in d": a note letter with an octave, a key word or "in" (so the
     // article "a" is not a note). Groups: 1 letter, 2 accidental, 3 octave (optional; default octave 3).
