@@ -155,8 +155,10 @@ public sealed class PatternLibraryTests(AppServer server)
         await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
         await Assertions.Expect(NameBox(app)).ToHaveValueAsync("Untitled 2");
+        await app.Page.Keyboard.PressAsync("Escape"); // New sits in the list's panel: close it first
 
         var toggle = app.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true });
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
         await toggle.FocusAsync();
         await app.Page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");

@@ -140,7 +140,10 @@ public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
         await page.ScreenshotAsync(new() { Path = Shot("phone-long-press.png"), FullPage = true });
 
         // The editor edits the step held.
-        await page.GetByLabel("Velocity").FillAsync("40");
+        var velocity = page.GetByRole(AriaRole.Slider, new() { Name = "Velocity", Exact = true });
+        await velocity.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        for (var i = 0; i < 4; i++) await page.Keyboard.PressAsync("PageUp");
         await Assertions.Expect(editor.Locator("output").First).ToHaveTextAsync("40");
 
         // A short tap still toggles (and selects) a step, and so does a tap on the one held. (Filling the slider
@@ -199,8 +202,8 @@ public sealed class PhoneTests(AppServer server, ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("dark", 0x0d0f14)]
-    [InlineData("light", 0xffffff)]
+    [InlineData("dark", 0x0a0c10)]  // --field of each theme (app.css)
+    [InlineData("light", 0xf7f8fa)]
     public async Task Zoomed_steps_take_the_themes_field_colour_and_every_active_steps_number_reads(string theme, int field)
     {
         // Every palette colour at velocities from 0 to 127: the fill runs from the field to the full track colour.
