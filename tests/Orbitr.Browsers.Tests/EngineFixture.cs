@@ -76,7 +76,7 @@ public sealed class AppTab(IEnginePage page, string baseUrl) : IAsyncDisposable
     {
         var found = await EvalAsync<bool>("""
             (t) => { document.querySelectorAll('[data-test-text]').forEach(e => e.removeAttribute('data-test-text'));
-              const b = [...document.querySelectorAll('button')].find(e => (e.textContent.trim() === t || e.querySelector(':scope > span')?.textContent.trim() === t) && e.offsetParent !== null);
+              const b = [...document.querySelectorAll('button')].find(e => (e.textContent.trim() === t || e.getAttribute('aria-label') === t || e.querySelector(':scope > span')?.textContent.trim() === t) && e.offsetParent !== null);
               if (!b) return false; b.setAttribute('data-test-text', t); return true; }
             """, text);
         if (!found) throw new InvalidOperationException($"no visible button \"{text}\"");
