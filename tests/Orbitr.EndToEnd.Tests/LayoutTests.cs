@@ -42,6 +42,11 @@ public sealed class LayoutTests(AppServer server)
             Assert.True(b.GetProperty("left").GetDouble() >= 0 && b.GetProperty("right").GetDouble() <= width + 0.5, $"{name} runs off the {width} px window");
             Assert.True(b.GetProperty("bottom").GetDouble() <= bar.GetProperty("bottom").GetDouble() + 0.5, $"{name} sits below the bar");
         }
+        // One row: left to right, no control over another.
+        var row = boxes.OrderBy(b => b.GetProperty("left").GetDouble()).ToList();
+        for (var i = 1; i < row.Count; i++)
+            Assert.True(row[i].GetProperty("left").GetDouble() >= row[i - 1].GetProperty("right").GetDouble() - 0.5,
+                $"{row[i].GetProperty("name").GetString()} overlaps {row[i - 1].GetProperty("name").GetString()} at {width} px");
         foreach (var must in new[] { "Play", "BPM", "Swing", "Length", "Master volume", "Master", "Undo", "Pattern name", "Patterns", "Export", "Share", "Settings" })
             Assert.Contains(boxes, b => (b.GetProperty("name").GetString() ?? "").StartsWith(must, StringComparison.Ordinal));
         Assert.True(m.GetProperty("scrollWidth").GetInt32() <= width, "the page scrolls sideways");
@@ -112,6 +117,7 @@ public sealed class LayoutTests(AppServer server)
         }
         await app.ExpectNoSeriousAxeViolationsAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Settings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Settings" }).WaitForAsync();
         await ExpectInsideThePhoneAsync(app, "Settings", "dialog.settings-dialog");
         await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
         await menu.ClickAsync(); // folds again

@@ -58,7 +58,8 @@ try
             }
             async Task OpenFileMenu()
             {
-                if (touch) await page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true }).ClickAsync();
+                var menu = page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true });
+                if (touch && await menu.GetAttributeAsync("aria-expanded") != "true") await menu.ClickAsync();
             }
             async Task Escape()
             {

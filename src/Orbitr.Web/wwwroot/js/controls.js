@@ -126,12 +126,16 @@ export function tap(el, dotnetRef) {
   };
 }
 
-/** An open menu: a pointer down anywhere outside it closes it (the press still does what it does there). */
+/** An open menu: a click anywhere outside it closes it (the click still does what it does there). On the click,
+ *  not the pointer down: closing first would move what is under the finger in the phone's menu sheet. */
 export function dismissOnOutside(el, dotnetRef) {
   const down = (e) => {
     if (!el.isConnected || el.contains(e.target)) return;
+    // Another menu's button: opening that menu closes this one (MenuState). Closing it here first would move the
+    // buttons under the finger in the phone's menu sheet before the click lands.
+    if (e.target instanceof Element && e.target.closest('.menu-toggle')) return;
     dotnetRef.invokeMethodAsync('OnOutside').catch(() => { });
   };
-  document.addEventListener('pointerdown', down, true);
-  return { dispose: () => document.removeEventListener('pointerdown', down, true) };
+  document.addEventListener('click', down, true);
+  return { dispose: () => document.removeEventListener('click', down, true) };
 }
