@@ -218,6 +218,17 @@ internal static class FirstLoad
         }
 
         Console.WriteLine();
+        Console.WriteLine("requests by kind (median visit's count and MB on the wire):");
+        foreach (var (app, vs) in Apps.Zip(visits))
+        {
+            var kinds = vs.Select(v => v.Requests.GroupBy(q => Kind(new Uri(q.Url).AbsolutePath)).ToDictionary(g => g.Key, g => (g.Count(), g.Sum(q => q.Bytes)))).ToList();
+            Console.WriteLine($"  {app.Name,-11} " + string.Join(", ", kinds.SelectMany(k => k.Keys).Distinct().Order()
+                .Select(k => $"{k} {Median(kinds.Select(d => (double)d.GetValueOrDefault(k).Item1)):0} ({Median(kinds.Select(d => d.GetValueOrDefault(k).Item2)) / 1e6:0.000})")));
+        }
+        var others = visits[1].SelectMany(v => v.Requests).Select(q => new Uri(q.Url).AbsolutePath).Where(a => Kind(a) is not ("_framework wasm" or "_framework js")).Distinct().Order();
+        Console.WriteLine($"  Orbitr outside _framework: {string.Join(" ", others)}");
+
+        Console.WriteLine();
         var orbitr = visits[1];
         var total = Median(orbitr.Select(v => v.Bytes));
         Console.WriteLine($"Orbitr: top 10 transferred resources (median of {runs} visits; total {total / 1e6:0.000} MB)");
@@ -247,6 +258,17 @@ internal static class FirstLoad
             Console.WriteLine($"{name,-34}{Cell(visits[0].Select(of).ToList(), format),-32}{Cell(visits[1].Select(of).ToList(), format),-32}{(double.IsNaN(ratio) ? "—" : ratio.ToString("0.00")),-14}{verdict}");
         }
     }
+
+    static string Kind(string path) => path switch
+    {
+        _ when path.StartsWith("/_framework/", StringComparison.Ordinal) && path.EndsWith(".wasm", StringComparison.Ordinal) => "_framework wasm",
+        _ when path.StartsWith("/_framework/", StringComparison.Ordinal) => "_framework js",
+        _ when path.StartsWith("/api/", StringComparison.Ordinal) => "api",
+        _ when path.EndsWith(".js", StringComparison.Ordinal) => "js",
+        _ when path.EndsWith(".css", StringComparison.Ordinal) => "css",
+        "/" or "/index.html" => "page",
+        _ => "other",
+    };
 
     static readonly ConcurrentDictionary<string, int> Notes = new();
 
