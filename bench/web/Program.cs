@@ -14,7 +14,26 @@ using Orbitr.Core.Model;
 //    step click to its voice (issue 21);
 // 3. the browser WAV export (60 s: 8 tracks × 16ths at 128 BPM, 32 cycles) click to download, against Chromium's own
 //    OfflineAudioContext rendering the same notes in the same page (best of 3 each).
+//
+// Other modes: --profile (where the main thread's time and the memory go during playback), --first-load [--runs N]
+// (cold first visits of Orbitr against a trimmed Blazor hello-world, issue 23); --no-publish reuses the last publish.
 var root = FindRepoRoot();
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine("""
+        dotnet run -c Release --project bench/web -- [--no-publish] [--upfront]   visits, playback, stalls, edit to voice, WAV export
+        dotnet run -c Release --project bench/web -- [--no-publish] --profile     CPU profile, trace and memory during dense playback
+        dotnet run -c Release --project bench/web -- [--no-publish] --first-load [--runs N]
+                                     cold first visits of Orbitr against a trimmed Blazor WebAssembly hello-world
+                                     (bench/web/HelloWorld), N of each (default 5): bytes, LCP, CLS, first click
+        """);
+    return;
+}
+if (args.Contains("--first-load"))
+{
+    await FirstLoad.RunAsync(root, args);
+    return;
+}
 var publish = Path.Combine(Path.GetTempPath(), "orbitr-bench-web");
 if (args.Contains("--no-publish") is false)
 {
