@@ -42,7 +42,7 @@ try
             if (only is not null && !$"{device}-{theme}".Contains(only)) continue;
             await using var context = await browser.NewContextAsync(new()
             {
-                BaseURL = url, ViewportSize = size, IsMobile = touch, HasTouch = touch, DeviceScaleFactor = touch ? 2 : 1, ReducedMotion = ReducedMotion.Reduce,
+                BaseURL = url, ViewportSize = size, IsMobile = touch, HasTouch = touch, DeviceScaleFactor = 1, ReducedMotion = ReducedMotion.Reduce,
             });
             await context.AddInitScriptAsync($$"""localStorage.setItem('orbitr.settings', JSON.stringify({ version: 1, theme: '{{theme}}' }));""");
             var page = await context.NewPageAsync();
