@@ -87,8 +87,10 @@ public class LibraryRowTests : AppTestContext
         var cut = Render<OrbitrApp>();
         var startup = Services.GetRequiredService<Orbitr.Web.Startup.AppStartup>();
         cut.WaitForState(() => startup.Ready, TimeSpan.FromSeconds(10));
-        await cut.Find("#prompt").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "dusty lo-fi kick" });
-        await cut.Find("form.generate-form").SubmitAsync();
+        // Found and fired in one dispatcher turn: the page re-renders while it starts, and an element found before a
+        // re-render has lost its handler (CI: UnknownEventHandlerIdException).
+        await cut.InvokeAsync(() => cut.Find("#prompt").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "dusty lo-fi kick" }));
+        await cut.InvokeAsync(() => cut.Find("form.generate-form").SubmitAsync());
         cut.WaitForAssertion(() => Assert.Equal("seed 4321", cut.Find("li.sample[data-source='generated:s1'] .seed").TextContent.Trim()),
             TimeSpan.FromSeconds(10));
     }

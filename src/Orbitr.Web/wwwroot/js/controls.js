@@ -26,6 +26,12 @@ function toPosition(el, v) {
   return Math.min(1, Math.max(0, p));
 }
 
+// Adds the handlers; the returned object's dispose() removes them again.
+function listen(el, handlers) {
+  for (const [type, fn] of Object.entries(handlers)) el.addEventListener(type, fn);
+  return { dispose: () => { for (const [type, fn] of Object.entries(handlers)) el.removeEventListener(type, fn); } };
+}
+
 /** A knob: vertical drag (fine with Shift), arrow keys (Page keys ×10, Home/End), double-click resets. */
 export function knob(el, dotnetRef) {
   let drag = null; // { id, y, pos, fine, last }
@@ -87,22 +93,7 @@ export function knob(el, dotnetRef) {
     e.preventDefault();
     send('OnReset', 0);
   };
-  el.addEventListener('pointerdown', down);
-  el.addEventListener('pointermove', move);
-  el.addEventListener('pointerup', up);
-  el.addEventListener('pointercancel', up);
-  el.addEventListener('keydown', key);
-  el.addEventListener('dblclick', reset);
-  return {
-    dispose: () => {
-      el.removeEventListener('pointerdown', down);
-      el.removeEventListener('pointermove', move);
-      el.removeEventListener('pointerup', up);
-      el.removeEventListener('pointercancel', up);
-      el.removeEventListener('keydown', key);
-      el.removeEventListener('dblclick', reset);
-    },
-  };
+  return listen(el, { pointerdown: down, pointermove: move, pointerup: up, pointercancel: up, keydown: key, dblclick: reset });
 }
 
 /** Tap tempo: reports each tap's time in seconds from the event's own timeStamp (pointer down, or Enter/Space). */
@@ -116,14 +107,7 @@ export function tap(el, dotnetRef) {
       report(e);
     }
   };
-  el.addEventListener('pointerdown', down);
-  el.addEventListener('keydown', key);
-  return {
-    dispose: () => {
-      el.removeEventListener('pointerdown', down);
-      el.removeEventListener('keydown', key);
-    },
-  };
+  return listen(el, { pointerdown: down, keydown: key });
 }
 
 /** An open menu: a click anywhere outside it closes it (the click still does what it does there). On the click,
