@@ -20,6 +20,7 @@ public static class OrbitrCli
             ValidateCommand.Create(output),
             RenderCommand.Create(context),
             MidiCommand.Create(context),
+            ImportMidiCommand.Create(context),
             GenerateCommand.Create(context),
             ModelCommand.Create(context),
         };

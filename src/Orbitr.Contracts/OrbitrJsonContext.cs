@@ -17,6 +17,7 @@ namespace Orbitr.Contracts;
 [JsonSerializable(typeof(GenerationDto))]
 [JsonSerializable(typeof(EngineDto[]))]
 [JsonSerializable(typeof(List<EngineDto>))]
+[JsonSerializable(typeof(KitDto))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ProblemBody))]
 public sealed partial class OrbitrJsonContext : JsonSerializerContext;

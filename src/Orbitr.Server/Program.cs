@@ -79,6 +79,7 @@ if (roles.ServesApi)
     app.MapStaticAssets();   // the web app: fingerprinted, precompressed, cached for a year when fingerprinted
     app.MapSamplesApi();
     app.MapGenerationsApi();
+    app.MapKitsApi();
     app.MapPatternsApi();
     app.MapOwnersApi();
 }

@@ -26,8 +26,10 @@ public class CycleBoundaryTests
                 var s = (int)(n % track.Steps.Count);
                 var step = track.Steps[s];
                 var cycle = n / track.Steps.Count;
-                if (step.Active && (step.Sample ?? track.Sample) is not null && Probability.Fires(step.Probability, p.Seed, t, s, cycle))
-                    notes.Add((t, s, cycle));
+                // Written out on its own: a ratchet's hits are notes of the step; a condition and the dice decide the cycle.
+                if (step.Active && (step.Sample ?? track.Sample) is not null && (step.Condition is not { } c || c.Holds(cycle, false))
+                    && Probability.Fires(step.Probability, p.Seed, t, s, cycle))
+                    for (var hit = 0; hit < step.Ratchet; hit++) notes.Add((t, s, cycle));
             }
         }
         return notes;

@@ -154,4 +154,49 @@ public class PatternEditorTests
         var valid = Orbitr.Core.Validation.PatternValidator.Validate(moved).Count == 0;
         return sameKeys && noneLeft && othersKept && restUntouched && valid;
     });
+    [Theory]
+    [InlineData(99, 24)]
+    [InlineData(-99, -24)]
+    [InlineData(double.NaN, -24)]
+    [InlineData(3.5, 3.5)]
+    public void Pitch_is_clamped_to_two_octaves(double asked, double set) =>
+        Assert.Equal(set, PatternEditor.SetStepPitch(Fresh, 0, 0, asked).Tracks[0].Steps[0].Pitch);
+
+    [Fact]
+    public void The_sound_design_setters_clamp_each_value_into_its_range_and_the_result_validates()
+    {
+        var p = PatternEditor.SetStepStart(Fresh, 1, 2, 4);
+        p = PatternEditor.SetStepGate(p, 1, 2, 0.0001);
+        p = PatternEditor.SetStepRatchet(p, 1, 3, 0);
+        p = PatternEditor.SetStepRatchet(p, 1, 4, 99);
+        p = PatternEditor.SetStepCondition(p, 1, 5, TrigCondition.Ratio(7, 3));
+        p = PatternEditor.SetStepCondition(p, 1, 6, TrigCondition.Ratio(0, 12));
+        p = PatternEditor.SetStepReverse(p, 1, 7, true);
+        p = PatternEditor.SetTrackChoke(p, 0, 0);
+        p = PatternEditor.SetTrackChoke(p, 1, 12);
+        p = PatternEditor.SetTrackSwing(p, 2, 250);
+        p = PatternEditor.SetTrackReverb(p, 3, -1);
+        p = PatternEditor.SetReverb(p, new ReverbSettings(true, 99, 2, 1, -3));
+        var steps = p.Tracks[1].Steps;
+        Assert.Equal(Step.MaxStart, steps[2].Start);
+        Assert.Equal(Step.MinGate, steps[2].Gate);
+        Assert.Equal(Step.MinRatchet, steps[3].Ratchet);
+        Assert.Equal(Step.MaxRatchet, steps[4].Ratchet);
+        Assert.Equal(TrigCondition.Ratio(3, 3), steps[5].Condition);
+        Assert.Equal(TrigCondition.Ratio(1, 8), steps[6].Condition);
+        Assert.True(steps[7].Reverse);
+        Assert.Equal(Track.MinChoke, p.Tracks[0].Choke);
+        Assert.Equal(Track.MaxChoke, p.Tracks[1].Choke);
+        Assert.Equal(Pattern.MaxSwing, p.Tracks[2].Swing);
+        Assert.Equal(Track.MinReverb, p.Tracks[3].Reverb);
+        Assert.Equal(new ReverbSettings(true, ReverbSettings.MaxDecay, ReverbSettings.MaxDamping, ReverbSettings.MaxPreDelay, ReverbSettings.MinReturn), p.Master.Reverb);
+        Assert.Empty(PatternValidator.Validate(p));
+        // Null means "not set": the whole sample, no group, the pattern's swing.
+        p = PatternEditor.SetStepGate(p, 1, 2, null);
+        p = PatternEditor.SetTrackChoke(p, 1, null);
+        p = PatternEditor.SetTrackSwing(p, 2, null);
+        Assert.Null(p.Tracks[1].Steps[2].Gate);
+        Assert.Null(p.Tracks[1].Choke);
+        Assert.Null(p.Tracks[2].Swing);
+    }
 }

@@ -91,7 +91,7 @@ public class PatternJsonErrorsTests
     [Fact]
     public void A_newer_format_version_stops_reading_because_its_fields_may_mean_something_else()
     {
-        var result = PatternJson.Read("""{"version": 2, "bpm": 999, "whatever": 1}""");
+        var result = PatternJson.Read("""{"version": 3, "bpm": 999, "whatever": 1}""");
         Assert.Equal("version", Assert.Single(result.Errors).Path);
     }
 

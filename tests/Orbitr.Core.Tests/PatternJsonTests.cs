@@ -28,7 +28,7 @@ public class PatternJsonTests
     {
         var json = PatternJson.Write(PatternFactory.Create(6, 42));
         Assert.Contains("\"format\": \"orbitr.pattern\"", json);
-        Assert.Contains("\"version\": 1", json);
+        Assert.Contains("\"version\": 2", json);
         Assert.Contains("\"timeSignature\": [", json);
         Assert.Contains("\"source\": \"builtin:kick\"", json);
         Assert.Contains("\"seed\": 42", json);
@@ -112,7 +112,7 @@ public class PatternJsonTests
     [Fact]
     public void A_newer_version_says_to_update_and_nothing_else()
     {
-        var read = PatternJson.Read("""{ "format": "orbitr.pattern", "version": 2, "futureField": true }""");
+        var read = PatternJson.Read("""{ "format": "orbitr.pattern", "version": 3, "futureField": true }""");
         var e = Assert.Single(read.Errors);
         Assert.Equal("version", e.Path);
         Assert.Contains("newer Orbitr", e.Message);

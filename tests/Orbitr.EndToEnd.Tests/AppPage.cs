@@ -187,7 +187,7 @@ public static class AppPageExtensions
     public static async Task ImportByPickerAsync(this AppPage app, string name, byte[] bytes)
     {
         await app.PatternListAsync();
-        await app.Page.Locator("input[type=file][aria-label='Import pattern JSON']").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
+        await app.Page.Locator("input[type=file][aria-label='Import pattern JSON or MIDI']").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = bytes });
     }
 
     public static async Task ImportByDropAsync(this AppPage app, string name, string text) =>

@@ -24,6 +24,20 @@ public sealed class EditingTests(AppServer server)
     }
 
     [Fact]
+    public async Task A_midi_file_picked_for_import_opens_as_its_pattern_in_the_published_app()
+    {
+        // Issue 25: the importer (NAudio.Midi, trimmed into the WebAssembly app) reads Orbitr's own file back exactly.
+        await using var app = await server.OpenAsync();
+        var p = PatternFactory.Create(4, seed: 5, name: "From MIDI") with { Bpm = 97, Swing = 100 };
+        p = Core.Editing.PatternEditor.SetStepActive(p, 1, 5, true);
+        await app.ImportByPickerAsync("beat.mid", Core.Midi.MidiExport.ToBytes(p, 2));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("From MIDI");
+        await app.ExpectStepAsync(2, 6, true);
+        await app.ExpectStepAsync(2, 5, false);
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task After_touching_a_slider_shortcuts_still_work_and_the_slider_keeps_its_arrows()
     {
         // Issue 23: focus stayed on a slider and Ctrl+Z, Space and the step keys did nothing.

@@ -44,6 +44,34 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
     }
 
     [Fact]
+    public async Task In_true_peak_mode_the_worklet_matches_the_dsp_limiter_and_both_stay_under_the_ceiling_in_dbtp()
+    {
+        // Issue 25: the same 4× interpolation (BS.1770) in C# and in the worklet, sample for sample.
+        const int rate = 44_100;
+        const double ceilingDb = -1;
+        var ceiling = (float)Math.Pow(10, ceilingDb / 20);
+        var (left, right) = HardSignal(rate, 2 * rate);
+        // Near-Nyquist tones, whose peaks fall between samples: a sample-peak limiter lets them through at +dBTP.
+        for (var t = 0; t < left.Length; t++)
+        {
+            left[t] += (float)(0.9 * Math.Sin(2 * Math.PI * rate / 4.0 * t / rate + Math.PI / 4));
+            right[t] += (float)(0.8 * Math.Sin(2 * Math.PI * 19_000.0 * t / rate));
+        }
+        var render = await browser.RenderAsync(left, right, rate, ceilingDb, truePeak: true);
+        var (expectedL, expectedR) = DspLimiter(left, right, ceilingDb, rate, truePeak: true);
+        Assert.Equal(Latency(rate) + 11, render.Latency);
+        AssertSameSamples(render, expectedL, expectedR);
+        AssertSilentHead(render);
+        var truePeak = TruePeak.Of(expectedL, expectedR);
+        var (samplePeakL, samplePeakR) = DspLimiter(left, right, ceilingDb, rate);
+        var samplePeakMode = TruePeak.Of(samplePeakL, samplePeakR);
+        Console.WriteLine($"true-peak limiter at {ceilingDb} dBTP: {20 * Math.Log10(truePeak):F2} dBTP (the sample-peak limiter: {20 * Math.Log10(samplePeakMode):F2} dBTP)");
+        Assert.True(20 * Math.Log10(samplePeakMode) > ceilingDb + 0.5, "the signal has inter-sample overs for a sample-peak limiter");
+        Assert.True(20 * Math.Log10(truePeak) <= ceilingDb + 0.05, $"{20 * Math.Log10(truePeak):F3} dBTP");
+        Assert.True(truePeak >= ceiling * 0.9f, "the limiter is not just turning everything down");
+    }
+
+    [Fact]
     public async Task Worklet_limiter_passes_a_signal_under_the_ceiling_bit_identical_only_delayed()
     {
         const int rate = 44_100;
@@ -126,11 +154,11 @@ public sealed class LimiterWorkletTests(LimiterWorkletBrowser browser) : IClassF
 
     private static int Latency(int rate) => Orbitr.Dsp.Master.LookAheadLimiter.WindowFrames(rate) - 1;
 
-    private static (float[] Left, float[] Right) DspLimiter(float[] left, float[] right, double ceilingDb, int rate)
+    private static (float[] Left, float[] Right) DspLimiter(float[] left, float[] right, double ceilingDb, int rate, bool truePeak = false)
     {
         var l = (float[])left.Clone();
         var r = (float[])right.Clone();
-        Limiter.Process(l, r, ceilingDb, rate);
+        Limiter.Process(l, r, ceilingDb, rate, truePeak);
         return (l, r);
     }
 
@@ -199,7 +227,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
 
     /// <summary>Renders the stereo signal through an orbitr-limiter node built with <paramref name="ceilingDb"/>,
     /// then sent { ceilingDb: messageCeilingDb } when given.</summary>
-    public async Task<Render> RenderAsync(float[] left, float[] right, int rate, double ceilingDb, double? messageCeilingDb = null)
+    public async Task<Render> RenderAsync(float[] left, float[] right, int rate, double ceilingDb, double? messageCeilingDb = null, bool truePeak = false)
     {
         var context = await _browser!.NewContextAsync();
         try
@@ -212,7 +240,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
                 _ => route.FulfillAsync(new() { Status = 404 }),
             });
             await page.GotoAsync($"{Origin}/");
-            var latency = Orbitr.Dsp.Master.LookAheadLimiter.WindowFrames(rate) - 1;
+            var latency = Orbitr.Dsp.Master.LookAheadLimiter.WindowFrames(rate) - 1 + (truePeak ? 11 : 0);
             var json = await page.EvaluateAsync<string>(Script, new
             {
                 left = Convert.ToBase64String(MemoryMarshal.AsBytes(left.AsSpan())),
@@ -222,6 +250,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
                 latency,
                 ceilingDb,
                 messageCeilingDb,
+                truePeak,
                 windowSeconds = Orbitr.Dsp.Master.LookAheadLimiter.WindowSeconds, // the window's one home, as audio.js sends it
             });
             var result = JsonSerializer.Deserialize<PageResult>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
@@ -238,7 +267,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
     // The context is latency frames longer than the signal, so the worklet's output holds all of it. The latency query
     // goes after the ceiling message: its answer means the processor has the new ceiling before rendering starts.
     private const string Script = """
-        async ({ left, right, frames, rate, latency, ceilingDb, messageCeilingDb, windowSeconds }) => {
+        async ({ left, right, frames, rate, latency, ceilingDb, messageCeilingDb, truePeak, windowSeconds }) => {
           const decode = (b64) => {
             const bin = atob(b64);
             const bytes = new Uint8Array(bin.length);
@@ -264,7 +293,7 @@ public sealed class LimiterWorkletBrowser : IAsyncLifetime
           const player = new AudioBufferSourceNode(ctx, { buffer });
           const limiter = new AudioWorkletNode(ctx, 'orbitr-limiter', {
             numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2],
-            channelCount: 2, channelCountMode: 'explicit', processorOptions: { ceilingDb, windowSeconds },
+            channelCount: 2, channelCountMode: 'explicit', processorOptions: { ceilingDb, windowSeconds, truePeak },
           });
           player.connect(limiter).connect(ctx.destination);
           if (messageCeilingDb !== null && messageCeilingDb !== undefined) limiter.port.postMessage({ ceilingDb: messageCeilingDb });

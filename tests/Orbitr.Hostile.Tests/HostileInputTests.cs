@@ -245,9 +245,13 @@ public sealed class HostileInputTests(ServerFixture server, ITestOutputHelper ou
         foreach (var c in clients) c.Dispose();
         await Eventually.ValueAsync(() => Directory.GetFiles(Path.Combine(server.DataPath, "tmp", "renders")), left => left.Length == 0,
             TimeSpan.FromSeconds(10), "the abandoned renders' files to be deleted");
-        // The slots came back: a new render is served.
-        var again = await owner.GetAsync($"/api/patterns/{id}/render?cycles=1");
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        // The slots came back: a new render is served (a slot is freed when its render has stopped, which can come a
+        // moment after its file is gone: CI once saw a 429 right after).
+        await Eventually.ValueAsync(async () =>
+        {
+            using var again = await owner.GetAsync($"/api/patterns/{id}/render?cycles=1");
+            return again.StatusCode;
+        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "a new render to be served once the abandoned ones have stopped");
         Assert.False(server.Exited);
     }
 }

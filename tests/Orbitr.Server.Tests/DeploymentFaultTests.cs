@@ -92,7 +92,11 @@ public sealed class DeploymentFaultTests
                 await using var errors = new Npgsql.NpgsqlCommand("""SELECT string_agg(DISTINCT "Error", ' | ') FROM "Generations" WHERE "Status" = 'failed'""", failedDb);
                 throw new Xunit.Sdk.XunitException($"{timedOut.Message}; not all done: {counts}; errors: {await errors.ExecuteScalarAsync()}", timedOut);
             }
-            Console.WriteLine($"all done at {clock.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"all done at {clock.Elapsed.TotalSeconds:0.0} s; printed: api {api1.Printed} and {api2.Printed} chars, workers {worker.Printed} and {second.Printed}");
+            // Warnings for the dead Redis and the killed worker, not a flood: an API process once logged Quartz's
+            // trigger-loop error on every turn (290 million characters in 40 s) and the test host ran out of memory.
+            foreach (var p in new[] { api1, api2, worker, second })
+                Assert.True(p.Printed < 1_000_000, $"a process printed {p.Printed} characters; its last lines: {p.Output[^Math.Min(p.Output.Length, 2000)..]}");
             Assert.Equal(0, await CountAsync(database, "failed"));
 
             // Exactly once: 200 distinct samples, each the one its generation made, all in the owner's library, no job
@@ -216,6 +220,24 @@ public sealed class ServerProcess : IAsyncDisposable
     }
     public string Output { get { lock (output) return output.ToString(); } }
 
+    /// <summary>What the process printed last, for a failure message: only the tail is kept (a server logging a
+    /// dependency's outage on every call printed hundreds of megabytes over a run, and the test host ran out of memory
+    /// in CI).</summary>
+    public const int KeptOutputChars = 64 * 1024;
+
+    /// <summary>How many characters the process printed in all.</summary>
+    public long Printed { get; private set; }
+
+    private void Keep(string? line)
+    {
+        lock (output)
+        {
+            Printed += (line?.Length ?? 0) + 1;
+            output.AppendLine(line);
+            if (output.Length > 2 * KeptOutputChars) output.Remove(0, output.Length - KeptOutputChars);
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(string role, IReadOnlyDictionary<string, string> settings)
     {
         var dll = Dll;
@@ -234,8 +256,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["Orbitr__Roles"] = role;
         foreach (var (k, v) in settings) info.Environment[k] = v;
         var server = new ServerProcess(Process.Start(info)!, url);
-        server.process.OutputDataReceived += (_, e) => { lock (server.output) server.output.AppendLine(e.Data); };
-        server.process.ErrorDataReceived += (_, e) => { lock (server.output) server.output.AppendLine(e.Data); };
+        server.process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        server.process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(2) };

@@ -33,6 +33,28 @@ public sealed class MusicGenEngineTests
     }
 
     [Fact]
+    public async Task A_kit_is_made_by_musicgen_too_seven_sounds_through_the_model()
+    {
+        await using var server = Server(TinyMusicGen.Folder());
+        var client = server.CreateClient();
+        var post = await client.PostAsync("/api/kits", Body("""{"prompt":"industrial techno","engine":"musicgen","seed":5}"""));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, post.StatusCode);
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var kit = await Orbitr.Tests.Waiting.Eventually.ValueAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/kits/{id}"),
+            k => k.GetProperty("status").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(120), $"kit {id} to finish");
+        Assert.Equal("succeeded", kit.GetProperty("status").GetString());
+        Assert.Equal("musicgen", kit.GetProperty("engine").GetString());
+        var sounds = kit.GetProperty("sounds").EnumerateArray().ToList();
+        Assert.Equal(7, sounds.Count);
+        Assert.All(sounds, s =>
+        {
+            Assert.Equal("musicgen", s.GetProperty("generation").GetProperty("engine").GetString());
+            Assert.Equal(5u, s.GetProperty("generation").GetProperty("seed").GetUInt32());
+        });
+        Assert.Equal(7, sounds.Select(s => s.GetProperty("generation").GetProperty("sampleId").GetString()).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_loaded_model_is_listed_and_auto_means_musicgen()
     {
         await using var server = Server(TinyMusicGen.Folder());

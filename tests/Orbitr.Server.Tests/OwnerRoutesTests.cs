@@ -29,6 +29,7 @@ public class OwnerRoutesTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
         "GET /api/owners/me", "DELETE /api/owners/me",
         "GET /api/samples", "POST /api/samples", "DELETE /api/samples/{id}",
         "POST /api/generations", "DELETE /api/generations/{id}",
+        "POST /api/kits", "GET /api/kits/{id}",
         "POST /api/patterns",
     ];
 

@@ -185,6 +185,79 @@ public class ComponentTests : AppTestContext
     }
 
     [Fact]
+    public void A_midi_file_imports_as_a_pattern_orbitrs_own_exactly_and_a_bad_one_changes_nothing()
+    {
+        var imports = Services.GetRequiredService<Orbitr.Web.Files.PatternImports>();
+        var notices = Services.GetRequiredService<Notices>();
+        var library = Services.GetRequiredService<Orbitr.Web.Patterns.PatternLibrary>();
+        var before = Store.Pattern;
+        Assert.False(imports.Import("broken.mid", "MThd but nothing after"u8.ToArray()));
+        Assert.Equal(before, Store.Pattern);
+        Assert.Contains("not a Standard MIDI File", notices.Items.Single().Details.Single());
+        Assert.True(notices.Items.Single().IsError);
+
+        var mine = PatternFactory.Create(5, seed: 9, name: "Round trip") with { Swing = 100, Bpm = 133 };
+        mine = Core.Editing.PatternEditor.EuclideanFill(mine, 2, 11);
+        Assert.True(imports.Import("mine.mid", Core.Midi.MidiExport.ToBytes(mine, 2)));
+        Assert.Equal(mine, Store.Pattern);
+        Assert.Equal(2, library.Entries.Count);
+
+        // Another tool's file: a kick on every beat of one bar at 96 ppq, 100 BPM, and a clave (reported).
+        var events = new NAudio.Midi.MidiEventCollection(0, 96);
+        var track = events.AddTrack();
+        track.Add(new NAudio.Midi.TempoEvent(600_000, 0));
+        foreach (var (tick, note) in new[] { (0, 36), (96, 36), (192, 36), (288, 36), (48, 75) })
+        {
+            var on = new NAudio.Midi.NoteOnEvent(tick, 10, note, 100, 10);
+            track.Add(on);
+            track.Add(on.OffEvent!);
+        }
+        track.Add(new NAudio.Midi.MetaEvent(NAudio.Midi.MetaEventType.EndTrack, 0, 384));
+        events.PrepareForExport();
+        using var ms = new MemoryStream();
+        NAudio.Midi.MidiFile.Export(ms, events);
+        Assert.True(imports.Import("groove.midi", ms.ToArray()));
+        Assert.Equal("groove", Store.Pattern.Name);
+        Assert.Equal(100, Store.Pattern.Bpm);
+        Assert.Equal(4, Store.Pattern.Tracks[0].ActiveSteps);
+        var info = notices.Items.Last();
+        Assert.False(info.IsError);
+        Assert.Contains("Claves (note 75) plays the kit's Rim", info.Details);
+    }
+
+    [Fact]
+    public void A_song_bundle_imports_its_patterns_and_a_song_without_them_changes_nothing()
+    {
+        var imports = Services.GetRequiredService<Orbitr.Web.Files.PatternImports>();
+        var notices = Services.GetRequiredService<Notices>();
+        var library = Services.GetRequiredService<Orbitr.Web.Patterns.PatternLibrary>();
+        var before = Store.Pattern;
+        Assert.False(imports.Import("song.json", """{"format":"orbitr.song","version":1,"name":"S","sections":[{"pattern":"file:a.json"}]}"""u8.ToArray()));
+        Assert.Equal(before, Store.Pattern);
+        Assert.Contains("without its patterns", notices.Items.Single().Title);
+
+        var a = PatternFactory.Create(4, seed: 1, name: "Verse");
+        var b = PatternFactory.Create(5, seed: 2, name: "Chorus");
+        var bundle = Core.Midi.MidiExport.Bundle([new(a, 4), new(b, 2), new(a, 1)], "Demo");
+        Assert.True(imports.Import("demo.orbitr.song", System.Text.Encoding.UTF8.GetBytes(Core.Songs.SongJson.Write(bundle))));
+        Assert.Equal(a, Store.Pattern); // the first is open
+        Assert.Contains(library.Entries, e => e.Name == "Chorus");
+        Assert.Equal(["section 1: Verse × 4", "section 2: Chorus × 2", "section 3: Verse × 1"], notices.Items.Last().Details);
+    }
+
+    [Fact]
+    public void The_per_ring_midi_zip_holds_each_rings_file()
+    {
+        var p = Core.Editing.PatternEditor.EuclideanFill(PatternFactory.Create(5, seed: 3), 0, 4);
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(Orbitr.Web.Files.PatternFiles.MidiRingsZip(p, 2)));
+        Assert.Equal(Enumerable.Range(0, 5).Select(r => Core.Midi.MidiExport.RingFileName(p, r)), zip.Entries.Select(e => e.FullName));
+        using var ms = new MemoryStream();
+        zip.Entries[0].Open().CopyTo(ms);
+        Assert.Equal(Core.Midi.MidiExport.RingToBytes(p, 2, 0), ms.ToArray());
+        Assert.Equal(Orbitr.Web.Files.PatternFiles.MidiRingsZip(p, 2), Orbitr.Web.Files.PatternFiles.MidiRingsZip(p, 2)); // the same pattern, the same zip
+    }
+
+    [Fact]
     public void Rings_re_render_for_step_changes_but_not_for_a_volume_drag()
     {
         var cut = Render<Live<Sequencer>>();

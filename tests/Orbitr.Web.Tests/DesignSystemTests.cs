@@ -181,9 +181,16 @@ public class DesignSystemTests : AppTestContext
         Assert.Equal(new TimeSignature(7, 8), Store.Pattern.TimeSignature);
         cut.Find("input[aria-label='Beats per bar']").Change("99");
         Assert.Equal(16, Store.Pattern.TimeSignature.Numerator); // clamped to the design's range
+        // Issue 25: the limiter's true-peak mode, one undo level, and what the audio engine is told.
+        cut.Find("input[aria-label='True peak']").Change(true);
+        Assert.True(Store.Pattern.Master.Limiter.TruePeak);
+        Assert.True(Orbitr.Web.Audio.Mix.MixMessage.From(Store.Pattern).TruePeak);
+        Store.Undo();
+        Assert.False(Store.Pattern.Master.Limiter.TruePeak);
         var limiter = cut.FindAll("label.led-toggle").Single(l => l.TextContent.Contains("Limiter")).QuerySelector("input")!;
         limiter.Change(false);
         Assert.False(Store.Pattern.Master.Limiter.Enabled);
+        Assert.False(Orbitr.Web.Audio.Mix.MixMessage.From(Store.Pattern with { Master = Store.Pattern.Master with { Limiter = Store.Pattern.Master.Limiter with { TruePeak = true } } }).TruePeak);
     }
 
     private static string RepoRoot()

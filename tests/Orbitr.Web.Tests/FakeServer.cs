@@ -22,6 +22,11 @@ public sealed class FakeServer : HttpMessageHandler
     /// cannot be reached.</summary>
     public string? GenerationJson { get; set; } = """{"id":"g1","status":"succeeded","progress":1,"position":0,"prompt":"dusty lo-fi kick","engine":"synth","durationSeconds":2,"quality":"draft","seed":1,"cached":false}""";
 
+    /// <summary>What POST /api/kits answers, then GET /api/kits/{id} answers each in turn (the last one repeats).</summary>
+    public List<string> KitJson { get; } = [];
+
+    private int _kitReads;
+
     public IReadOnlyList<Request> Requests => [.. _requests];
 
     public int Count(string method, string path) => Requests.Count(r => r.Method.Method == method && r.Path == path);
@@ -39,6 +44,9 @@ public sealed class FakeServer : HttpMessageHandler
             ("POST", "api/generations") => GenerationJson,
             ("GET", _) when path.StartsWith("api/samples/", StringComparison.Ordinal) => SampleJson.GetValueOrDefault(path["api/samples/".Length..], ""),
             ("GET", _) when path.StartsWith("api/generations/", StringComparison.Ordinal) => GenerationJson,
+            ("POST", "api/kits") => KitJson.Count > 0 ? KitJson[0] : "",
+            ("GET", _) when path.StartsWith("api/kits/", StringComparison.Ordinal) && KitJson.Count > 0 =>
+                KitJson[Math.Min(Interlocked.Increment(ref _kitReads), KitJson.Count - 1)],
             _ => "",
         };
         if (json is null) throw new HttpRequestException("connection refused (fake server offline)");

@@ -32,14 +32,14 @@ public class SettingsTests : AppTestContext
     public void Each_bad_field_takes_its_default_and_the_good_ones_are_kept()
     {
         var read = SettingsJson.Read("""
-            {"metronomeLevel": 3, "latencyHint": "playback", "theme": "neon", "soundStorageMegabytes": 10, "uploadOfflineSounds": "yes"}
+            {"metronomeLevel": 3, "latencyHint": "playback", "theme": "neon", "soundStorageMegabytes": 10, "uploadOfflineSounds": "yes", "auditionOnSelect": 1}
             """);
         Assert.Equal(AppSettings.Default with { LatencyHint = LatencyHint.Playback }, read);
 
         read = SettingsJson.Read("""
-            {"metronomeLevel": "0.5", "latencyHint": 2, "theme": "light", "soundStorageMegabytes": 200.5, "uploadOfflineSounds": false}
+            {"metronomeLevel": "0.5", "latencyHint": 2, "theme": "light", "soundStorageMegabytes": 200.5, "uploadOfflineSounds": false, "auditionOnSelect": true, "queuePatterns": false}
             """);
-        Assert.Equal(AppSettings.Default with { Theme = Theme.Light, UploadOfflineSounds = false }, read);
+        Assert.Equal(AppSettings.Default with { Theme = Theme.Light, UploadOfflineSounds = false, AuditionOnSelect = true, QueuePatterns = false }, read);
 
         read = SettingsJson.Read("""{"metronomeLevel": -0.1, "latencyHint": "Balanced", "theme": null, "soundStorageMegabytes": 1e300}""");
         Assert.Equal(AppSettings.Default, read);
@@ -58,7 +58,9 @@ public class SettingsTests : AppTestContext
         from theme in Gen.Elements(Enum.GetValues<Theme>())
         from mb in Gen.Choose(AppSettings.MinSoundStorageMegabytes, AppSettings.MaxSoundStorageMegabytes)
         from upload in Gen.Elements(true, false)
-        select new AppSettings { MetronomeLevel = level, LatencyHint = hint, Theme = theme, SoundStorageMegabytes = mb, UploadOfflineSounds = upload })
+        from audition in Gen.Elements(true, false)
+        from queue in Gen.Elements(true, false)
+        select new AppSettings { MetronomeLevel = level, LatencyHint = hint, Theme = theme, SoundStorageMegabytes = mb, UploadOfflineSounds = upload, AuditionOnSelect = audition, QueuePatterns = queue })
         .ToArbitrary();
 
     [FsCheck.Xunit.Property(MaxTest = 200)]
@@ -140,8 +142,13 @@ public class SettingsTests : AppTestContext
         await cut.Find("#setting-storage").InputAsync(new ChangeEventArgs { Value = "1500" });
         Assert.Equal(1500, Settings.Current.SoundStorageMegabytes);
         Assert.Equal("1.5 GB", cut.Find("output[for=setting-storage]").TextContent);
-        await cut.Find(".setting-check input").ChangeAsync(new ChangeEventArgs { Value = false });
+        await cut.Find("#setting-upload").ChangeAsync(new ChangeEventArgs { Value = false });
         Assert.False(Settings.Current.UploadOfflineSounds);
+        await cut.Find("#setting-audition").ChangeAsync(new ChangeEventArgs { Value = true });
+        Assert.True(Settings.Current.AuditionOnSelect);
+        Assert.True(Settings.Current.QueuePatterns); // on unless turned off
+        await cut.Find("#setting-queue").ChangeAsync(new ChangeEventArgs { Value = false });
+        Assert.False(Settings.Current.QueuePatterns);
         Assert.NotNull(cut.Find(".your-data"));
 
         await cut.InvokeAsync(() => cut.Instance.OnDialogClosed());

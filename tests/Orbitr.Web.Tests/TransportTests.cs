@@ -121,15 +121,16 @@ public class TransportTests
     }
 
     [Fact]
-    public void Voice_messages_are_fourteen_numbers_in_the_documented_order()
+    public void Voice_messages_are_nineteen_numbers_in_the_documented_order()
     {
         var list = new List<double>();
         var fx = new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 3), null, new DelayEffect(0.3, 0.4, 0.5));
-        VoiceMessage.Append(list, 2.0, new NoteEvent(0.25, 3, 5, 7, "k", 0.5, -0.25, fx), buffer: 9, curve: 2);
-        Assert.Equal([2.25, 3, 5, 7, 9, 0.5, -0.25, 2, 900, 3, 2, 0.3, 0.4, 0.5], list);
+        var step = new Step(Active: true, Effects: fx) { Pitch = 12, Start = 0.25, Reverse = true, Gate = 0.125, Ratchet = 2 };
+        VoiceMessage.Append(list, 2.0, new NoteEvent(0.25, 3, 5, 7, "k", 0.5, -0.25, fx, step, 1, 6), buffer: 9, curve: 2);
+        Assert.Equal([2.25, 3, 5, 7, 9, 0.5, -0.25, 2, 900, 3, 2, 0.3, 0.4, 0.5, 2, 0.25, 1, 0.125, 6], list);
         VoiceMessage.Append(list, 0, new NoteEvent(1, 0, 0, 0, "k", 1, 0, null), 1, -1);
         Assert.Equal(2 * VoiceMessage.Stride, list.Count);
-        Assert.Equal([-1, 0, 0, -1, 0, 0, 0], list.Skip(VoiceMessage.Stride + 7));
+        Assert.Equal([-1, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0], list.Skip(VoiceMessage.Stride + 7));
     }
 }
 
@@ -150,5 +151,102 @@ public class SampleCacheTests
         Assert.True(cache.Contains(5));
         Assert.Equal(500, cache.Bytes);
         Assert.Equal(Orbitr.Web.Audio.Samples.SampleCache.DefaultCapacity, 100L * 1024 * 1024);
+    }
+
+    /// <summary>Drives the transport from <paramref name="from"/> to <paramref name="to"/> in 25 ms ticks, keeping what
+    /// it hands out as absolute audio-clock times (cancelling as it says), and telling the caller which pattern is
+    /// current (the one the app would pass: the queued one after the switch).</summary>
+    private static void Run(Transport transport, ref Pattern current, List<(double At, NoteEvent Note)> played, double from, double to, Action<double>? atTick = null)
+    {
+        var batch = new List<NoteEvent>();
+        for (var now = from; now < to; now += 0.025)
+        {
+            atTick?.Invoke(now);
+            batch.Clear();
+            var cancelFrom = transport.Tick(now, current, batch);
+            if (transport.Switched) current = transport.LastQueued!;
+            if (!double.IsNaN(cancelFrom)) played.RemoveAll(n => n.At >= cancelFrom - 1e-12);
+            played.AddRange(batch.Select(e => (transport.Origin + e.Time, e)));
+        }
+    }
+
+    [Theory]
+    [InlineData(120, 120)]
+    [InlineData(120, 87.5)]
+    [InlineData(97, 171)]
+    public void A_queued_pattern_starts_exactly_where_the_current_cycle_ends_at_its_own_tempo(double bpmA, double bpmB)
+    {
+        var a = PatternFactory.Create(2, seed: 1, name: "A") with { Bpm = bpmA, Swing = 20 };
+        for (var s = 0; s < 16; s++) a = PatternEditor.SetStepActive(a, 0, s, true);
+        var b = PatternFactory.Create(2, seed: 2, name: "B") with { Bpm = bpmB, Swing = 0, Length = 12 };
+        b = PatternEditor.SetTrackLength(b, 1, 12);
+        b = PatternEditor.SetTrackLength(b, 0, 12);
+        foreach (var st in new[] { 0, 3, 6, 9 }) b = PatternEditor.SetStepActive(b, 1, st, true);
+        var transport = new Transport();
+        transport.Start(a);
+        var played = new List<(double At, NoteEvent Note)>();
+        var current = a;
+        Run(transport, ref current, played, 10.0, 10.0 + 1.3 * a.CycleSeconds);
+        var origin = transport.Origin;
+        // Queued during the second cycle: it starts at the end of that cycle.
+        transport.Queue(b, a, 10.0 + 1.3 * a.CycleSeconds);
+        Assert.Equal(2 * a.CycleSeconds, transport.QueuedAt, 12);
+        Run(transport, ref current, played, 10.0 + 1.3 * a.CycleSeconds, 10.0 + 2 * a.CycleSeconds + 3 * b.CycleSeconds);
+        Assert.Same(b, current);
+        var boundary = origin + 2 * a.CycleSeconds;
+        Assert.Equal(boundary, transport.Origin, 12);
+        // A's notes up to the boundary, exactly its scheduler's; B's from it, exactly its own, at boundary + t.
+        var expectedA = Scheduler.EventsBetween(a, 0, 2 * a.CycleSeconds).Select(e => origin + e.Time).ToList();
+        var expectedB = Scheduler.EventsBetween(b, 0, transport.ScheduledUntil).Select(e => boundary + e.Time).ToList();
+        var got = played.Select(p => p.At).Order().ToList();
+        var want = expectedA.Concat(expectedB).Order().ToList();
+        Assert.Equal(want.Count, got.Count);
+        foreach (var (w, g) in want.Zip(got)) Assert.Equal(w, g, 9);
+        Assert.DoesNotContain(played, p => p.Note.TrackIndex == 0 && p.At >= boundary - 1e-9 && p.Note.StepIndex != 0 && b.Tracks[0].Steps[p.Note.StepIndex].Active == false);
+    }
+
+    [Fact]
+    public void An_unqueued_pattern_never_plays_and_the_current_one_plays_on_through_the_boundary()
+    {
+        var a = PatternFactory.Create(1, seed: 1, name: "A");
+        for (var s = 0; s < 16; s++) a = PatternEditor.SetStepActive(a, 0, s, true);
+        var b = PatternEditor.SetBpm(PatternFactory.Create(1, seed: 2, name: "B"), 90);
+        b = PatternEditor.SetStepActive(b, 0, 1, true);
+        var transport = new Transport();
+        transport.Start(a);
+        var played = new List<(double At, NoteEvent Note)>();
+        var current = a;
+        var handedOutB = false;
+        Run(transport, ref current, played, 0, 1.6, now =>
+        {
+            if (Math.Abs(now - 0.5) < 1e-6) transport.Queue(b, a, now);
+            handedOutB |= played.Any(p => p.Note.StepIndex == 1 && p.At > transport.Origin + 2); // B's note, handed out a second early
+            // Before the boundary at 2 s (from the origin), after B's first notes were handed out.
+            if (Math.Abs(now - 1.5) < 1e-6) transport.Unqueue();
+        });
+        Assert.True(handedOutB);
+        Run(transport, ref current, played, 1.6, 5.0);
+        Assert.Same(a, current);
+        Assert.Null(transport.Queued);
+        var origin = transport.Origin;
+        var expected = Scheduler.EventsBetween(a, 0, transport.ScheduledUntil).Select(e => origin + e.Time).ToList();
+        Assert.Equal(expected.Count, played.Count);
+        foreach (var (w, g) in expected.Zip(played.Select(p => p.At).Order())) Assert.Equal(w, g, 9);
+    }
+
+    [Fact]
+    public void A_tempo_change_while_queued_moves_the_boundary_with_the_cycle()
+    {
+        var a = PatternFactory.Create(1, seed: 1, name: "A");
+        var b = PatternFactory.Create(1, seed: 2, name: "B");
+        var transport = new Transport();
+        transport.Start(a);
+        var notes = new List<NoteEvent>();
+        transport.Tick(0, a, notes);
+        transport.Tick(0.62, a, notes); // 0.5 s into the first cycle (2 s at 120 BPM)
+        transport.Queue(b, a, 0.62);
+        Assert.Equal(2.0, transport.QueuedAt, 12);
+        transport.Tick(0.65, PatternEditor.SetBpm(a, 60), notes);
+        Assert.Equal(4.0, transport.QueuedAt, 9); // the cycle now lasts 4 s: it still ends at step 16
     }
 }

@@ -2,7 +2,7 @@
 // loads. The app ships no test hooks: this wraps the Web Audio API itself and records what the app does with it.
 //   __orbitrScheduled   every voice started on a live AudioContext with a time: { time, at (audio clock when start()
 //                        was called), perf (performance.now() then), track (the bus it feeds, −1 for the master),
-//                        frames, gain, stopAt (null, or the audio time of its stop()), cancelled (stopped before it
+//                        frames, gain, stopAt (null, or the audio time of its last stop()), cancelled (stopped before it
 //                        started: never sounded) }
 //   __orbitrPreviewed   buffer lengths of sources started at once (library preview)
 //   __orbitrContextOptions, __orbitrContexts   options and instances of AudioContext
@@ -103,7 +103,9 @@
       const at = Math.max(when ?? 0, this.context.currentTime);
       g.__orbitrLastStopAt = this.context.currentTime;
       const r = records.get(this);
-      if (r && r.stopAt === null) {
+      // The last stop() wins (a gated voice is stopped when scheduled, and again by an edit or Stop), unless the
+      // source had stopped already.
+      if (r && (r.stopAt === null || r.stopAt > this.context.currentTime)) {
         r.stopAt = at;
         r.cancelled = at <= r.time;
       }

@@ -12,6 +12,9 @@ internal static class CommonOptions
     public static Option<int> Cycles() =>
         Int(new Option<int>("--cycles", "-c") { Description = $"Cycles of the pattern (1–{MaxCycles})", DefaultValueFactory = _ => 1 }, 1, MaxCycles);
 
+    /// <summary><c>--fill</c>: the fill switch held for the whole render (steps with a "fill" condition play, "!fill" ones rest).</summary>
+    public static Option<bool> Fill() => new("--fill") { Description = "Hold the fill switch: steps with the fill condition play, !fill steps rest" };
+
     /// <summary><c>-o FILE</c>; <c>-</c> writes to standard output.</summary>
     public static Option<string> Output(string what) =>
         new("--output", "-o") { Description = $"{what} to write (- for standard output)", Required = true };

@@ -33,6 +33,37 @@ public static class PatternEditor
     public static Pattern SetStepEffects(Pattern p, int track, int step, StepEffects? effects) =>
         UpdateStep(p, track, step, s => s with { Effects = effects is null || effects.IsEmpty ? null : ClampEffects(effects) });
 
+    // The sound-design fields (pattern v2). Each "With" form is the step change the step editor applies to a selection.
+
+    public static Step WithPitch(Step s, double semitones) => s with { Pitch = Clamp(semitones, Step.MinPitch, Step.MaxPitch) };
+
+    public static Step WithStart(Step s, double start) => s with { Start = Clamp(start, Step.MinStart, Step.MaxStart) };
+
+    /// <summary>Null: the whole sample sounds.</summary>
+    public static Step WithGate(Step s, double? seconds) => s with { Gate = seconds is { } g ? Clamp(g, Step.MinGate, Step.MaxGate) : null };
+
+    public static Step WithRatchet(Step s, int ratchet) => s with { Ratchet = Math.Clamp(ratchet, Step.MinRatchet, Step.MaxRatchet) };
+
+    /// <summary>A ratio condition is clamped into 1 ≤ A ≤ B ≤ 8.</summary>
+    public static Step WithCondition(Step s, TrigCondition? condition) => s with
+    {
+        Condition = condition is { Kind: TrigConditionKind.Ratio } c
+            ? TrigCondition.Ratio(Math.Clamp(c.A, 1, Math.Clamp(c.B, 1, TrigCondition.MaxB)), Math.Clamp(c.B, 1, TrigCondition.MaxB))
+            : condition,
+    };
+
+    public static Pattern SetStepPitch(Pattern p, int track, int step, double semitones) => UpdateStep(p, track, step, s => WithPitch(s, semitones));
+
+    public static Pattern SetStepStart(Pattern p, int track, int step, double start) => UpdateStep(p, track, step, s => WithStart(s, start));
+
+    public static Pattern SetStepReverse(Pattern p, int track, int step, bool reverse) => UpdateStep(p, track, step, s => s with { Reverse = reverse });
+
+    public static Pattern SetStepGate(Pattern p, int track, int step, double? seconds) => UpdateStep(p, track, step, s => WithGate(s, seconds));
+
+    public static Pattern SetStepRatchet(Pattern p, int track, int step, int ratchet) => UpdateStep(p, track, step, s => WithRatchet(s, ratchet));
+
+    public static Pattern SetStepCondition(Pattern p, int track, int step, TrigCondition? condition) => UpdateStep(p, track, step, s => WithCondition(s, condition));
+
     public static Pattern UpdateStep(Pattern p, int track, int step, Func<Step, Step> change)
     {
         var t = TrackAt(p, track);
@@ -56,6 +87,17 @@ public static class PatternEditor
         UpdateTrack(p, track, t => t with { Name = name.Length > Track.MaxNameLength ? name[..Track.MaxNameLength] : name });
 
     public static Pattern SetTrackColor(Pattern p, int track, string color) => UpdateTrack(p, track, t => t with { Color = color });
+
+    /// <summary>Null: the ring chokes nothing and is choked by nothing.</summary>
+    public static Pattern SetTrackChoke(Pattern p, int track, int? group) =>
+        UpdateTrack(p, track, t => t with { Choke = group is { } g ? Math.Clamp(g, Track.MinChoke, Track.MaxChoke) : null });
+
+    /// <summary>Null: the ring follows the pattern's swing.</summary>
+    public static Pattern SetTrackSwing(Pattern p, int track, double? swing) =>
+        UpdateTrack(p, track, t => t with { Swing = swing is { } v ? Clamp(v, Pattern.MinSwing, Pattern.MaxSwing) : null });
+
+    public static Pattern SetTrackReverb(Pattern p, int track, double send) =>
+        UpdateTrack(p, track, t => t with { Reverb = Clamp(send, Track.MinReverb, Track.MaxReverb) });
 
     public static Pattern SetTrackSample(Pattern p, int track, string? sampleKey)
     {
@@ -180,6 +222,21 @@ public static class PatternEditor
     public static Pattern SetLimiter(Pattern p, LimiterSettings l) => p with
     {
         Master = p.Master with { Limiter = l with { Ceiling = Clamp(l.Ceiling, LimiterSettings.MinCeiling, LimiterSettings.MaxCeiling) } },
+    };
+
+    /// <summary>The master reverb's settings, each clamped to its range.</summary>
+    public static Pattern SetReverb(Pattern p, ReverbSettings r) => p with
+    {
+        Master = p.Master with
+        {
+            Reverb = r with
+            {
+                Decay = Clamp(r.Decay, ReverbSettings.MinDecay, ReverbSettings.MaxDecay),
+                Damping = Clamp(r.Damping, ReverbSettings.MinDamping, ReverbSettings.MaxDamping),
+                PreDelay = Clamp(r.PreDelay, ReverbSettings.MinPreDelay, ReverbSettings.MaxPreDelay),
+                Return = Clamp(r.Return, ReverbSettings.MinReturn, ReverbSettings.MaxReturn),
+            },
+        },
     };
 
     /// <summary>Sets the pattern length; rings that followed the pattern length follow it (keeping their steps), polymetric rings keep theirs.</summary>

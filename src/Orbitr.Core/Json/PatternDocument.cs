@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Orbitr.Core.Json;
 
-// The on-disk shape of pattern JSON v1, for the source-generated writer. Reading walks the
+// The on-disk shape of pattern JSON v2, for the source-generated writer. The fields v2 added are written only when
+// they are not their defaults, so a pattern that does not use them reads as it did in v1. Reading walks the
 // JSON tree by hand instead (PatternJsonReader), because it must report every error with its path.
 
 internal sealed class PatternDocument
@@ -25,6 +26,16 @@ internal sealed class MasterDocument
     public double Volume { get; set; }
     public CompressorDocument Compressor { get; set; } = new();
     public LimiterDocument Limiter { get; set; } = new();
+    public ReverbDocument Reverb { get; set; } = new();
+}
+
+internal sealed class ReverbDocument
+{
+    public bool Enabled { get; set; }
+    public double Decay { get; set; }
+    public double Damping { get; set; }
+    public double PreDelay { get; set; }
+    public double Return { get; set; }
 }
 
 internal sealed class CompressorDocument
@@ -41,6 +52,8 @@ internal sealed class LimiterDocument
 {
     public bool Enabled { get; set; }
     public double Ceiling { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TruePeak { get; set; }
 }
 
 internal sealed class SampleDocument
@@ -60,6 +73,12 @@ internal sealed class TrackDocument
     public bool Mute { get; set; }
     public bool Solo { get; set; }
     public int Length { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Choke { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Swing { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Reverb { get; set; }
     public List<StepDocument> Steps { get; set; } = [];
 }
 
@@ -71,6 +90,19 @@ internal sealed class StepDocument
     public double Probability { get; set; }
     public double Timing { get; set; }
     public EffectsDocument? Effects { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Pitch { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double Start { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Reverse { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Gate { get; set; }
+    /// <summary>Null when 1 (not written).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Ratchet { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Condition { get; set; }
 }
 
 internal sealed class EffectsDocument

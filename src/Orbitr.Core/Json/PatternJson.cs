@@ -10,7 +10,8 @@ public sealed record PatternReadResult(Pattern? Pattern, IReadOnlyList<PatternEr
     public bool Ok => Pattern is not null;
 }
 
-/// <summary>Pattern JSON v1 (ARCHITECTURE §2): UTF-8, camelCase, defaults for missing fields, unknown fields rejected by path.</summary>
+/// <summary>Pattern JSON v2 (ARCHITECTURE §2): UTF-8, camelCase, defaults for missing fields, unknown fields rejected by
+/// path; every v1 file reads as before, the writer writes version 2 (v2's fields only where they are not defaults).</summary>
 public static class PatternJson
 {
     /// <summary>Files larger than this are refused before parsing.</summary>
@@ -51,7 +52,12 @@ public static class PatternJson
                     Attack = p.Master.Compressor.Attack,
                     Release = p.Master.Compressor.Release,
                 },
-                Limiter = new LimiterDocument { Enabled = p.Master.Limiter.Enabled, Ceiling = p.Master.Limiter.Ceiling },
+                Limiter = new LimiterDocument { Enabled = p.Master.Limiter.Enabled, Ceiling = p.Master.Limiter.Ceiling, TruePeak = p.Master.Limiter.TruePeak },
+                Reverb = new ReverbDocument
+                {
+                    Enabled = p.Master.Reverb.Enabled, Decay = p.Master.Reverb.Decay, Damping = p.Master.Reverb.Damping,
+                    PreDelay = p.Master.Reverb.PreDelay, Return = p.Master.Reverb.Return,
+                },
             },
         };
         foreach (var s in p.Samples)
@@ -61,7 +67,7 @@ public static class PatternJson
             var td = new TrackDocument
             {
                 Name = t.Name, Color = t.Color, Sample = t.Sample, Volume = t.Volume, Pan = t.Pan,
-                Mute = t.Mute, Solo = t.Solo, Length = t.Length,
+                Mute = t.Mute, Solo = t.Solo, Length = t.Length, Choke = t.Choke, Swing = t.Swing, Reverb = t.Reverb,
             };
             foreach (var s in t.Steps)
             {
@@ -69,6 +75,8 @@ public static class PatternJson
                 {
                     Active = s.Active, Sample = s.Sample, Velocity = s.Velocity, Probability = s.Probability,
                     Timing = s.Timing, Effects = ToDocument(s.Effects),
+                    Pitch = s.Pitch, Start = s.Start, Reverse = s.Reverse, Gate = s.Gate, Ratchet = s.Ratchet == 1 ? null : s.Ratchet,
+                    Condition = s.Condition?.ToString(),
                 });
             }
             doc.Tracks.Add(td);

@@ -151,6 +151,7 @@ internal sealed class PatternJsonReader
                 case "volume": m = m with { Volume = Number(prop.Value, p) ?? m.Volume }; break;
                 case "compressor": m = m with { Compressor = ReadCompressor(prop.Value, p) ?? m.Compressor }; break;
                 case "limiter": m = m with { Limiter = ReadLimiter(prop.Value, p) ?? m.Limiter }; break;
+                case "reverb": m = m with { Reverb = ReadReverb(prop.Value, p) ?? m.Reverb }; break;
                 default: Unknown(p); break;
             }
         }
@@ -189,10 +190,31 @@ internal sealed class PatternJsonReader
             {
                 case "enabled": l = l with { Enabled = Bool(prop.Value, p) ?? l.Enabled }; break;
                 case "ceiling": l = l with { Ceiling = Number(prop.Value, p) ?? l.Ceiling }; break;
+                case "truePeak": l = l with { TruePeak = Bool(prop.Value, p) ?? l.TruePeak }; break;
                 default: Unknown(p); break;
             }
         }
         return l;
+    }
+
+    private ReverbSettings? ReadReverb(JsonElement el, string path)
+    {
+        if (!Object(el, path)) return null;
+        var r = ReverbSettings.Default;
+        foreach (var prop in Fields(el, path))
+        {
+            var p = $"{path}.{prop.Name}";
+            switch (prop.Name)
+            {
+                case "enabled": r = r with { Enabled = Bool(prop.Value, p) ?? r.Enabled }; break;
+                case "decay": r = r with { Decay = Number(prop.Value, p) ?? r.Decay }; break;
+                case "damping": r = r with { Damping = Number(prop.Value, p) ?? r.Damping }; break;
+                case "preDelay": r = r with { PreDelay = Number(prop.Value, p) ?? r.PreDelay }; break;
+                case "return": r = r with { Return = Number(prop.Value, p) ?? r.Return }; break;
+                default: Unknown(p); break;
+            }
+        }
+        return r;
     }
 
     private EquatableArray<SampleEntry>? ReadSamples(JsonElement el, string path)
@@ -300,6 +322,9 @@ internal sealed class PatternJsonReader
                 case "mute": t = t with { Mute = Bool(v, p) ?? t.Mute }; break;
                 case "solo": t = t with { Solo = Bool(v, p) ?? t.Solo }; break;
                 case "length": break;
+                case "choke": t = t with { Choke = v.ValueKind == JsonValueKind.Null ? null : (int?)Integer(v, p, -1_000_000, 1_000_000) ?? t.Choke }; break;
+                case "swing": t = t with { Swing = v.ValueKind == JsonValueKind.Null ? null : Number(v, p) ?? t.Swing }; break;
+                case "reverb": t = t with { Reverb = Number(v, p) ?? t.Reverb }; break;
                 case "steps": t = t with { Steps = ReadSteps(v, p) ?? t.Steps }; break;
                 default: Unknown(p); break;
             }
@@ -347,10 +372,24 @@ internal sealed class PatternJsonReader
                 case "probability": s = s with { Probability = Number(v, p) ?? s.Probability }; break;
                 case "timing": s = s with { Timing = Number(v, p) ?? s.Timing }; break;
                 case "effects": s = s with { Effects = v.ValueKind == JsonValueKind.Null ? null : ReadEffects(v, p) }; break;
+                case "pitch": s = s with { Pitch = Number(v, p) ?? s.Pitch }; break;
+                case "start": s = s with { Start = Number(v, p) ?? s.Start }; break;
+                case "reverse": s = s with { Reverse = Bool(v, p) ?? s.Reverse }; break;
+                case "gate": s = s with { Gate = v.ValueKind == JsonValueKind.Null ? null : Number(v, p) ?? s.Gate }; break;
+                case "ratchet": s = s with { Ratchet = (int?)Integer(v, p, -1_000_000, 1_000_000) ?? s.Ratchet }; break;
+                case "condition": s = s with { Condition = v.ValueKind == JsonValueKind.Null ? null : ReadCondition(v, p) ?? s.Condition }; break;
                 default: Unknown(p); break;
             }
         }
         return s;
+    }
+
+    private TrigCondition? ReadCondition(JsonElement el, string path)
+    {
+        if (String(el, path) is not { } text) return null;
+        if (TrigCondition.TryParse(text, out var condition)) return condition;
+        Error(path, $"\"{Clip(text)}\" is not a trig condition (\"A:B\" with 1 ≤ A ≤ B ≤ 8, \"first\", \"!first\", \"fill\" or \"!fill\")");
+        return null;
     }
 
     private StepEffects? ReadEffects(JsonElement el, string path)

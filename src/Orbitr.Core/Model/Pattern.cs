@@ -16,7 +16,7 @@ public sealed record Pattern(
     EquatableArray<Track> Tracks)
 {
     public const string Format = "orbitr.pattern";
-    public const int Version = 1;
+    public const int Version = 2;
     public const double DefaultBpm = 120, MinBpm = 40, MaxBpm = 200;
     public const double MinSwing = 0, MaxSwing = 100;
     public const int DefaultLength = 16, MinLength = 1, MaxLength = 64;
@@ -26,6 +26,20 @@ public sealed record Pattern(
 
     /// <summary>Seconds of one sixteenth step: 60 / bpm / 4.</summary>
     public double StepSeconds => 60.0 / Bpm / 4.0;
+
+    /// <summary>The swing a ring plays with: its own, else the pattern's.</summary>
+    public double SwingOf(Track track) => track.Swing ?? Swing;
+
+    /// <summary>Whether any ring sends to the reverb while it is on: only then does a renderer build it.</summary>
+    public bool UsesReverb
+    {
+        get
+        {
+            if (!Master.Reverb.Enabled || Master.Reverb.Return <= 0) return false;
+            foreach (var t in Tracks) if (t.Reverb > 0) return true;
+            return false;
+        }
+    }
 
     /// <summary>Seconds of one cycle of the pattern (its <see cref="Length"/> steps).</summary>
     public double CycleSeconds => Length * StepSeconds;

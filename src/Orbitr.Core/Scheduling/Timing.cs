@@ -10,12 +10,18 @@ public static class Timing
         (n & 1) == 1 ? swing / 100.0 * stepSeconds / 2.0 : 0.0;
 
     /// <summary>Start of a note on sixteenth <paramref name="n"/> with a micro-timing offset in ms; never before 0.</summary>
-    public static double NoteTime(Pattern pattern, long n, double timingMs)
+    public static double NoteTime(Pattern pattern, long n, double timingMs) => NoteTime(pattern.StepSeconds, pattern.Swing, n, timingMs);
+
+    /// <summary>As above with a ring's own swing (<see cref="Pattern.SwingOf"/>).</summary>
+    public static double NoteTime(double stepSeconds, double swing, long n, double timingMs)
     {
-        var step = pattern.StepSeconds;
-        var t = n * step + SwingDelay(pattern.Swing, step, n) + timingMs / 1000.0;
+        var t = n * stepSeconds + SwingDelay(swing, stepSeconds, n) + timingMs / 1000.0;
         return t < 0 ? 0 : t;
     }
+
+    /// <summary>Start of ratchet hit <paramref name="hit"/> of <paramref name="ratchet"/>: t + hit × stepSeconds / ratchet.</summary>
+    public static double HitTime(double stepTime, double stepSeconds, int hit, int ratchet) =>
+        hit == 0 ? stepTime : stepTime + hit * stepSeconds / ratchet;
 
     /// <summary>The one place seconds become a sample index.</summary>
     public static long ToSampleIndex(double seconds, int sampleRate) => (long)Math.Round(seconds * sampleRate, MidpointRounding.AwayFromZero);

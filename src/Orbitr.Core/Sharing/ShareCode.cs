@@ -9,7 +9,7 @@ namespace Orbitr.Core.Sharing;
 /// differs from defaults, raw-deflated, in base64url without padding. Every valid pattern round-trips exactly.</summary>
 public static class ShareCode
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
     /// <summary>Inflated size limit: far above any valid pattern, far below a zip bomb.</summary>
     public const int MaxInflatedBytes = 256 * 1024;
     public const int MaxCodeLength = 200_000;
@@ -77,7 +77,7 @@ public static class ShareCode
 
         if (raw.Length == 0) return "the share code is truncated";
         if (raw[0] > Version) return $"this share code is version {raw[0]}, made by a newer Orbitr; update Orbitr to open it";
-        if (raw[0] != Version) return $"unknown share code version {raw[0]}";
+        if (raw[0] < 1) return $"unknown share code version {raw[0]}"; // version 1 codes read as they always did
         Pattern decoded;
         try
         {

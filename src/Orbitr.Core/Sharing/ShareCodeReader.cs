@@ -18,12 +18,19 @@ internal sealed class ShareCodeReader(byte[] data)
         var seed = (uint)r.VarUInt(uint.MaxValue);
         var ts = new TimeSignature(r.Int(1000), r.Int(1000));
         var master = MasterSettings.Default;
-        if (r.Byte() == 1)
+        var masterFlags = r.Byte();
+        if (masterFlags > 3) throw new ShareCodeFormatException("unknown master settings");
+        if ((masterFlags & 1) != 0)
         {
             var volume = r.Double();
             var flags = r.Byte();
             var c = new CompressorSettings((flags & 1) != 0, r.Double(), r.Double(), r.Double(), r.Double(), r.Double());
-            master = new MasterSettings(volume, c, new LimiterSettings((flags & 2) != 0, r.Double()));
+            master = new MasterSettings(volume, c, new LimiterSettings((flags & 2) != 0, r.Double()) { TruePeak = (flags & 4) != 0 });
+        }
+        if ((masterFlags & 2) != 0)
+        {
+            var enabled = r.Byte() != 0;
+            master = master with { Reverb = new ReverbSettings(enabled, r.Double(), r.Double(), r.Double(), r.Double()) };
         }
 
         var sampleCount = r.Int(Pattern.MaxSamples);
@@ -44,6 +51,16 @@ internal sealed class ShareCodeReader(byte[] data)
         for (var t = 0; t < trackCount; t++)
         {
             var flags = r.Byte();
+            int? choke = null;
+            double? ringSwing = null;
+            var reverb = 0.0;
+            if ((flags & 16) != 0)
+            {
+                var v2 = r.Byte();
+                if ((v2 & 1) != 0) choke = r.Int(1000);
+                if ((v2 & 2) != 0) ringSwing = r.Double();
+                if ((v2 & 4) != 0) reverb = r.Double();
+            }
             var trackName = (flags & 4) != 0 ? PatternFactory.TrackName(t) : r.String();
             string color;
             if ((flags & 8) != 0)
@@ -60,7 +77,10 @@ internal sealed class ShareCodeReader(byte[] data)
             var stepCount = r.Int(Pattern.MaxLength);
             var steps = new Step[stepCount];
             for (var i = 0; i < stepCount; i++) steps[i] = r.Step(samples);
-            tracks.Add(new Track(trackName, color, sample, volume, pan, (flags & 1) != 0, (flags & 2) != 0, trackLength, steps));
+            tracks.Add(new Track(trackName, color, sample, volume, pan, (flags & 1) != 0, (flags & 2) != 0, trackLength, steps)
+            {
+                Choke = choke, Swing = ringSwing, Reverb = reverb,
+            });
         }
         if (r._pos != data.Length) throw new ShareCodeFormatException("unexpected bytes after the pattern");
         return new Pattern(name, bpm, swing, length, ts, seed, master, new EquatableArray<SampleEntry>(samples), new EquatableArray<Track>(tracks));
@@ -70,6 +90,24 @@ internal sealed class ShareCodeReader(byte[] data)
     {
         var flags = Byte();
         var step = new Step(Active: (flags & 1) != 0);
+        if ((flags & 64) != 0)
+        {
+            var v2 = Byte();
+            if ((v2 & 1) != 0) step = step with { Pitch = Double() };
+            if ((v2 & 2) != 0) step = step with { Start = Double() };
+            if ((v2 & 4) != 0) step = step with { Reverse = true };
+            if ((v2 & 8) != 0) step = step with { Gate = Double() };
+            if ((v2 & 16) != 0) step = step with { Ratchet = Int(1000) };
+            if ((v2 & 32) != 0)
+            {
+                var kind = (TrigConditionKind)Byte();
+                if (!Enum.IsDefined(kind)) throw new ShareCodeFormatException("unknown trig condition");
+                step = step with
+                {
+                    Condition = kind == TrigConditionKind.Ratio ? TrigCondition.Ratio(Int(1000), Int(1000)) : new TrigCondition(kind),
+                };
+            }
+        }
         if ((flags & 2) != 0) step = step with { Sample = SampleKey(samples) ?? throw new ShareCodeFormatException("a step names no sample") };
         if ((flags & 4) != 0) step = step with { Velocity = Int(1000) };
         if ((flags & 8) != 0) step = step with { Probability = Double() };

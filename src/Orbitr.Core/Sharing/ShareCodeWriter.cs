@@ -3,8 +3,9 @@ using Orbitr.Core.Model;
 
 namespace Orbitr.Core.Sharing;
 
-/// <summary>The binary layout of share code v1. Numbers that are round decimals (k/1000) are stored as zig-zag
-/// varints; any other double is stored raw, so every value survives exactly.</summary>
+/// <summary>The binary layout of share code v2 (v1 plus pattern v2's fields, each behind a flag bit that v1 never set,
+/// so a v1 code reads the same). Numbers that are round decimals (k/1000) are stored as zig-zag varints; any other
+/// double is stored raw, so every value survives exactly.</summary>
 internal sealed class ShareCodeWriter(Stream s)
 {
     public static void Write(Pattern p, Stream stream)
@@ -18,14 +19,21 @@ internal sealed class ShareCodeWriter(Stream s)
         w.VarUInt(p.Seed);
         w.VarUInt((ulong)p.TimeSignature.Numerator);
         w.VarUInt((ulong)p.TimeSignature.Denominator);
-        if (p.Master == MasterSettings.Default) stream.WriteByte(0);
-        else
+        var reverbSet = p.Master.Reverb != ReverbSettings.Default;
+        var mixSet = (p.Master with { Reverb = ReverbSettings.Default }) != MasterSettings.Default;
+        stream.WriteByte((byte)((mixSet ? 1 : 0) | (reverbSet ? 2 : 0)));
+        if (mixSet)
         {
-            stream.WriteByte(1);
             var c = p.Master.Compressor;
             w.Double(p.Master.Volume);
-            stream.WriteByte((byte)((c.Enabled ? 1 : 0) | (p.Master.Limiter.Enabled ? 2 : 0)));
+            stream.WriteByte((byte)((c.Enabled ? 1 : 0) | (p.Master.Limiter.Enabled ? 2 : 0) | (p.Master.Limiter.TruePeak ? 4 : 0)));
             foreach (var v in new[] { c.Threshold, c.Knee, c.Ratio, c.Attack, c.Release, p.Master.Limiter.Ceiling }) w.Double(v);
+        }
+        if (reverbSet)
+        {
+            var r = p.Master.Reverb;
+            stream.WriteByte((byte)(r.Enabled ? 1 : 0));
+            foreach (var v in new[] { r.Decay, r.Damping, r.PreDelay, r.Return }) w.Double(v);
         }
 
         w.VarUInt((ulong)p.Samples.Count);
@@ -44,7 +52,15 @@ internal sealed class ShareCodeWriter(Stream s)
             var track = p.Tracks[t];
             var palette = PatternFactory.Palette.ToList().IndexOf(track.Color);
             var defaultName = track.Name == PatternFactory.TrackName(t);
-            stream.WriteByte((byte)((track.Mute ? 1 : 0) | (track.Solo ? 2 : 0) | (defaultName ? 4 : 0) | (palette >= 0 ? 8 : 0)));
+            var v2 = (track.Choke is not null ? 1 : 0) | (track.Swing is not null ? 2 : 0) | (track.Reverb != 0 ? 4 : 0);
+            stream.WriteByte((byte)((track.Mute ? 1 : 0) | (track.Solo ? 2 : 0) | (defaultName ? 4 : 0) | (palette >= 0 ? 8 : 0) | (v2 != 0 ? 16 : 0)));
+            if (v2 != 0)
+            {
+                stream.WriteByte((byte)v2);
+                if (track.Choke is { } choke) w.VarUInt((ulong)choke);
+                if (track.Swing is { } swing) w.Double(swing);
+                if (track.Reverb != 0) w.Double(track.Reverb);
+            }
             if (!defaultName) w.String(track.Name);
             if (palette >= 0) stream.WriteByte((byte)palette); else w.String(track.Color);
             w.VarUInt(SampleIndex(p, track.Sample));
@@ -60,7 +76,26 @@ internal sealed class ShareCodeWriter(Stream s)
     {
         var flags = (step.Active ? 1 : 0) | (step.Sample is not null ? 2 : 0) | (step.Velocity != Model.Step.DefaultVelocity ? 4 : 0)
             | (step.Probability != 1 ? 8 : 0) | (step.Timing != 0 ? 16 : 0) | (step.Effects is not null ? 32 : 0);
-        s.WriteByte((byte)flags);
+        var v2 = (step.Pitch != 0 ? 1 : 0) | (step.Start != 0 ? 2 : 0) | (step.Reverse ? 4 : 0) | (step.Gate is not null ? 8 : 0)
+            | (step.Ratchet != 1 ? 16 : 0) | (step.Condition is not null ? 32 : 0);
+        s.WriteByte((byte)(flags | (v2 != 0 ? 64 : 0)));
+        if (v2 != 0)
+        {
+            s.WriteByte((byte)v2);
+            if (step.Pitch != 0) Double(step.Pitch);
+            if (step.Start != 0) Double(step.Start);
+            if (step.Gate is { } gate) Double(gate);
+            if (step.Ratchet != 1) VarUInt((ulong)step.Ratchet);
+            if (step.Condition is { } c)
+            {
+                s.WriteByte((byte)c.Kind);
+                if (c.Kind == TrigConditionKind.Ratio)
+                {
+                    VarUInt((ulong)c.A);
+                    VarUInt((ulong)c.B);
+                }
+            }
+        }
         if (step.Sample is not null) VarUInt(SampleIndex(p, step.Sample));
         if ((flags & 4) != 0) VarUInt((ulong)step.Velocity);
         if ((flags & 8) != 0) Double(step.Probability);

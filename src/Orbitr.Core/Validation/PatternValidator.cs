@@ -54,6 +54,11 @@ public static partial class PatternValidator
         Range(errors, "master.compressor.attack", c.Attack, CompressorSettings.MinAttack, CompressorSettings.MaxAttack);
         Range(errors, "master.compressor.release", c.Release, CompressorSettings.MinRelease, CompressorSettings.MaxRelease);
         Range(errors, "master.limiter.ceiling", master.Limiter.Ceiling, LimiterSettings.MinCeiling, LimiterSettings.MaxCeiling);
+        var r = master.Reverb;
+        Range(errors, "master.reverb.decay", r.Decay, ReverbSettings.MinDecay, ReverbSettings.MaxDecay);
+        Range(errors, "master.reverb.damping", r.Damping, ReverbSettings.MinDamping, ReverbSettings.MaxDamping);
+        Range(errors, "master.reverb.preDelay", r.PreDelay, ReverbSettings.MinPreDelay, ReverbSettings.MaxPreDelay);
+        Range(errors, "master.reverb.return", r.Return, ReverbSettings.MinReturn, ReverbSettings.MaxReturn);
     }
 
     private static void ValidateSampleRef(List<PatternError> errors, string path, SampleRef sample)
@@ -77,6 +82,9 @@ public static partial class PatternValidator
         Range(errors, $"{path}.volume", track.Volume, Track.MinVolume, Track.MaxVolume);
         Range(errors, $"{path}.pan", track.Pan, Track.MinPan, Track.MaxPan);
         Range(errors, $"{path}.length", track.Length, Pattern.MinLength, Pattern.MaxLength);
+        if (track.Choke is { } choke) Range(errors, $"{path}.choke", choke, Track.MinChoke, Track.MaxChoke);
+        if (track.Swing is { } swing) Range(errors, $"{path}.swing", swing, Pattern.MinSwing, Pattern.MaxSwing);
+        Range(errors, $"{path}.reverb", track.Reverb, Track.MinReverb, Track.MaxReverb);
         if (track.Steps.Count != track.Length)
             errors.Add(new($"{path}.steps", $"has {track.Steps.Count} steps but the track's length is {track.Length}"));
         for (var s = 0; s < track.Steps.Count; s++)
@@ -90,6 +98,12 @@ public static partial class PatternValidator
         Range(errors, $"{path}.velocity", step.Velocity, Step.MinVelocity, Step.MaxVelocity);
         Range(errors, $"{path}.probability", step.Probability, Step.MinProbability, Step.MaxProbability);
         Range(errors, $"{path}.timing", step.Timing, Step.MinTiming, Step.MaxTiming);
+        Range(errors, $"{path}.pitch", step.Pitch, Step.MinPitch, Step.MaxPitch);
+        Range(errors, $"{path}.start", step.Start, Step.MinStart, Step.MaxStart);
+        if (step.Gate is { } gate) Range(errors, $"{path}.gate", gate, Step.MinGate, Step.MaxGate);
+        Range(errors, $"{path}.ratchet", step.Ratchet, Step.MinRatchet, Step.MaxRatchet);
+        if (step.Condition is { IsValid: false } c)
+            errors.Add(new($"{path}.condition", $"\"{c}\" is not a trig condition: in \"A:B\" 1 ≤ A ≤ B ≤ {TrigCondition.MaxB}"));
         if (step.Effects is not { } fx) return;
         if (fx.Filter is { } f)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using Orbitr.Core.Model;
 
 namespace Orbitr.Dsp.Master;
@@ -6,12 +5,11 @@ namespace Orbitr.Dsp.Master;
 /// <summary>A stereo-linked feed-forward compressor with the parameters of Web Audio's DynamicsCompressorNode
 /// (threshold, knee, ratio in dB; attack, release in seconds) and its automatic make-up gain
 /// ((1/curve(0 dBFS))^0.6, as the Web Audio spec describes). It follows the spec's static curve; the detector is a
-/// simpler peak follower than Chromium's, so levels with the compressor on agree only approximately.</summary>
+/// simpler peak follower than Chromium's (frame by frame), so levels with the compressor on agree only approximately.</summary>
 public sealed class Compressor
 {
-    private readonly float _threshold, _knee, _ratio, _attackCoef, _releaseCoef, _makeup;
+    private readonly float _threshold, _knee, _ratio, _attackCoef, _releaseCoef, _makeup, _kneeStart;
     private float _envelopeDb;
-    private float _gain = float.NaN;
 
     public Compressor(CompressorSettings s, int sampleRate)
     {
@@ -21,6 +19,7 @@ public sealed class Compressor
         _attackCoef = Coef(s.Attack, sampleRate);
         _releaseCoef = Coef(s.Release, sampleRate);
         _makeup = MathF.Pow(1 / DbToGain(Curve(0) - 0), 0.6f);
+        _kneeStart = MathF.Max(1e-6f, DbToGain(_threshold - _knee / 2));
     }
 
     private static float Coef(double seconds, int rate) => seconds <= 0 ? 0 : (float)Math.Exp(-1.0 / (seconds * rate));
@@ -40,50 +39,32 @@ public sealed class Compressor
         return _threshold + over / _ratio;
     }
 
-    // Largest |sample| of a division of both channels (a hand-written loop: 32 frames are too few for TensorPrimitives'
-    // per-call cost, which was a fifth of a whole render).
-    private static float Peak(ReadOnlySpan<float> left, ReadOnlySpan<float> right)
-    {
-        var i = 0;
-        var peak = 0f;
-        if (Vector128.IsHardwareAccelerated && left.Length >= 4)
-        {
-            var max = Vector128<float>.Zero;
-            for (; i <= left.Length - 4; i += 4)
-                max = Vector128.Max(max, Vector128.Max(Vector128.Abs(Vector128.Create(left.Slice(i, 4))), Vector128.Abs(Vector128.Create(right.Slice(i, 4)))));
-            peak = MathF.Max(MathF.Max(max[0], max[1]), MathF.Max(max[2], max[3]));
-        }
-        for (; i < left.Length; i++) peak = MathF.Max(peak, MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i])));
-        return peak;
-    }
-
-    /// <summary>Gain is computed once per 32 frames (as Chromium's compressor works in divisions of its render
-    /// quantum) from the division's peak, and ramped linearly across the division, which keeps logarithms off the
-    /// per-sample path.</summary>
+    /// <summary>Per frame: the louder channel's level in dB, the gain reduction the curve asks for, smoothed by the
+    /// attack (when it grows) or release coefficient, applied to both channels (stereo-linked). Frame by frame, so the
+    /// same audio gets the same gain wherever a block or a render starts: a pattern playing on repeats each cycle
+    /// exactly, and a seamless loop equals every window of a long render (issue 25). A gain computed once per 32-frame
+    /// division, as before, moved with the divisions' alignment: cycles of one render differed by up to −21 dBFS.</summary>
     public void Process(Span<float> left, Span<float> right)
     {
-        const int Division = 32;
         var env = _envelopeDb;
-        var gain = float.IsNaN(_gain) ? _makeup : _gain;
-        for (var start = 0; start < left.Length; start += Division)
+        for (var i = 0; i < left.Length; i++)
         {
-            var n = Math.Min(Division, left.Length - start);
-            var peak = Peak(left.Slice(start, n), right.Slice(start, n));
-            var inDb = peak > 1e-6f ? 20 * MathF.Log10(peak) : -120f;
-            var reduction = inDb - Curve(inDb); // ≥ 0 dB
-            var coef = MathF.Pow(reduction > env ? _attackCoef : _releaseCoef, n);
-            env = reduction + coef * (env - reduction);
-            var target = DbToGain(-env) * _makeup;
-            var step = (target - gain) / n;
-            for (var i = start; i < start + n; i++)
+            var peak = MathF.Max(MathF.Abs(left[i]), MathF.Abs(right[i]));
+            // Below the knee the curve is unity: no logarithm needed, and none for the gain once the envelope is 0 dB.
+            var reduction = 0f;
+            if (peak > _kneeStart)
             {
-                gain += step;
-                left[i] *= gain;
-                right[i] *= gain;
+                var inDb = DbPerLog2 * MathF.Log2(peak);
+                reduction = inDb - Curve(inDb); // ≥ 0 dB
             }
-            gain = target;
+            env = reduction + (reduction > env ? _attackCoef : _releaseCoef) * (env - reduction);
+            var gain = env < 1e-6f ? _makeup : MathF.Pow(2, -env * Log2PerDb) * _makeup;
+            left[i] *= gain;
+            right[i] *= gain;
         }
         _envelopeDb = env;
-        _gain = gain;
     }
+
+    private const float DbPerLog2 = 6.0205999f;       // 20·log10(2)
+    private const float Log2PerDb = 1 / DbPerLog2;
 }

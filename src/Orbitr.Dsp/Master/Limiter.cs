@@ -6,13 +6,13 @@ namespace Orbitr.Dsp.Master;
 /// whole render).</summary>
 public static class Limiter
 {
-    public static void Process(float[] left, float[] right, double ceilingDb, int sampleRate)
+    public static void Process(float[] left, float[] right, double ceilingDb, int sampleRate, bool truePeak = false)
     {
         if (left.Length != right.Length) throw new ArgumentException("both channels must have the same length", nameof(right));
         // The limiter copies what it is given before it writes anything back, and writes frames in order: they can go
         // straight back over the frames they came from.
         var sink = new InPlace(left, right);
-        var limiter = new LookAheadLimiter(ceilingDb, sampleRate, sink);
+        var limiter = new LookAheadLimiter(ceilingDb, sampleRate, sink, truePeak: truePeak);
         limiter.Write(left, right);
         limiter.Flush();
     }

@@ -8,7 +8,11 @@ namespace Orbitr.Dsp.Master;
 /// next L frames (1.5 ms), averaged over L frames, ramps the gain down linearly ahead of each over and is never above
 /// the wanted gain at the over itself (every frame of the average's window has a minimum that includes it). The gain
 /// recovers with a 50 ms release and a final clamp guarantees the ceiling. A signal whose peak stays at or under the
-/// ceiling passes bit-identical, and costs one vectorized scan per block.</summary>
+/// ceiling passes bit-identical, and costs one vectorized scan per block.
+/// True-peak mode (issue 25): a frame's peak is also every inter-sample peak near it, as ITU-R BS.1770's 4×
+/// oversampling reads it (<see cref="TruePeak"/>): each 4-phase interpolation over frames [j − 11, j] counts for all
+/// twelve of them, so the gain is at or under the wanted one wherever an interpolated value is made. That costs 11
+/// frames more latency.</summary>
 public sealed class LookAheadLimiter : IAudioSink
 {
     /// <summary>The look-ahead (and averaging) window L in seconds: L = max(1, ⌊WindowSeconds × rate⌋) frames. The
@@ -17,6 +21,11 @@ public sealed class LookAheadLimiter : IAudioSink
 
     private readonly IAudioSink _next;
     private readonly float _ceiling, _release;
+    private readonly bool _truePeak;
+    private readonly int _delay;           // frames a peak waits for its inter-sample neighbours: 11 in true-peak mode
+    private readonly float[] _tp = new float[TruePeak.Taps]; // the last 12 interpolated peaks (true-peak mode)
+    private int _tpAt;
+    private float _previousPeak = float.PositiveInfinity; // the last block's peak: the fast path needs both quiet
     private readonly int _window;          // L: look-ahead and averaging length
     private readonly float[] _l, _r;       // frames waiting for their look-ahead: [0, _pending)
     private int _pending;
@@ -37,8 +46,10 @@ public sealed class LookAheadLimiter : IAudioSink
     /// <summary>L, the look-ahead window in frames at <paramref name="sampleRate"/>; the latency is L − 1.</summary>
     public static int WindowFrames(int sampleRate) => Math.Max(1, (int)(WindowSeconds * sampleRate));
 
-    public LookAheadLimiter(double ceilingDb, int sampleRate, IAudioSink next, int maxBlock = 8192)
+    public LookAheadLimiter(double ceilingDb, int sampleRate, IAudioSink next, int maxBlock = 8192, bool truePeak = false)
     {
+        _truePeak = truePeak;
+        _delay = truePeak ? TruePeak.Taps - 1 : 0;
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBlock, 1);
         _next = next;
@@ -56,7 +67,7 @@ public sealed class LookAheadLimiter : IAudioSink
     }
 
     /// <summary>Frames between a frame going in and coming out.</summary>
-    public int Latency => _window - 1;
+    public int Latency => _window - 1 + _delay;
 
     public int MaxBlock { get; }
 
@@ -84,10 +95,16 @@ public sealed class LookAheadLimiter : IAudioSink
         var ready = Math.Max(0, total - Latency);  // frames whose look-ahead is complete
 
         if (float.IsNaN(peak)) peak = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(left)), MathF.Abs(TensorPrimitives.MaxMagnitude(right)));
-        if (Idle && !(peak > _ceiling))
+        // In true-peak mode an interpolated value can be up to TruePeak.Bound × the samples it is made of, which
+        // reach back into the block before.
+        var quiet = _truePeak ? peak * TruePeak.Bound <= _ceiling && _previousPeak * TruePeak.Bound <= _ceiling && n >= 2 * TruePeak.Taps : !(peak > _ceiling);
+        _previousPeak = peak;
+        if (Idle && quiet)
         {
-            // Nothing over the ceiling within reach: the delayed input is the output, untouched.
+            // Nothing over the ceiling within reach: the delayed input is the output, untouched. (The interpolated
+            // peaks skipped were all under the ceiling, as zeros are: they would have wanted no gain either.)
             _received += n;
+            if (_truePeak) Array.Clear(_tp);
         }
         else
         {
@@ -95,10 +112,24 @@ public sealed class LookAheadLimiter : IAudioSink
             for (var k = 0; k < n; k++)
             {
                 var slot = pending + k;
-                Push(firstNew + k, slot);
+                var j = firstNew + k;
+                if (!_truePeak) Push(j, MathF.Max(MathF.Abs(_l[slot]), MathF.Abs(_r[slot])));
+                else
+                {
+                    _tp[_tpAt] = TruePeak.At(_l, _r, slot);
+                    _tpAt = (_tpAt + 1) % TruePeak.Taps;
+                    var q = slot - _delay; // the frame whose twelve interpolations are all in now
+                    if (j >= _delay)
+                    {
+                        var p = MathF.Max(MathF.Abs(_l[q]), MathF.Abs(_r[q]));
+                        foreach (var t in _tp) p = MathF.Max(p, t);
+                        Push(j - _delay, p);
+                    }
+                }
                 // This frame completes the look-ahead of the frame Latency before it.
                 if (slot >= Latency) Apply(slot - Latency);
             }
+            _received = firstNew + n;
         }
         if (ready > 0) _next.Write(_l.AsSpan(0, ready), _r.AsSpan(0, ready));
         var keep = total - ready;
@@ -116,10 +147,9 @@ public sealed class LookAheadLimiter : IAudioSink
         _pending = 0;
     }
 
-    // Input frame at absolute index j (buffer slot s) enters the sliding minimum.
-    private void Push(long j, int s)
+    // Input frame at absolute index j, whose peak is p, enters the sliding minimum.
+    private void Push(long j, float p)
     {
-        var p = MathF.Max(MathF.Abs(_l[s]), MathF.Abs(_r[s]));
         var g = p > _ceiling ? _ceiling / p : 1f;
         var w = _window;
         // Drop minima that left the window [j − L + 1, j], then those no smaller than the new gain.
@@ -132,7 +162,6 @@ public sealed class LookAheadLimiter : IAudioSink
             _minGain[at] = g;
             _minCount++;
         }
-        _received = j + 1;
         // The minimum over [j − L + 1, j] enters the moving average.
         var h = _minCount > 0 ? _minGain[_minHead] : 1f;
         var old = _box[_boxAt];

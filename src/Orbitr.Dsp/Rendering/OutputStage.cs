@@ -19,7 +19,7 @@ public sealed class OutputStage : IAudioSink
     {
         _sampleRate = sampleRate;
         _tail = new TailTrim(keepFrames, (float)Math.Pow(10, RenderOptions.SilenceDb / 20), sink);
-        _limiter = limiter.Enabled ? new LookAheadLimiter(limiter.Ceiling, sampleRate, _tail, maxBlock) : null;
+        _limiter = limiter.Enabled ? new LookAheadLimiter(limiter.Ceiling, sampleRate, _tail, maxBlock, limiter.TruePeak) : null;
     }
 
     /// <summary>Largest |sample| of the last block written (before the limiter): the renderer's "is it quiet yet".</summary>

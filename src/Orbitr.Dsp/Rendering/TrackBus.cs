@@ -5,8 +5,9 @@ using Orbitr.Dsp.Voice;
 namespace Orbitr.Dsp.Rendering;
 
 /// <summary>A ring's bus during an offline render: the dry sum of its voices, one stereo send and delay line per
-/// distinct delay setting, and the track gain applied when mixing into the master.</summary>
-internal sealed class TrackBus(float volume)
+/// distinct delay setting, and the track gain applied when mixing into the master (and, times the ring's reverb send,
+/// into the reverb's input).</summary>
+internal sealed class TrackBus(float volume, float reverb = 0)
 {
     private readonly List<DelaySend> _sends = [];
 
@@ -56,7 +57,7 @@ internal sealed class TrackBus(float volume)
         }
     }
 
-    public void MixInto(Span<float> left, Span<float> right)
+    public void MixInto(Span<float> left, Span<float> right, ReverbBus? reverbBus)
     {
         var frames = left.Length;
         foreach (var s in _sends)
@@ -64,8 +65,21 @@ internal sealed class TrackBus(float volume)
             s.Left.Process(s.L.AsSpan(0, frames), DryL.AsSpan(0, frames));
             s.Right.Process(s.R.AsSpan(0, frames), DryR.AsSpan(0, frames));
         }
-        TensorPrimitives.MultiplyAdd(DryL.AsSpan(0, frames), volume, left, left);
-        TensorPrimitives.MultiplyAdd(DryR.AsSpan(0, frames), volume, right, right);
+        var dryL = DryL.AsSpan(0, frames);
+        var dryR = DryR.AsSpan(0, frames);
+        if (reverbBus is not null && reverb > 0)
+        {
+            // Volume first, then the send, as the browser's bus gain → send gain: (x·volume)·reverb.
+            TensorPrimitives.Multiply(dryL, volume, dryL);
+            TensorPrimitives.Multiply(dryR, volume, dryR);
+            TensorPrimitives.Add(dryL, left, left);
+            TensorPrimitives.Add(dryR, right, right);
+            TensorPrimitives.MultiplyAdd(dryL, reverb, reverbBus.InL.AsSpan(0, frames), reverbBus.InL.AsSpan(0, frames));
+            TensorPrimitives.MultiplyAdd(dryR, reverb, reverbBus.InR.AsSpan(0, frames), reverbBus.InR.AsSpan(0, frames));
+            return;
+        }
+        TensorPrimitives.MultiplyAdd(dryL, volume, left, left);
+        TensorPrimitives.MultiplyAdd(dryR, volume, right, right);
     }
 
     public bool Silent()

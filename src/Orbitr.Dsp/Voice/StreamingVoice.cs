@@ -2,9 +2,9 @@ using Orbitr.Dsp.Audio;
 
 namespace Orbitr.Dsp.Voice;
 
-/// <summary>One voice's chain up to the delay (velocity gain → pan → filter → distortion), rendered block by block
-/// from the shared sample instead of into a buffer of its own: a voice then costs its filter state, not a copy of
-/// its sample. Sample for sample it equals <see cref="VoiceRenderer.Render"/> (the same per-frame arithmetic), and it
+/// <summary>One voice's chain up to the delay (sample read → velocity gain → pan → filter → distortion → gate), rendered
+/// block by block from the shared sample instead of into a buffer of its own: a voice then costs its filter state and
+/// read position, not a copy of its sample. Sample for sample it equals <see cref="VoiceRenderer.Render"/> (the same per-frame arithmetic), and it
 /// ends where that would trim the filter's ring-out, so a render is the same whichever way a voice is played.</summary>
 public sealed class StreamingVoice
 {
@@ -14,6 +14,11 @@ public sealed class StreamingVoice
     private readonly BiquadFilter? _left, _right;
     private readonly WaveShaper? _shaper;
     private readonly int _maxTail;
+    private readonly SampleReader? _reader;     // null: the sample is read as it is, straight from its arrays
+    private readonly int _sourceLength;         // frames read from the sample
+    private readonly double? _gateStart;        // voice frame where the gate's fade starts
+    private readonly long _gateEnd = long.MaxValue;
+    private float[] _readL = [], _readR = [];
     private int _position;
 
     public StreamingVoice(AudioBuffer sample, VoiceKey key)
@@ -21,6 +26,13 @@ public sealed class StreamingVoice
         _sample = sample;
         _key = key;
         _gain = (float)key.Gain;
+        if (!key.Shape.ReadsWholeSample) _reader = new SampleReader(sample, key.Shape);
+        _sourceLength = _reader?.Length ?? sample.Length;
+        if (key.Shape.Gate is { } gate)
+        {
+            _gateStart = gate * sample.SampleRate;
+            _gateEnd = VoiceRenderer.GateEnd(gate, sample.SampleRate);
+        }
         if (key.Filter is { } f)
         {
             _left = new BiquadFilter(f.Type, f.Frequency, f.Q, sample.SampleRate);
@@ -28,9 +40,11 @@ public sealed class StreamingVoice
             _maxTail = VoiceRenderer.FilterTailFrames(sample.SampleRate);
         }
         if (key.Distortion is { Amount: > 0 } d) _shaper = new WaveShaper(DistortionCurve.Create(d.Amount));
-        Length = sample.Length + _maxTail;
-        if (_maxTail > 0 && sample.Length == 0) Length = TrimmedLength(0, -1);
+        Length = Gated(_sourceLength + _maxTail);
+        if (_maxTail > 0 && _sourceLength == 0) Length = Gated(TrimmedLength(0, -1));
     }
+
+    private int Gated(long length) => (int)Math.Min(length, _gateEnd);
 
     /// <summary>Frames this voice sounds for; final once the sample has been played (the ring-out is known then).</summary>
     public int Length { get; private set; }
@@ -39,14 +53,30 @@ public sealed class StreamingVoice
     public void Render(Span<float> left, Span<float> right)
     {
         var count = left.Length;
-        var inSample = Math.Clamp(_sample.Length - _position, 0, count);
+        var inSample = Math.Clamp(_sourceLength - _position, 0, count);
         if (inSample > 0)
         {
-            if (_sample.ChannelCount == 1)
-                EqualPowerPan.Mono(_sample.Span(0).Slice(_position, inSample), _gain, _key.Pan, left[..inSample], right[..inSample]);
+            ReadOnlySpan<float> sourceL, sourceR = default;
+            if (_reader is null)
+            {
+                sourceL = _sample.Span(0).Slice(_position, inSample);
+                if (_sample.ChannelCount > 1) sourceR = _sample.Span(1).Slice(_position, inSample);
+            }
             else
-                EqualPowerPan.Stereo(_sample.Span(0).Slice(_position, inSample), _sample.Span(1).Slice(_position, inSample), _gain, _key.Pan,
-                    left[..inSample], right[..inSample]);
+            {
+                if (_readL.Length < inSample)
+                {
+                    _readL = new float[Math.Max(inSample, 2048)];
+                    _readR = new float[_readL.Length];
+                }
+                _reader.Read(_readL.AsSpan(0, inSample), _readR.AsSpan(0, inSample));
+                sourceL = _readL.AsSpan(0, inSample);
+                sourceR = _readR.AsSpan(0, inSample);
+            }
+            if (_sample.ChannelCount == 1)
+                EqualPowerPan.Mono(sourceL, _gain, _key.Pan, left[..inSample], right[..inSample]);
+            else
+                EqualPowerPan.Stereo(sourceL, sourceR, _gain, _key.Pan, left[..inSample], right[..inSample]);
         }
         left[inSample..count].Clear();
         right[inSample..count].Clear();
@@ -58,15 +88,16 @@ public sealed class StreamingVoice
             _shaper.Process(right);
         }
         var first = _position;
-        var reachedEnd = first < _sample.Length && first + count >= _sample.Length;
+        if (_gateStart is { } gs) Envelopes.Apply(left, right, first, gs, _sample.SampleRate);
+        var reachedEnd = first < _sourceLength && first + count >= _sourceLength;
         _position += count;
         if (!reachedEnd || _maxTail == 0) return;
         // The ring-out's end is known now: the last frame above the floor in what this block rendered past the
         // sample, or after it (the filters run on over silence). Frames of this block past that end are cleared.
-        var last = _sample.Length - 1;
+        var last = _sourceLength - 1;
         for (var i = inSample; i < count; i++)
             if (MathF.Abs(left[i]) > VoiceRenderer.TailFloor || MathF.Abs(right[i]) > VoiceRenderer.TailFloor) last = first + i;
-        Length = Math.Max(last + 1, TrimmedLength(_position, last));
+        Length = Gated(Math.Max(last + 1, TrimmedLength(_position, last)));
         if (Length - first < count)
         {
             left[(Length - first)..].Clear();
@@ -82,7 +113,7 @@ public sealed class StreamingVoice
         var right = _right!.Clone();
         Span<float> l = stackalloc float[256];
         Span<float> r = stackalloc float[256];
-        var end = _sample.Length + _maxTail;
+        var end = _sourceLength + _maxTail;
         for (var start = from; start < end; start += l.Length)
         {
             var n = Math.Min(l.Length, end - start);

@@ -3,8 +3,9 @@ using Orbitr.Dsp.Audio;
 
 namespace Orbitr.Dsp.Voice;
 
-/// <summary>Renders one voice's chain up to the delay — velocity gain → pan → filter → distortion — as a stereo
-/// buffer, including the filter's ring-out after the sample ends (a BiquadFilterNode keeps sounding too).</summary>
+/// <summary>Renders one voice's chain up to the delay — sample read (start, reverse, pitch: <see cref="SampleReader"/>)
+/// → velocity gain → pan → filter → distortion → gate — as a stereo buffer, including the filter's ring-out after the
+/// sample ends (a BiquadFilterNode keeps sounding too) unless the gate has closed first.</summary>
 public static class VoiceRenderer
 {
     internal const float TailFloor = 1e-6f;   // −120 dBFS: below anything a 24-bit render keeps
@@ -14,10 +15,38 @@ public static class VoiceRenderer
     public static int FilterTailFrames(int sampleRate) => (int)(MaxFilterTail * sampleRate);
 
     /// <summary>Bytes the rendered voice of a sample takes at most (stereo floats, with the longest ring-out).</summary>
-    public static long MaxBytes(AudioBuffer sample, VoiceKey key) =>
-        (sample.Length + (key.Filter is null ? 0L : FilterTailFrames(sample.SampleRate))) * 2 * sizeof(float);
+    public static long MaxBytes(AudioBuffer sample, VoiceKey key)
+    {
+        var frames = SourceFrames(sample, key.Shape) + (key.Filter is null ? 0L : FilterTailFrames(sample.SampleRate));
+        if (key.Shape.Gate is { } gate) frames = Math.Min(frames, GateEnd(gate, sample.SampleRate));
+        return frames * 2 * sizeof(float);
+    }
+
+    /// <summary>Frames the voice reads from its sample.</summary>
+    public static int SourceFrames(AudioBuffer sample, VoiceShape shape) =>
+        shape.ReadsWholeSample ? sample.Length : SampleReader.FramesFrom(Math.Clamp(shape.StartFrame, 0, sample.Length), shape.Rate, sample.Length);
+
+    /// <summary>The voice frame from which a gate of <paramref name="gate"/> seconds has closed.</summary>
+    public static long GateEnd(double gate, int sampleRate) => Envelopes.SilentFrom(gate * sampleRate, sampleRate);
 
     public static AudioBuffer Render(AudioBuffer sample, VoiceKey key)
+    {
+        var shape = key.Shape;
+        var source = shape.ReadsWholeSample ? sample : new SampleReader(sample, shape).ReadAll();
+        var voice = RenderChain(source, key);
+        return shape.Gate is { } gate ? Gate(voice, gate) : voice;
+    }
+
+    private static AudioBuffer Gate(AudioBuffer voice, double gate)
+    {
+        var rate = voice.SampleRate;
+        var length = (int)Math.Min(voice.Length, GateEnd(gate, rate));
+        Envelopes.Apply(voice.Span(0)[..length], voice.Span(1)[..length], 0, gate * rate, rate);
+        if (length == voice.Length) return voice;
+        return new AudioBuffer([voice.Channel(0)[..length], voice.Channel(1)[..length]], rate);
+    }
+
+    private static AudioBuffer RenderChain(AudioBuffer sample, VoiceKey key)
     {
         var rate = sample.SampleRate;
         var tail = key.Filter is null ? 0 : FilterTailFrames(rate);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Orbitr.Dsp.Rendering;
 
 namespace Orbitr.Dsp.Wav;
@@ -48,12 +49,36 @@ public sealed class WavStreamWriter : IAudioSink
         _frames += left.Length;
     }
 
-    /// <summary>Writes the final sizes into the header and leaves the stream at its end.</summary>
+    /// <summary>A loop to mark in a <c>smpl</c> chunk after the audio (first and last frame, inclusive), as samplers
+    /// and DAWs read it; null writes none.</summary>
+    public (long First, long Last)? Loop { get; set; }
+
+    /// <summary>Bytes of the smpl chunk with one loop: its 8-byte header, 36 bytes of fields, one 24-byte loop.</summary>
+    public const int SmplChunkBytes = 8 + 36 + 24;
+
+    /// <summary>Writes the final sizes into the header (and the loop's smpl chunk) and leaves the stream at its end.</summary>
     public void Complete()
     {
+        var extra = 0;
+        if (Loop is { } loop)
+        {
+            Span<byte> smpl = stackalloc byte[SmplChunkBytes];
+            smpl.Clear();
+            "smpl"u8.CopyTo(smpl);
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[4..], SmplChunkBytes - 8);
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[16..], (uint)Math.Round(1e9 / _sampleRate)); // sample period, ns
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[20..], 60);                                  // MIDI unity note
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[36..], 1);                                   // one loop
+            // The loop: cue id 0, type 0 (forward), start and end frames, no fraction, play forever.
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[52..], (uint)loop.First);
+            BinaryPrimitives.WriteUInt32LittleEndian(smpl[56..], (uint)loop.Last);
+            _output.Write(smpl);
+            extra = SmplChunkBytes;
+        }
         var end = _output.Position;
         Span<byte> header = stackalloc byte[WavWriter.HeaderBytes(_format)];
         WavWriter.WriteHeader(header, _format, Channels, _sampleRate, _frames * _blockAlign);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) + (uint)extra);
         _output.Position = _start;
         _output.Write(header);
         _output.Position = end;

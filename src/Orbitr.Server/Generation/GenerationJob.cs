@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Orbitr.Dsp.Audio;
 using Orbitr.Dsp.Finishing;
@@ -59,11 +60,15 @@ public sealed class GenerationJob(IServiceScopeFactory scopes, EngineCatalog eng
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(limit));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         var progress = new ProgressWriter(scopes, id, events, linked);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var audio = await engine.GenerateAsync(new GenerationSpec(record.Prompt, record.DurationSeconds, record.Quality == "hq", (uint)record.Seed),
                 progress, linked.Token);
             await progress.FlushAsync();
+            // The limit is the time taken, not whether the timer's callback got a thread in time: on a busy pool a
+            // generation can end before a short timeout's callback runs, and it still took too long.
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(limit)) await timeout.CancelAsync();
             linked.Token.ThrowIfCancellationRequested();
             // Every engine's sound is finished the same way: trimmed, faded, at the same loudness.
             audio = SampleFinisher.Default.Finish(audio);

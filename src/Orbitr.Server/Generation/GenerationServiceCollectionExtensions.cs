@@ -29,6 +29,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<GenerationEvents>();
         services.AddSingleton<GenerationQueue>();
         services.AddScoped<GenerationService>();
+        services.AddScoped<Kits.KitService>();
         services.AddHostedService<GenerationReconciler>();
 
         var roles = OrbitrRoles.From(configuration);
@@ -62,7 +63,11 @@ public static class GenerationServiceCollectionExtensions
                 store.ProvisionSchema();
             });
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        // Only a process that runs jobs starts its scheduler. Started with no threads (an API-only process), Quartz's
+        // trigger loop throws and logs on every turn, hundreds of megabytes a minute; left in standby it still puts
+        // jobs on the shared queue.
+        if (roles.RunsJobs) services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        else services.AddHostedService<StandbyScheduler>();
 
         RateLimits.Describe(services, RateLimitPolicy, "Too many generation requests",
             $"at most {options.RateLimitPermits} generation requests per {options.RateLimitWindowSeconds:0.#} s", options.RateLimitWindowSeconds);
@@ -130,6 +135,16 @@ public sealed record OrbitrRoles(bool ServesApi, bool RunsJobs)
     };
 
     public string Name => (ServesApi, RunsJobs) switch { (true, true) => "all", (true, false) => "api", _ => "worker" };
+}
+
+/// <summary>An API-only process's scheduler: created at start (so the first request does not pay for it), never
+/// started, shut down with the process.</summary>
+public sealed class StandbyScheduler(ISchedulerFactory schedulers) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken) => await schedulers.GetScheduler(cancellationToken);
+
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await (await schedulers.GetScheduler(cancellationToken)).Shutdown(waitForJobsToComplete: false, cancellationToken);
 }
 
 /// <summary>A Quartz instance id unique per process (host, process id and a random part), as clustering requires.</summary>

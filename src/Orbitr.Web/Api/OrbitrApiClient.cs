@@ -27,6 +27,14 @@ public sealed class OrbitrApiClient(HttpClient http, OwnerSession owner)
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/generations")
         { Content = JsonContent.Create(body, OrbitrJsonContext.Default.GenerationRequest) }, OrbitrJsonContext.Default.GenerationDto, asOwner: true);
 
+    /// <summary>A kit from one prompt: seven matched sounds queued as generations (POST /api/kits).</summary>
+    public Task<ApiResult<KitDto>> GenerateKitAsync(GenerationRequest body) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/kits")
+        { Content = JsonContent.Create(body, OrbitrJsonContext.Default.GenerationRequest) }, OrbitrJsonContext.Default.KitDto, asOwner: true);
+
+    public Task<ApiResult<KitDto>> KitAsync(string id) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/kits/{Uri.EscapeDataString(id)}"), OrbitrJsonContext.Default.KitDto, asOwner: true);
+
     /// <summary>The generation engines the server is configured with, available or not.</summary>
     public Task<ApiResult<List<EngineDto>>> EnginesAsync() =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/engines"), OrbitrJsonContext.Default.ListEngineDto);

@@ -42,6 +42,22 @@ public sealed class AudioEngine : IAsyncDisposable
         set => _playback.MetronomeOn = value;
     }
 
+    /// <summary>The fill switch (held while playing): steps with a "fill" condition play, "!fill" steps rest; heard at
+    /// the next tick.</summary>
+    public bool Fill
+    {
+        get => _playback.Fill;
+        set
+        {
+            if (_playback.Fill == value) return;
+            _playback.Fill = value;
+            FillChanged?.Invoke();
+        }
+    }
+
+    /// <summary>The fill switch was pressed or let go (by the Fill button or the F key).</summary>
+    public event Action? FillChanged;
+
     /// <summary>Gain of the metronome's clicks, 0 to 1 (set from the settings).</summary>
     public double MetronomeLevel
     {
@@ -108,6 +124,25 @@ public sealed class AudioEngine : IAsyncDisposable
         return id is not null && await module.InvokeAsync<bool>("preview", id.Value);
     }
 
+    /// <summary>Plays one step once, whatever is playing (<see cref="StepAudition"/>). Starts audio if needed.</summary>
+    public async Task<bool> AuditionAsync(int track, int step)
+    {
+        var pattern = _store.Pattern;
+        if ((uint)track >= (uint)pattern.Tracks.Count || (uint)step >= (uint)pattern.Tracks[track].Steps.Count) return false;
+        var notes = StepAudition.Notes(pattern, track, step);
+        if (notes.Count == 0 || !await EnsureStartedAsync()) return false;
+        var id = await _samples.LoadAsync(new SampleEntry(notes[0].SampleKey, pattern.FindSample(notes[0].SampleKey)!));
+        if (id is null) return false;
+        var message = new List<double>();
+        foreach (var e in notes)
+        {
+            var curve = e.Effects?.Distortion is { Amount: > 0 } d ? _samples.Curve(d.Amount) : -1;
+            VoiceMessage.Append(message, 0, e, id.Value, curve);
+        }
+        var module = await _module.GetAsync();
+        return await module.InvokeAsync<bool>("audition", TickMessage.Bytes(message));
+    }
+
     public async Task PlayAsync()
     {
         if (Playing || !await EnsureStartedAsync()) return;
@@ -132,21 +167,38 @@ public sealed class AudioEngine : IAsyncDisposable
 
     public Task TogglePlayAsync() => Playing ? StopAsync() : PlayAsync();
 
+    /// <summary>Queues a pattern to start exactly where the cycle playing now ends, at its own tempo (issue 25).</summary>
+    public void QueuePattern(Pattern next) => _playback.Queue(next);
+
+    /// <summary>Forgets the queued pattern: the current one plays on.</summary>
+    public void Unqueue() => _playback.Unqueue();
+
+    /// <summary>The queued pattern, until it starts.</summary>
+    public Pattern? QueuedPattern => _playback.Queued;
+
+    /// <summary>A queued pattern has started (on the audio clock; the app then opens it).</summary>
+    public event Action<Pattern>? QueuedPatternStarted
+    {
+        add => _playback.QueuedStarted += value;
+        remove => _playback.QueuedStarted -= value;
+    }
+
     /// <summary>Called by audio.js on every worker tick (25 ms), synchronously, with the audio clock: a
     /// <see cref="TickMessage"/> (empty when there is nothing new).</summary>
     [JSInvokable]
     public byte[] Tick(double now) => _playback.Tick(now);
 
-    /// <summary>Track volumes, master volume, compressor and limiter follow the pattern (called on every edit).</summary>
+    /// <summary>Track volumes, master volume, compressor, limiter and reverb follow the pattern (called on every edit).</summary>
     public async Task PushMixAsync(Pattern pattern)
     {
         if (!Started || _module.Loaded is not { } module) return;
-        await module.InvokeVoidAsync("setMix", MixMessage.From(pattern));
+        int? reverb = pattern.UsesReverb ? await _samples.ReverbAsync(pattern.Master.Reverb) : null;
+        await module.InvokeVoidAsync("setMix", MixMessage.From(pattern, reverb));
     }
 
     /// <summary>Exports <paramref name="cycles"/> cycles as a WAV download (see <see cref="WavExport"/>).</summary>
-    public Task<ExportResult> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName) =>
-        _export.RunAsync(pattern, cycles, format, fileName, Self);
+    public Task<ExportResult> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, bool loop = false) =>
+        _export.RunAsync(pattern, cycles, format, fileName, Self, loop);
 
     /// <summary>Stops the running export (nothing is downloaded).</summary>
     public Task CancelExportAsync() => _export.CancelAsync();

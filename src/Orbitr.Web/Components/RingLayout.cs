@@ -48,6 +48,17 @@ public static class RingLayout
 
     public static bool HasProbabilityMark(Step step) => step.Probability < 1;
 
+    /// <summary>The dash pattern that cuts a circle of radius <paramref name="r"/> into one dash per ratchet hit.</summary>
+    public static string RatchetDashes(double r, int hits)
+    {
+        var segment = 2 * Math.PI * r / Math.Max(1, hits);
+        return $"{F(segment * 0.6)} {F(segment * 0.4)}";
+    }
+
+    /// <summary>A small diamond at (x, y): the mark of a step with a trig condition.</summary>
+    public static string ConditionMark(double x, double y, double size = 3.5) =>
+        $"M{F(x)} {F(y - size)}L{F(x + size)} {F(y)}L{F(x)} {F(y + size)}L{F(x - size)} {F(y)}Z";
+
     /// <summary>What the rings show (steps, colours, names, audibility, selection): a volume or tempo drag leaves it
     /// alone, so components drawing every step can skip re-rendering then (step arrays are shared by reference
     /// between edits, so comparing them is cheap).</summary>

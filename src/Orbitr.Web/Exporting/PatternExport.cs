@@ -17,6 +17,9 @@ public sealed class PatternExport(PatternState store, AudioEngine audio, Pattern
     /// <summary>The WAV export's sample format (16-bit by default, as `orbitr render`).</summary>
     public WavSampleFormat Format { get; set; } = WavSampleFormat.Pcm16;
 
+    /// <summary>Export WAV as a seamless loop (issue 25).</summary>
+    public bool Loop { get; set; }
+
     /// <summary>An export started or ended.</summary>
     public event Action? Changed;
 
@@ -36,9 +39,10 @@ public sealed class PatternExport(PatternState store, AudioEngine audio, Pattern
             switch (format)
             {
                 case "wav":
-                    if (!await files.ExportWavAsync(p, cycles, Format)) notices.Info("Export cancelled");
+                    if (!await files.ExportWavAsync(p, cycles, Format, Loop)) notices.Info("Export cancelled");
                     break;
                 case "mid": await files.ExportMidiAsync(p, cycles); break;
+                case "mid-rings": await files.ExportMidiPerRingAsync(p, cycles); break;
                 default: await files.ExportJsonAsync(p); break;
             }
         }

@@ -29,9 +29,34 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
     public async Task ExportMidiAsync(Pattern pattern, int cycles) =>
         await DownloadAsync($"{FileStem(pattern)}.mid", "audio/midi", MidiExport.ToBytes(pattern, cycles));
 
+    /// <summary>One MIDI file per ring (issue 25), in one zip: <c>NN Ring (sound).mid</c>, as <c>orbitr midi --per-ring</c>.</summary>
+    public async Task ExportMidiPerRingAsync(Pattern pattern, int cycles) =>
+        await DownloadAsync($"{FileStem(pattern)} rings.zip", "application/zip", MidiRingsZip(pattern, cycles));
+
+    public static byte[] MidiRingsZip(Pattern pattern, int cycles)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            for (var r = 0; r < pattern.Tracks.Count; r++)
+            {
+                // A fixed time, so the same pattern makes the same zip.
+                var entry = zip.CreateEntry(MidiExport.RingFileName(pattern, r), System.IO.Compression.CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var s = entry.Open();
+                s.Write(MidiExport.RingToBytes(pattern, cycles, r));
+            }
+        }
+        return ms.ToArray();
+    }
+
     /// <summary>Renders and downloads the WAV in the browser (audio.js); false when it was cancelled.</summary>
-    public async Task<bool> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format) =>
-        !(await audio.ExportWavAsync(pattern, cycles, format, $"{FileStem(pattern)}.wav")).Cancelled;
+    public async Task<bool> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, bool loop = false) =>
+        !(await audio.ExportWavAsync(pattern, cycles, format, loop ? LoopFileName(pattern) : $"{FileStem(pattern)}.wav", loop)).Cancelled;
+
+    /// <summary>A loop's file carries its tempo, as sample packs name loops: <c>Name 120bpm loop.wav</c>.</summary>
+    public static string LoopFileName(Pattern pattern) =>
+        $"{FileStem(pattern)} {pattern.Bpm.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}bpm loop.wav";
 
     /// <summary>Reads an imported file: the pattern, or every reason it is not one (by JSON path).</summary>
     public static PatternReadResult Read(byte[] bytes)

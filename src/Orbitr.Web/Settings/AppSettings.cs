@@ -23,6 +23,12 @@ public sealed record AppSettings
     /// <summary>Sync: sounds added while offline are uploaded to the server when it can be reached again.</summary>
     public bool UploadOfflineSounds { get; init; } = true;
 
+    /// <summary>A step plays once when it is clicked on or selected (as Alt+click always does).</summary>
+    public bool AuditionOnSelect { get; init; }
+
+    /// <summary>While playing, a pattern chosen from the library starts where the current cycle ends (off: at once).</summary>
+    public bool QueuePatterns { get; init; } = true;
+
     /// <summary>These settings with every number in its range (a non-number takes the default).</summary>
     public AppSettings Clamped() => this with
     {

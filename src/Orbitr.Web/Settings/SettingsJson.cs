@@ -36,6 +36,8 @@ public static class SettingsJson
             w.WriteString("theme", Name(settings.Theme));
             w.WriteNumber("soundStorageMegabytes", settings.SoundStorageMegabytes);
             w.WriteBoolean("uploadOfflineSounds", settings.UploadOfflineSounds);
+            w.WriteBoolean("auditionOnSelect", settings.AuditionOnSelect);
+            w.WriteBoolean("queuePatterns", settings.QueuePatterns);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -58,8 +60,9 @@ public static class SettingsJson
                 Theme = ThemeNamed(Text(root, "theme")) ?? d.Theme,
                 SoundStorageMegabytes = Number(root, "soundStorageMegabytes", AppSettings.MinSoundStorageMegabytes, AppSettings.MaxSoundStorageMegabytes)
                     is { } mb && mb == Math.Floor(mb) ? (int)mb : d.SoundStorageMegabytes,
-                UploadOfflineSounds = root.TryGetProperty("uploadOfflineSounds", out var b) && b.ValueKind is JsonValueKind.True or JsonValueKind.False
-                    ? b.GetBoolean() : d.UploadOfflineSounds,
+                UploadOfflineSounds = Boolean(root, "uploadOfflineSounds") ?? d.UploadOfflineSounds,
+                AuditionOnSelect = Boolean(root, "auditionOnSelect") ?? d.AuditionOnSelect,
+                QueuePatterns = Boolean(root, "queuePatterns") ?? d.QueuePatterns,
             };
         }
         catch (JsonException)
@@ -71,6 +74,9 @@ public static class SettingsJson
     private static double? Number(JsonElement root, string name, double min, double max) =>
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var v)
             && double.IsFinite(v) && v >= min && v <= max ? v : null;
+
+    private static bool? Boolean(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var e) && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null;
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;

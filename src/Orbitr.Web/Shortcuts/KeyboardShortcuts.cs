@@ -73,6 +73,10 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
         }
     }
 
+    /// <summary>F held (true) or let go: the fill switch, while playing.</summary>
+    [JSInvokable]
+    public void OnFill(bool down) => audio.Fill = down && audio.Playing;
+
     private async Task TogglePlayAsync()
     {
         try

@@ -7,6 +7,7 @@ public static class ErrorCodes
     public const int AudioContextFailed = Orbitr.Core.Errors.ErrorCode.AudioContextFailed;
     public const int AudioDecodeFailed = Orbitr.Core.Errors.ErrorCode.AudioDecodeFailed;
     public const int GenerationTimeout = Orbitr.Core.Errors.ErrorCode.GenerationTimeout;
+    public const int GenerationFailed = Orbitr.Core.Errors.ErrorCode.GenerationFailed;
     public const int InvalidPrompt = Orbitr.Core.Errors.ErrorCode.InvalidPrompt;
     public const int GenerationQuota = Orbitr.Core.Errors.ErrorCode.GenerationQuotaExceeded;
     public const int Offline = Orbitr.Core.Errors.ErrorCode.Offline;

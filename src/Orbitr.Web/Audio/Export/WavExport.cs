@@ -20,7 +20,8 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
     /// <summary>Reports an export's progress (0–1) while it renders.</summary>
     public event Action<double>? Progress;
 
-    public async Task<ExportResult> RunAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, DotNetObjectReference<AudioEngine> progressRef)
+    public async Task<ExportResult> RunAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, DotNetObjectReference<AudioEngine> progressRef,
+        bool loop = false)
     {
         var js = await module.GetAsync();
         await samples.PrepareAsync(pattern);
@@ -34,13 +35,15 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
             var curve = e.Effects?.Distortion is { Amount: > 0 } d ? samples.Curve(d.Amount) : -1;
             VoiceMessage.Append(_message, 0, e with { Time = Timing.ToSampleIndex(e.Time, rate) / (double)rate }, buffer, curve);
         }
+        int? reverb = pattern.UsesReverb ? await samples.ReverbAsync(pattern.Master.Reverb) : null;
         var spanFrames = (int)OfflineRenderer.SpanFrames(pattern, new RenderOptions(rate, cycles));
-        var frames = spanFrames + (int)Math.Round(RenderOptions.MaxAutoTail * rate);
+        // A loop folds its tails in: they may ring on longer than an export's auto tail.
+        var frames = spanFrames + (int)Math.Round((loop ? LoopRenderer.MaxTailSeconds : RenderOptions.MaxAutoTail) * rate);
         return await js.InvokeAsync<ExportResult>("exportWav", new ExportRequest
         {
             // The notes as raw float64 bytes: a binary transfer, not thousands of JSON numbers through the interpreter.
-            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = TickMessage.Bytes(_message), Mix = MixMessage.From(pattern),
-            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName,
+            SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = TickMessage.Bytes(_message), Mix = MixMessage.From(pattern, reverb),
+            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName, Loop = loop,
         }, progressRef);
     }
 

@@ -16,7 +16,8 @@ public sealed class StartResult
 
 /// <summary>The numbers the browser shares with C#, sent once at start so each has one home: the note layout
 /// (<see cref="Playback.VoiceMessage"/>), the tick answer's header, the limiter's look-ahead window (Orbitr.Dsp's
-/// LookAheadLimiter; limiter.worklet.js takes it as a processor option) and the export's tail-trim silence level
+/// LookAheadLimiter; limiter.worklet.js takes it as a processor option), the DC blocker after the compressor (a
+/// BiquadFilterNode with Orbitr.Dsp's DcBlocker frequency and Q) and the export's tail-trim silence level
 /// (Orbitr.Dsp's TailTrim via RenderOptions.SilenceDb; wav.worker.js takes it with each export).</summary>
 public sealed class AudioConstants
 {
@@ -25,12 +26,15 @@ public sealed class AudioConstants
     public int TickMs { get; set; }
     public double LimiterWindowSeconds { get; set; }
     public double SilenceDb { get; set; }
+    public double DcBlockerHz { get; set; }
+    public double DcBlockerQ { get; set; }
 
     /// <summary>The values, from their C# homes.</summary>
     public static AudioConstants Current => new()
     {
         Stride = VoiceMessage.Stride, TickHeader = TickMessage.Header, TickMs = TickMilliseconds,
         LimiterWindowSeconds = LookAheadLimiter.WindowSeconds, SilenceDb = RenderOptions.SilenceDb,
+        DcBlockerHz = DcBlocker.Frequency, DcBlockerQ = DcBlocker.QDb,
     };
 
     /// <summary>The worker clock's interval.</summary>
@@ -47,13 +51,27 @@ public sealed class CompressorState
     public double Release { get; set; }
 }
 
+/// <summary>The master reverb as audio.js builds it: the impulse response's buffer id, the return level and each
+/// ring's send.</summary>
+public sealed class ReverbState
+{
+    public int Buffer { get; set; }
+    public double Return { get; set; }
+    public double[] Sends { get; set; } = [];
+}
+
 public sealed class MixState
 {
+    /// <summary>Null when no ring sends to a reverb that is on (or its impulse response is not in audio.js yet).</summary>
+    public ReverbState? Reverb { get; set; }
+
     public double[] Tracks { get; set; } = [];
     public double Master { get; set; }
     public CompressorState Compressor { get; set; } = new();
     /// <summary>The limiter's ceiling in dBFS; null when the limiter is off.</summary>
     public double? Limiter { get; set; }
+    /// <summary>The limiter's true-peak mode (its ceiling in dBTP).</summary>
+    public bool TruePeak { get; set; }
 }
 
 /// <summary>An export for audio.js: the notes (sample-frame aligned), the mix, how many frames to render (the span
@@ -68,6 +86,9 @@ public sealed class ExportRequest
     public MixState Mix { get; set; } = new();
     public int Bits { get; set; }
     public string FileName { get; set; } = "";
+    /// <summary>A seamless loop of exactly SpanFrames (Orbitr.Dsp's LoopRenderer: tails folded, dynamics in their
+    /// steady state, a smpl chunk).</summary>
+    public bool Loop { get; set; }
 }
 
 public sealed class ExportResult

@@ -21,6 +21,8 @@ public sealed class LivePlayback : IDisposable
     private readonly List<Click> _clicks = [];
     private readonly List<double> _message = [];
     private Pattern? _scheduled;         // the pattern the voices handed out so far came from
+    private Pattern? _current;           // a queued pattern that has begun, until the store shows it
+    private double _lastNow;
     private bool _rewind, _playheadSent;
     private double _lastBpm;
     private int _lastLength;
@@ -37,6 +39,18 @@ public sealed class LivePlayback : IDisposable
 
     public bool Playing => _transport.Playing;
     public bool MetronomeOn { get; set; }
+
+    /// <summary>The fill switch: changing it reschedules from the clock, like an edit.</summary>
+    public bool Fill
+    {
+        get => _transport.Fill;
+        set
+        {
+            if (_transport.Fill == value) return;
+            _transport.Fill = value;
+            if (Playing) RewindNow();
+        }
+    }
     public double MetronomeLevel { get; set; } = 0.7;
 
     /// <summary>Notes not played because their sample was not loaded (or cannot be) when they were handed out.</summary>
@@ -50,15 +64,44 @@ public sealed class LivePlayback : IDisposable
         Build(pattern, double.NaN, false, count: false);
         _transport.Start(pattern);
         _scheduled = pattern;
+        _current = null;
         _rewind = false;
         _playheadSent = false;
     }
 
-    public void Stop() => _transport.Stop();
+    public void Stop()
+    {
+        _transport.Stop();
+        _current = null;
+    }
+
+    /// <summary>The pattern queued to start where the current cycle ends (null: none).</summary>
+    public Pattern? Queued => _transport.Queued;
+
+    /// <summary>A queued pattern began (raised after the tick that started it, never inside it): the app opens it,
+    /// and its notes are already playing.</summary>
+    public event Action<Pattern>? QueuedStarted;
+
+    /// <summary>Queues <paramref name="next"/> to start exactly where the cycle playing now ends (issue 25).</summary>
+    public void Queue(Pattern next)
+    {
+        if (!Playing) return;
+        // The clock of the last tick, a tick later: a boundary within that tick counts as passed.
+        _transport.Queue(next, _current ?? _store.Pattern, _lastNow + AudioConstants.TickMilliseconds / 1000.0);
+        RewindNow();
+    }
+
+    public void Unqueue()
+    {
+        if (_transport.Queued is null) return;
+        _transport.Unqueue();
+        RewindNow();
+    }
 
     private void OnPatternChanged(Pattern pattern)
     {
         if (!Playing || _scheduled is null) return;
+        if (_current is not null && (ReferenceEquals(pattern, _current) || pattern.Equals(_current))) _current = null; // the app caught up
         var mixOnly = MixOnly(_scheduled, pattern);
         _scheduled = pattern;
         if (!mixOnly) RewindNow();
@@ -91,15 +134,28 @@ public sealed class LivePlayback : IDisposable
     public byte[] Tick(double now)
     {
         if (!Playing) return [];
-        var pattern = _store.Pattern;
+        _lastNow = now;
+        var pattern = _current ?? _store.Pattern;
         _notes.Clear();
         _clicks.Clear();
         var origin = _transport.Origin;
         var cancelFrom = _transport.Tick(now, pattern, _notes, MetronomeOn ? _clicks : null, _rewind);
         _rewind = false;
+        if (_transport.Switched)
+        {
+            // The queued pattern took over on the audio clock; the store still shows the one before until the app opens it.
+            pattern = _current = _scheduled = _transport.LastQueued!;
+            _ = RaiseStartedAsync(pattern);
+        }
         var changed = !_playheadSent || origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
         if (_notes.Count == 0 && _clicks.Count == 0 && double.IsNaN(cancelFrom) && !changed) return [];
         return Build(pattern, cancelFrom, changed, count: true);
+    }
+
+    private async Task RaiseStartedAsync(Pattern pattern)
+    {
+        await Task.Yield(); // after the tick: the handler opens the pattern, which would otherwise re-enter it
+        QueuedStarted?.Invoke(pattern);
     }
 
     private byte[] Build(Pattern pattern, double cancelFrom, bool changed, bool count)

@@ -25,6 +25,9 @@ public sealed class Transport
 
     public bool Playing { get; private set; }
 
+    /// <summary>Whether the fill switch is held (trig conditions "fill" / "!fill").</summary>
+    public bool Fill { get; set; }
+
     /// <summary>Audio-clock time of the pattern's start (pattern time 0).</summary>
     public double Origin { get; private set; }
 
@@ -40,19 +43,78 @@ public sealed class Transport
         Playing = true;
     }
 
-    public void Stop() => Playing = false;
+    public void Stop()
+    {
+        Playing = false;
+        Queued = null;
+    }
+
+    /// <summary>The pattern that takes over where the current one's cycle ends (issue 25), null when none is queued.</summary>
+    public Pattern? Queued { get; private set; }
+
+    /// <summary>Pattern time (of the current pattern) at which <see cref="Queued"/> starts: the end of the cycle
+    /// playing when it was queued (or, before the first tick, 0).</summary>
+    public double QueuedAt { get; private set; }
+
+    /// <summary>Queues <paramref name="next"/> to start exactly at the end of the current cycle (its step 0 there, at its
+    /// own tempo); a later queue replaces it. The notes already handed out past that point are handed out again
+    /// (the answer of the next tick says from when to cancel).</summary>
+    public void Queue(Pattern next, Pattern current, double now)
+    {
+        var elapsed = _anchored ? Math.Max(0, now - Origin) : 0;
+        var cycle = current.CycleSeconds;
+        // The cycle under way ends at the next whole cycle after "now" (a boundary just passed counts as begun).
+        QueuedAt = (Math.Floor(elapsed / cycle + 1e-9) + 1) * cycle;
+        Queued = next;
+        _requeued = true;
+    }
+
+    /// <summary>Forgets a queued pattern (the notes after the boundary are handed out again from the current one).</summary>
+    public void Unqueue()
+    {
+        if (Queued is null) return;
+        _unqueuedFrom = QueuedAt;
+        Queued = null;
+        _requeued = true;
+    }
+
+    /// <summary>The queued pattern took over at the last tick: <see cref="Origin"/> is now its start.</summary>
+    public bool Switched { get; private set; }
+
+    /// <summary>The pattern that took over at the last switch.</summary>
+    public Pattern? LastQueued { get; private set; }
+
+    private bool _requeued;
+    private double _unqueuedFrom = double.PositiveInfinity;
 
     /// <summary>Adds the notes (and metronome clicks) that start in [ScheduledUntil, now − Origin + horizon). With
     /// <paramref name="rewind"/> (the pattern was edited) or after a tempo change (which re-anchors the clock so the
     /// loop keeps its position) the notes already handed out from the clock on are handed out again: the answer is
     /// then the audio-clock time from which the earlier ones must be cancelled, else NaN.</summary>
+    /// <remarks>With a pattern queued, the current one's notes are handed out up to <see cref="QueuedAt"/> and the
+    /// queued one's from there (their times on the current origin's clock, so one tick's notes share one origin); once
+    /// the clock passes that point the queued pattern becomes the current one: <see cref="Origin"/> moves to its start
+    /// and <see cref="Switched"/> is set for that tick. <paramref name="pattern"/> is the current pattern (until the
+    /// switch; after it the caller passes the queued one, which it then is).</remarks>
     public double Tick(double now, Pattern pattern, List<NoteEvent> notes, List<Click>? clicks = null, bool rewind = false)
     {
+        Switched = false;
         if (!Playing) return double.NaN;
         if (!_anchored)
         {
             Origin = now + StartDelaySeconds;
             _anchored = true;
+        }
+        if (Queued is { } queued && now - Origin >= QueuedAt)
+        {
+            // The queued pattern has begun: its start is the new origin, what was handed out of it stays.
+            Origin += QueuedAt;
+            ScheduledUntil -= QueuedAt;
+            _bpm = queued.Bpm;
+            Queued = null;
+            LastQueued = queued;
+            Switched = true;
+            pattern = queued;
         }
         if (pattern.Bpm != _bpm)
         {
@@ -60,19 +122,45 @@ public sealed class Transport
             rewind = true;
         }
         var cancelFrom = double.NaN;
-        if (rewind)
+        if (rewind || _requeued)
         {
+            // An edit hands out again from the clock; a queue (or its end) from where the queued pattern starts.
             var from = Math.Max(0, now - Origin);
+            if (!rewind && Queued is not null) from = Math.Max(from, Math.Min(QueuedAt, ScheduledUntil));
+            else if (!rewind) from = Math.Max(from, Math.Min(_unqueuedFrom, ScheduledUntil));
             if (from < ScheduledUntil)
             {
                 ScheduledUntil = from;
                 cancelFrom = Origin + from;
             }
+            _requeued = false;
+            _unqueuedFrom = double.PositiveInfinity;
         }
         var to = now - Origin + HorizonSeconds;
         if (!(to > ScheduledUntil)) return cancelFrom;
-        Scheduler.AddEventsBetween(pattern, ScheduledUntil, to, notes);
-        if (clicks is not null) Metronome.AddClicksBetween(pattern, ScheduledUntil, to, clicks);
+        if (Queued is { } next && to > QueuedAt)
+        {
+            if (ScheduledUntil < QueuedAt)
+            {
+                Scheduler.AddEventsBetween(pattern, ScheduledUntil, QueuedAt, notes, Fill);
+                if (clicks is not null) Metronome.AddClicksBetween(pattern, ScheduledUntil, QueuedAt, clicks);
+            }
+            var from = Math.Max(0, ScheduledUntil - QueuedAt);
+            var first = notes.Count;
+            Scheduler.AddEventsBetween(next, from, to - QueuedAt, notes, Fill);
+            for (var i = first; i < notes.Count; i++) notes[i] = notes[i] with { Time = notes[i].Time + QueuedAt };
+            if (clicks is not null)
+            {
+                var firstClick = clicks.Count;
+                Metronome.AddClicksBetween(next, from, to - QueuedAt, clicks);
+                for (var i = firstClick; i < clicks.Count; i++) clicks[i] = clicks[i] with { Time = clicks[i].Time + QueuedAt };
+            }
+        }
+        else
+        {
+            Scheduler.AddEventsBetween(pattern, ScheduledUntil, to, notes, Fill);
+            if (clicks is not null) Metronome.AddClicksBetween(pattern, ScheduledUntil, to, clicks);
+        }
         ScheduledUntil = to;
         return cancelFrom;
     }
@@ -87,6 +175,7 @@ public sealed class Transport
         var elapsed = now - Origin;
         Origin = now - elapsed * scale;
         ScheduledUntil *= scale;
+        QueuedAt *= scale; // the cycle under way ends later (or sooner) too
         _bpm = newBpm;
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.JSInterop;
 using Orbitr.Core.Model;
 using Orbitr.Dsp.Audio;
+using Orbitr.Dsp.Reverb;
 using Orbitr.Dsp.Voice;
 using Orbitr.Synthesis.Kit;
 using Orbitr.Web.Audio.Interop;
@@ -30,6 +31,8 @@ public sealed class SampleRegistry : IDisposable
     private readonly SampleCache _cache = new();
     private int _nextBuffer = 2;                               // 0 and 1 are the metronome's clicks
     private bool _clicks;
+    private (ReverbSettings Settings, int Id)? _reverb;        // the impulse response audio.js has
+    private Task<int>? _reverbLoading;
 
     public SampleRegistry(AudioModule module, PatternState store, Notices notices, SampleResolver library)
     {
@@ -105,6 +108,42 @@ public sealed class SampleRegistry : IDisposable
         var module = await _module.GetAsync();
         await RegisterAsync(module, ClickBuffer, MetronomeClick.Render(false, SampleResolver.SampleRate));
         await RegisterAsync(module, AccentBuffer, MetronomeClick.Render(true, SampleResolver.SampleRate));
+    }
+
+    /// <summary>The buffer id of the reverb's impulse response for <paramref name="settings"/> (Orbitr.Dsp's
+    /// ReverbImpulse, the renderer's own), computed and sent when the settings change; the previous one is released.
+    /// While a knob turns, only the latest settings are computed once the one in progress is done.</summary>
+    public async Task<int> ReverbAsync(ReverbSettings settings)
+    {
+        while (true)
+        {
+            if (_reverb is { } known && known.Settings == settings) return known.Id;
+            if (_reverbLoading is { } running)
+            {
+                await running;
+                continue;
+            }
+            var task = LoadReverbAsync(settings);
+            _reverbLoading = task;
+            try
+            {
+                return await task;
+            }
+            finally
+            {
+                _reverbLoading = null;
+            }
+        }
+    }
+
+    private async Task<int> LoadReverbAsync(ReverbSettings settings)
+    {
+        var module = await _module.GetAsync();
+        var id = _nextBuffer++;
+        await RegisterAsync(module, id, ReverbImpulse.Create(settings, SampleResolver.SampleRate));
+        if (_reverb is { } old) await module.InvokeVoidAsync("releaseSample", old.Id);
+        _reverb = (settings, id);
+        return id;
     }
 
     /// <summary>Resolves one sample and sends it to audio.js (once, however many ask at the same time).</summary>

@@ -2,9 +2,10 @@
 // voice graph. It decides nothing: every tick it asks C# (AudioEngine.Tick, a synchronous call answered with float64
 // bytes) for what to change: cancel the voices not started yet from some time on (an edit), a new playhead state, and
 // the notes of the next stretch of the horizon (C#'s Transport schedules 500 ms ahead, so a stalled main thread
-// drops nothing). It keeps every voice it scheduled until it has played or is cancelled. Voice chain: source → velocity gain → StereoPanner → Biquad → WaveShaper → delay (dry + mix·wet,
-// feedback) → track bus → master gain → DynamicsCompressor → limiter (AudioWorklet: Orbitr.Dsp's look-ahead limiter)
-// → destination. The export renders the same graph in an OfflineAudioContext and encodes the WAV in a worker.
+// drops nothing). It keeps every voice it scheduled until it has played or is cancelled. Voice chain: source (playbackRate,
+// start offset, the reversed buffer) → velocity gain → StereoPanner → Biquad → WaveShaper → gate gain → choke gain →
+// delay (dry + mix·wet, feedback) → track bus (→ reverb send → ConvolverNode → return) → master gain →
+// DynamicsCompressor → DC blocker (highpass biquad; exports only) → limiter (AudioWorklet: Orbitr.Dsp's look-ahead limiter) → destination. The export renders the same graph in an OfflineAudioContext and encodes the WAV in a worker.
 import { download } from './files.js';
 
 const LIMITER_URL = new URL('./limiter.worklet.js', import.meta.url);
@@ -15,6 +16,9 @@ let shared = null;
 const FILTER_TYPES = ['lowpass', 'highpass', 'bandpass'];
 
 const samples = new Map();   // buffer id → AudioBuffer (context-free: usable by live and offline contexts)
+const reversed = new Map();  // buffer id → the same buffer back to front (made when a reversed step first plays)
+// The gate's and the choke's fall to silence (Orbitr.Dsp's Envelopes.FadeSeconds).
+const FADE_SECONDS = 0.005;
 const curves = new Map();    // curve id → Float32Array
 let ctx = null;
 let graph = null;            // { master, buses[], ... } of the live context
@@ -105,6 +109,17 @@ export async function decode(bytes) {
 // The C# side keeps decoded samples under 100 MB (SampleCache) and releases the least recently used here.
 export function releaseSample(id) {
   samples.delete(id);
+  reversed.delete(id);
+}
+
+function reversedBuffer(id, buffer) {
+  let r = reversed.get(id);
+  if (!r) {
+    r = new AudioBuffer({ numberOfChannels: buffer.numberOfChannels, length: buffer.length, sampleRate: buffer.sampleRate });
+    for (let c = 0; c < buffer.numberOfChannels; c++) r.copyToChannel(buffer.getChannelData(c).slice().reverse(), c);
+    reversed.set(id, r);
+  }
+  return r;
 }
 
 // Library preview: one sound at a time, straight to the master (so the master volume applies).
@@ -120,6 +135,25 @@ export function preview(id) {
   source.start();
   previewing = source;
   return true;
+}
+
+// One step played once (C#'s StepAudition: its ratchet hits, times from 0) on the live graph, a moment from now;
+// its nodes are let go once it has rung out.
+export function audition(bytes) {
+  if (!ctx || !graph) return false;
+  const m = new Float64Array(bytes.slice().buffer);
+  const at = ctx.currentTime + 0.01;
+  let played = false;
+  for (let i = 0; i + shared.stride <= m.length; i += shared.stride) {
+    const n = note(m, i);
+    const buffer = samples.get(n.buffer);
+    if (!buffer) continue;
+    n.time += at;
+    const v = voice(ctx, graph, n, buffer);
+    setTimeout(() => v.disconnect(), (v.end - ctx.currentTime + 0.7) * 1000);
+    played = true;
+  }
+  return played;
 }
 
 export function registerCurve(id, bytes) {
@@ -160,6 +194,8 @@ function cancelFrom(t) {
       counts.cancelled++;
     }
   }
+  // A sounding voice choked by a voice that is now cancelled sounds on (the notes handed out again re-choke it).
+  for (const v of live) if (v.chokedAt !== null && v.chokedAt >= at) v.unchoke();
 }
 
 // Disconnects the live voices that have finished sounding (their buffer, and any echoes, are over).
@@ -223,13 +259,24 @@ function note(e, i) {
     time: e[i], track: e[i + 1], step: e[i + 2], cycle: e[i + 3], buffer: e[i + 4], gain: e[i + 5], pan: e[i + 6],
     filter: e[i + 7] >= 0 ? { type: FILTER_TYPES[e[i + 7]], frequency: e[i + 8], q: e[i + 9] } : null,
     curve: e[i + 10], delay: e[i + 11] > 0 ? { time: e[i + 11], feedback: e[i + 12], mix: e[i + 13] } : null,
+    rate: e[i + 14], start: e[i + 15], reverse: e[i + 16] > 0, gate: e[i + 17] > 0 ? e[i + 17] : null, choke: e[i + 18],
   };
 }
 
 function buildGraph(context, mix) {
   const master = context.createGain();
   const compressor = context.createDynamicsCompressor();
-  const g = { master, compressor, limiter: null, ceiling: null, buses: [], context };
+  // The compressor's gain puts content at 0 Hz: in an export, Orbitr.Dsp's DcBlocker (the same biquad) takes it out
+  // after it, as in the CLI. Not live: a 5 Hz high-pass gives back what it held for ~100 ms after the music stops,
+  // and Stop is silent within 50 ms (a loudspeaker does not play 0 Hz anyway).
+  let dcBlock = null;
+  if (context !== ctx) {
+    dcBlock = context.createBiquadFilter();
+    dcBlock.type = 'highpass';
+    dcBlock.frequency.value = shared.dcBlockerHz;
+    dcBlock.Q.value = shared.dcBlockerQ;
+  }
+  const g = { master, compressor, dcBlock, limiter: null, ceiling: null, buses: [], context, chokes: new Map(), reverb: null };
   // Level meters of the live context only: taps beside the signal path (an analyser changes nothing it hears).
   if (context === ctx) g.meters = { master: analyser(context), buses: [] };
   applyMix(context, g, mix, false);
@@ -261,15 +308,15 @@ export function levels() {
 }
 
 // The limiter's look-ahead delays its output by L − 1 frames (LookAheadLimiter.WindowFrames − 1; the worklet
-// computes its window from the same constant and tells its latency on its port).
-function limiterLatency(sampleRate) {
-  return Math.max(1, Math.floor(shared.limiterWindowSeconds * sampleRate)) - 1;
+// computes its window from the same constant and tells its latency on its port), 11 more in true-peak mode.
+function limiterLatency(sampleRate, truePeak) {
+  return Math.max(1, Math.floor(shared.limiterWindowSeconds * sampleRate)) - 1 + (truePeak ? 11 : 0);
 }
 
-function limiterNode(context, ceilingDb) {
+function limiterNode(context, ceilingDb, truePeak) {
   return new AudioWorkletNode(context, 'orbitr-limiter', {
     numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2], channelCount: 2, channelCountMode: 'explicit',
-    processorOptions: { ceilingDb, windowSeconds: shared.limiterWindowSeconds },
+    processorOptions: { ceilingDb, windowSeconds: shared.limiterWindowSeconds, truePeak: !!truePeak },
   });
 }
 
@@ -288,9 +335,17 @@ function applyMix(context, g, mix, glide) {
   set(g.compressor.attack, c.attack);
   set(g.compressor.release, c.release);
   const limited = mix.limiter !== null && mix.limiter !== undefined;
+  const truePeak = limited && !!mix.truePeak;
+  if (limited && g.limiter && g.truePeak !== truePeak) {
+    // Another mode is another processor (its latency differs): a new node, routed below.
+    g.limiter.disconnect();
+    g.limiter = null;
+    g.route = null;
+  }
   if (limited && !g.limiter) {
-    g.limiter = limiterNode(context, mix.limiter);
+    g.limiter = limiterNode(context, mix.limiter, truePeak);
     g.ceiling = mix.limiter;
+    g.truePeak = truePeak;
   } else if (limited && g.ceiling !== mix.limiter) {
     g.limiter.port.postMessage({ ceilingDb: mix.limiter });
     g.ceiling = mix.limiter;
@@ -299,15 +354,66 @@ function applyMix(context, g, mix, glide) {
   if (g.route !== route) {
     g.master.disconnect();
     g.compressor.disconnect();
+    g.dcBlock?.disconnect();
     g.limiter?.disconnect();
     let tail = g.master;
     if (c.enabled) tail = tail.connect(g.compressor);
+    if (c.enabled && g.dcBlock) tail = tail.connect(g.dcBlock);
     if (limited) tail = tail.connect(g.limiter);
     tail.connect(context.destination);
     if (g.meters) tail.connect(g.meters.master);
     g.route = route;
   }
   mix.tracks.forEach((volume, i) => set(bus(context, g, i).gain, volume));
+  applyReverb(context, g, mix, set); // after the buses: its return joins the master after them
+}
+
+// The master reverb (mix.reverb, null when no ring sends to it): each ring's bus → its send gain → one ConvolverNode
+// with Orbitr.Dsp's impulse response (normalize off: the IR is the one definition) → the return gain → the master
+// gain, before the compressor. A new impulse response (other reverb settings) gets a new convolver.
+function applyReverb(context, g, mix, set) {
+  const r = mix.reverb;
+  if (!r || !samples.has(r.buffer)) {
+    if (g.reverb) {
+      set(g.reverb.ret.gain, 0);
+      g.reverb.sends.forEach((s) => set(s.gain, 0));
+    }
+    return;
+  }
+  if (!g.reverb) {
+    const ret = context.createGain();
+    ret.gain.value = 0;
+    ret.connect(g.master);
+    g.reverb = { ret, sends: [], convolver: null, buffer: -1 };
+  }
+  const rv = g.reverb;
+  if (rv.buffer !== r.buffer) {
+    const convolver = new ConvolverNode(context, { disableNormalization: true });
+    convolver.buffer = samples.get(r.buffer);
+    convolver.connect(rv.ret);
+    rv.sends.forEach((s) => {
+      if (rv.convolver) s.disconnect(rv.convolver);
+      s.connect(convolver);
+    });
+    rv.convolver?.disconnect();
+    rv.convolver = convolver;
+    rv.buffer = r.buffer;
+  }
+  rv.levels = r.sends;
+  set(rv.ret.gain, r.return);
+  g.buses.forEach((_, i) => set(send(context, g, i).gain, r.sends[i] ?? 0));
+}
+
+function send(context, g, track) {
+  const rv = g.reverb;
+  while (rv.sends.length <= track) {
+    const s = context.createGain();
+    s.gain.value = rv.levels?.[rv.sends.length] ?? 0;
+    g.buses[rv.sends.length]?.connect(s);
+    if (rv.convolver) s.connect(rv.convolver);
+    rv.sends.push(s);
+  }
+  return rv.sends[track];
 }
 
 function bus(context, g, track) {
@@ -322,6 +428,7 @@ function bus(context, g, track) {
       g.meters.buses.push(a);
     }
     g.buses.push(b);
+    if (g.reverb) send(context, g, g.buses.length - 1);
   }
   return g.buses[track];
 }
@@ -329,9 +436,13 @@ function bus(context, g, track) {
 // One note's nodes. Returns { end, nodes, silence(t), onEnd }. The live scheduler drops a voice once it has ended
 // (sweepEnded, each tick: no `ended` event per voice to wake the main thread); a voice with a feedback delay keeps
 // the engine processing it until disconnected, so its end is when its echoes fall below −80 dB.
-function voice(context, g, n, buffer) {
+function voice(context, g, n, source) {
   const src = context.createBufferSource();
+  const buffer = n.reverse ? reversedBuffer(n.buffer, source) : source;
   src.buffer = buffer;
+  // The rate C# sent is already float-rounded (NoteEvent.Rate), as the param stores it.
+  if (n.rate !== 1) src.playbackRate.value = n.rate;
+  const startFrame = n.start > 0 ? Math.floor(n.start * buffer.length) : 0;
   const vel = context.createGain();
   vel.gain.value = n.gain;
   const pan = context.createStereoPanner();
@@ -353,8 +464,24 @@ function voice(context, g, n, buffer) {
     tail = tail.connect(ws);
     nodes.push(ws);
   }
+  let gate = null;
+  if (n.gate !== null) {
+    gate = context.createGain();
+    gate.gain.setValueAtTime(1, n.time + n.gate);
+    gate.gain.linearRampToValueAtTime(0, n.time + n.gate + FADE_SECONDS);
+    tail = tail.connect(gate);
+    nodes.push(gate);
+  }
+  let chokeGain = null;
+  if (n.choke > 0) {
+    chokeGain = context.createGain();
+    tail = tail.connect(chokeGain);
+    nodes.push(chokeGain);
+  }
   const out = bus(context, g, n.track);
-  let end = n.time + buffer.duration;
+  let end = n.time + (buffer.length - startFrame) / (buffer.sampleRate * n.rate);
+  if (n.gate !== null) end = Math.min(end, n.time + n.gate + FADE_SECONDS);
+  const soundEnd = end;
   let wet = null;
   if (n.delay) {
     const d = context.createDelay(2);
@@ -373,20 +500,40 @@ function voice(context, g, n, buffer) {
     end += n.delay.time * (repeats + 1);
   }
   tail.connect(out);
-  src.start(n.time);
+  const echo = end - soundEnd; // a choke fades the voice, not the echoes already in its delay
+  if (startFrame > 0) src.start(n.time, startFrame / buffer.sampleRate);
+  else src.start(n.time);
+  if (n.gate !== null) src.stop(n.time + n.gate + FADE_SECONDS);
+  const naturalEnd = end;
   const v = {
     time: n.time,
     end,
     nodes,
     onEnd: null,
+    chokedAt: null,
     disconnect() {
       for (const node of nodes) node.disconnect();
+      group?.delete(v);
       v.onEnd?.();
     },
     cancel() {
       src.onended = null;
       try { src.stop(); } catch { /* already stopped */ }
       for (const node of nodes) node.disconnect();
+      group?.delete(v);
+    },
+    // A later voice of the choke group started at t: fall to 0 over 5 ms from there (Orbitr.Dsp's Envelopes).
+    choke(t) {
+      if (v.chokedAt !== null) chokeGain.gain.cancelScheduledValues(Math.min(t, v.chokedAt));
+      chokeGain.gain.setValueAtTime(1, t);
+      chokeGain.gain.linearRampToValueAtTime(0, t + FADE_SECONDS);
+      v.chokedAt = t;
+      v.end = Math.min(naturalEnd, t + FADE_SECONDS + echo);
+    },
+    unchoke() {
+      chokeGain.gain.cancelScheduledValues(v.chokedAt);
+      v.chokedAt = null;
+      v.end = naturalEnd;
     },
     silence(t) {
       vel.gain.cancelScheduledValues(t);
@@ -399,6 +546,18 @@ function voice(context, g, n, buffer) {
       setTimeout(() => v.disconnect(), 100);
     },
   };
+  // Choke: this onset fades every voice of its group that started before it and is not fading already.
+  let group = null;
+  if (n.choke > 0) {
+    group = g.chokes.get(n.choke);
+    if (!group) g.chokes.set(n.choke, group = new Set());
+    for (const other of group) {
+      // Past any ring-out (a filter's is at most 0.5 s) a voice is silent: forget it.
+      if (other.end + 0.6 < n.time) group.delete(other);
+      else if (other.time < n.time - 1e-9 && (other.chokedAt === null || other.chokedAt > n.time)) other.choke(n.time);
+    }
+    group.add(v);
+  }
   return v;
 }
 
@@ -445,12 +604,15 @@ function scheduleWindows(context, g, events, onWindow) {
       }
     }
   };
-  scheduleUntil(windowSeconds);
+  // Each window's notes go in a window early: suspend(t) stops at a render-quantum boundary, which can be after t
+  // (0.5 s is frame 22,050 at 44.1 kHz, the quantum ends at 22,144), and a note due at t itself (every fourth
+  // sixteenth at 120 BPM) would start there, 94 frames late.
+  scheduleUntil(2 * windowSeconds);
   for (let t = windowSeconds; t < duration; t += windowSeconds) {
     const at = t;
     context.suspend(at).then(() => {
       if (onWindow(at, duration) === false) return;
-      scheduleUntil(at + windowSeconds);
+      scheduleUntil(at + 2 * windowSeconds);
       context.resume();
     });
   }
@@ -474,11 +636,14 @@ export async function exportWav(request, progressRef) {
   lastExport = { request, phases: null };
   const none = (renderMs) => ({ cancelled: true, frames: 0, peak: 0, renderMs, totalMs: performance.now() - started });
   try {
-    const limited = mix.limiter != null;
-    const latency = limited ? limiterLatency(sampleRate) : 0;
+    const loop = !!request.loop;
+    // A loop renders the mix before the master bus (Orbitr.Dsp's LoopRenderer), folds it, then runs the dynamics.
+    const first = loop ? { ...mix, compressor: { ...mix.compressor, enabled: false }, limiter: null } : mix;
+    const limited = first.limiter != null;
+    const latency = limited ? limiterLatency(sampleRate, !!mix.truePeak) : 0;
     const context = new OfflineAudioContext(2, frames + latency, sampleRate);
     if (limited) await context.audioWorklet.addModule(LIMITER_URL);
-    const g = buildGraph(context, mix);
+    const g = buildGraph(context, first);
     mix.tracks.forEach((_, i) => bus(context, g, i));
     // Progress at most every 250 ms: each report re-renders the box, and the render waits while the page works.
     let reportedAt = 0;
@@ -494,12 +659,20 @@ export async function exportWav(request, progressRef) {
     const renderStarted = performance.now();
     const rendered = await Promise.race([context.startRendering(), whenCancelled]);
     if (cancelled || !rendered) return none(0);
-    const renderMs = performance.now() - renderStarted;
     const phases = { started, renderStarted, rendered: performance.now() };
-    // The limiter's look-ahead delayed everything by `latency` frames: start after it.
-    const left = rendered.getChannelData(0).slice(latency, latency + frames);
-    const right = rendered.getChannelData(1).slice(latency, latency + frames);
-    const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate, silenceDb: shared.silenceDb }), whenCancelled]);
+    let left;
+    let right;
+    if (loop) {
+      const folded = await loopDynamics(rendered, spanFrames, mix, sampleRate);
+      if (cancelled) return none(0);
+      ({ left, right } = folded);
+    } else {
+      // The limiter's look-ahead delayed everything by `latency` frames: start after it.
+      left = rendered.getChannelData(0).slice(latency, latency + frames);
+      right = rendered.getChannelData(1).slice(latency, latency + frames);
+    }
+    const renderMs = performance.now() - renderStarted;
+    const wav = await Promise.race([encode({ left, right, spanFrames, bits, sampleRate, silenceDb: shared.silenceDb, loop }), whenCancelled]);
     if (cancelled || !wav) return none(renderMs);
     phases.encoded = performance.now();
     download(fileName, 'audio/wav', wav.bytes);
@@ -509,6 +682,40 @@ export async function exportWav(request, progressRef) {
   } finally {
     if (exporting === job) exporting = null;
   }
+}
+
+// A seamless loop from the render of the mix before the master bus (LoopRenderer): every frame folded onto its place
+// in one period, then the period round and round through the master's dynamics (compressor, DC blocker, limiter
+// worklet) in a second context, and the third pass kept, so their state is the one they have when the loop comes round.
+async function loopDynamics(rendered, period, mix, sampleRate) {
+  const foldedL = new Float32Array(period);
+  const foldedR = new Float32Array(period);
+  const inL = rendered.getChannelData(0);
+  const inR = rendered.getChannelData(1);
+  for (let i = 0; i < inL.length; i++) {
+    const j = i % period;
+    foldedL[j] += inL[i];
+    foldedR[j] += inR[i];
+  }
+  const limited = mix.limiter != null;
+  const latency = limited ? limiterLatency(sampleRate, !!mix.truePeak) : 0;
+  const length = 3 * period + latency + 128;
+  const context = new OfflineAudioContext(2, length, sampleRate);
+  if (limited) await context.audioWorklet.addModule(LIMITER_URL);
+  const g = buildGraph(context, { ...mix, master: 1, tracks: [], reverb: null }); // the mix is in: dynamics only
+  const buffer = context.createBuffer(2, length, sampleRate);
+  const l = buffer.getChannelData(0);
+  const r = buffer.getChannelData(1);
+  for (let i = 0; i < length; i++) {
+    l[i] = foldedL[i % period];
+    r[i] = foldedR[i % period];
+  }
+  const source = new AudioBufferSourceNode(context, { buffer });
+  source.connect(g.master);
+  source.start(0);
+  const out = await context.startRendering();
+  const from = 2 * period + latency;
+  return { left: out.getChannelData(0).slice(from, from + period), right: out.getChannelData(1).slice(from, from + period) };
 }
 
 export function cancelExport() {

@@ -32,8 +32,27 @@ export function listen(dotnetRef) {
     dotnetRef.invokeMethodAsync('OnKey', key, e.shiftKey, mod,
       step ? Number(step.dataset.track) : -1, step ? Number(step.dataset.step) : -1);
   };
+  // F is held, not pressed: fill while it is down (a repeat is the same hold).
+  const fill = (e) => {
+    if (e.key.toLowerCase() !== 'f' || e.ctrlKey || e.metaKey || e.altKey || inTextField(e.target)) return;
+    e.preventDefault();
+    if (e.type === 'keydown' && e.repeat) return;
+    dotnetRef.invokeMethodAsync('OnFill', e.type === 'keydown');
+  };
+  // Letting go anywhere else (another window) ends the hold too.
+  const release = () => dotnetRef.invokeMethodAsync('OnFill', false);
   document.addEventListener('keydown', handler);
-  return { stop: () => document.removeEventListener('keydown', handler) };
+  document.addEventListener('keydown', fill);
+  document.addEventListener('keyup', fill);
+  window.addEventListener('blur', release);
+  return {
+    stop: () => {
+      document.removeEventListener('keydown', handler);
+      document.removeEventListener('keydown', fill);
+      document.removeEventListener('keyup', fill);
+      window.removeEventListener('blur', release);
+    },
+  };
 }
 
 export function focus(id) {

@@ -3,7 +3,7 @@
 // each message as silenceDb) and canonical RIFF/WAVE encoding (WavWriter:
 // 16/24-bit PCM rounded half away from zero and clipped, NaN → 0; or 32-bit float as-is, with fmt 18 + fact).
 onmessage = (e) => {
-  const { left, right, spanFrames, bits, sampleRate, silenceDb } = e.data;
+  const { left, right, spanFrames, bits, sampleRate, silenceDb, loop } = e.data;
   const SILENCE = Math.fround(Math.pow(10, silenceDb / 20)); // C#: (float)Math.Pow(10, SilenceDb / 20)
   let end = Math.min(spanFrames, left.length);
   for (let i = left.length - 1; i >= end; i--) {
@@ -11,22 +11,37 @@ onmessage = (e) => {
   }
   let peak = 0;
   for (let i = 0; i < end; i++) peak = Math.max(peak, Math.abs(left[i]), Math.abs(right[i]));
-  const bytes = encode(left.subarray(0, end), right.subarray(0, end), bits, sampleRate);
+  // A loop is exactly its span, and says where it loops (WavStreamWriter.Loop: a smpl chunk after the audio).
+  if (loop) end = Math.min(spanFrames, left.length);
+  const bytes = encode(left.subarray(0, end), right.subarray(0, end), bits, sampleRate, loop);
   postMessage({ bytes, frames: end, peak }, [bytes]);
 };
 
-function encode(left, right, bits, sampleRate) {
+const SMPL_BYTES = 8 + 36 + 24; // WavStreamWriter.SmplChunkBytes: one forward loop
+
+function encode(left, right, bits, sampleRate, loop) {
   const bytesPerSample = bits / 8;
   const blockAlign = 2 * bytesPerSample;
   const dataBytes = left.length * blockAlign;
   // Float: an 18-byte fmt (cbSize 0) and a fact chunk (frames), as WavWriter writes and sox expects; PCM: 44 bytes.
   const isFloat = bits === 32;
   const header = isFloat ? 58 : 44;
-  const buffer = new ArrayBuffer(header + dataBytes);
+  const extra = loop ? SMPL_BYTES : 0;
+  const buffer = new ArrayBuffer(header + dataBytes + extra);
   const view = new DataView(buffer);
   const text = (at, s) => { for (let i = 0; i < s.length; i++) view.setUint8(at + i, s.charCodeAt(i)); };
   text(0, 'RIFF');
-  view.setUint32(4, header - 8 + dataBytes, true);
+  view.setUint32(4, header - 8 + dataBytes + extra, true);
+  if (loop) {
+    const at = header + dataBytes;
+    text(at, 'smpl');
+    view.setUint32(at + 4, SMPL_BYTES - 8, true);
+    view.setUint32(at + 16, Math.round(1e9 / sampleRate), true); // sample period, ns
+    view.setUint32(at + 20, 60, true);                             // MIDI unity note
+    view.setUint32(at + 36, 1, true);                              // one loop
+    view.setUint32(at + 52, 0, true);                              // from the first frame
+    view.setUint32(at + 56, left.length - 1, true);                // to the last
+  }
   text(8, 'WAVE');
   text(12, 'fmt ');
   view.setUint32(16, isFloat ? 18 : 16, true);
