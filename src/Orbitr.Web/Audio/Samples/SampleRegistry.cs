@@ -33,6 +33,9 @@ public sealed class SampleRegistry : IDisposable
     private bool _clicks;
     private (ReverbSettings Settings, int Id)? _reverb;        // the impulse response audio.js has
     private Task<int>? _reverbLoading;
+    // The browser runs one thread, but a host may resume loads on other threads (bUnit, prerendering) while a change
+    // or a tick reads the bookkeeping: every read and write of the fields above holds this lock.
+    private readonly Lock _gate = new();
 
     public SampleRegistry(AudioModule module, PatternState store, Notices notices, SampleResolver library)
     {
@@ -46,16 +49,20 @@ public sealed class SampleRegistry : IDisposable
     /// <summary>The buffer id of a loaded sample (marked as just used). Never loads: see <see cref="Request"/>.</summary>
     public bool TryGetBuffer(string source, out int id)
     {
-        if (!_buffers.TryGetValue(source, out id)) return false;
-        _cache.Touch(id);
-        return true;
+        lock (_gate)
+        {
+            if (!_buffers.TryGetValue(source, out id)) return false;
+            _cache.Touch(id);
+            return true;
+        }
     }
 
     /// <summary>Starts loading a sample a note needed (released from the cache, or the pattern is not prepared yet);
     /// returns at once.</summary>
     public void Request(SampleEntry entry)
     {
-        if (_buffers.ContainsKey(entry.Ref.Source) || _unavailable.Contains(entry.Ref.Source) || _loading.ContainsKey(entry.Ref.Source)) return;
+        lock (_gate)
+            if (Known(entry.Ref.Source) || _loading.ContainsKey(entry.Ref.Source)) return;
         _ = LoadAsync(entry);
     }
 
@@ -63,9 +70,11 @@ public sealed class SampleRegistry : IDisposable
     /// changes; a note needing an unknown one starts its registration).</summary>
     public int Curve(double amount)
     {
-        if (_curves.TryGetValue(amount, out var id)) return id;
+        lock (_gate)
+            if (_curves.TryGetValue(amount, out var id)) return id;
         if (_module.Loaded is { } module) _ = RegisterCurveAsync(module, amount);
-        return _curves.TryGetValue(amount, out id) ? id : -1;
+        lock (_gate)
+            return _curves.TryGetValue(amount, out var id) ? id : -1;
     }
 
     // Once the app has asked for samples (Studio at start-up, or audio has started), every change loads what is new.
@@ -76,12 +85,28 @@ public sealed class SampleRegistry : IDisposable
 
     private bool Prepared(Pattern pattern)
     {
-        foreach (var entry in pattern.Samples)
-            if (!_buffers.ContainsKey(entry.Ref.Source) && !_unavailable.Contains(entry.Ref.Source)) return false;
-        foreach (var track in pattern.Tracks)
-            foreach (var step in track.Steps)
-                if (step.Effects?.Distortion is { Amount: > 0 } d && !_curves.ContainsKey(d.Amount)) return false;
-        return true;
+        lock (_gate)
+        {
+            foreach (var entry in pattern.Samples)
+                if (!Known(entry.Ref.Source)) return false;
+            foreach (var track in pattern.Tracks)
+                foreach (var step in track.Steps)
+                    if (step.Effects?.Distortion is { Amount: > 0 } d && !_curves.ContainsKey(d.Amount)) return false;
+            return true;
+        }
+    }
+
+    // Loaded or given up on (call under the lock).
+    private bool Known(string source) => _buffers.ContainsKey(source) || _unavailable.Contains(source);
+
+    private bool HasCurve(double amount)
+    {
+        lock (_gate) return _curves.ContainsKey(amount);
+    }
+
+    private bool IsKnown(string source)
+    {
+        lock (_gate) return Known(source);
     }
 
     /// <summary>Sends every sample and curve the pattern uses that audio.js does not have yet.</summary>
@@ -91,10 +116,10 @@ public sealed class SampleRegistry : IDisposable
         await EnsureClicksAsync();
         foreach (var track in pattern.Tracks)
             foreach (var step in track.Steps)
-                if (step.Effects?.Distortion is { Amount: > 0 } d && !_curves.ContainsKey(d.Amount)) await RegisterCurveAsync(module, d.Amount);
+                if (step.Effects?.Distortion is { Amount: > 0 } d && !HasCurve(d.Amount)) await RegisterCurveAsync(module, d.Amount);
         foreach (var entry in pattern.Samples)
         {
-            if (_buffers.ContainsKey(entry.Ref.Source) || _unavailable.Contains(entry.Ref.Source)) continue;
+            if (IsKnown(entry.Ref.Source)) continue;
             await LoadAsync(entry);
             await Task.Yield(); // keep the page responsive between sounds
         }
@@ -103,8 +128,11 @@ public sealed class SampleRegistry : IDisposable
     /// <summary>Sends the metronome's clicks (once).</summary>
     public async Task EnsureClicksAsync()
     {
-        if (_clicks) return;
-        _clicks = true;
+        lock (_gate)
+        {
+            if (_clicks) return;
+            _clicks = true;
+        }
         var module = await _module.GetAsync();
         await RegisterAsync(module, ClickBuffer, MetronomeClick.Render(false, SampleResolver.SampleRate));
         await RegisterAsync(module, AccentBuffer, MetronomeClick.Render(true, SampleResolver.SampleRate));
@@ -117,21 +145,25 @@ public sealed class SampleRegistry : IDisposable
     {
         while (true)
         {
-            if (_reverb is { } known && known.Settings == settings) return known.Id;
-            if (_reverbLoading is { } running)
+            Task<int>? running, task = null;
+            lock (_gate)
+            {
+                if (_reverb is { } known && known.Settings == settings) return known.Id;
+                running = _reverbLoading;
+                if (running is null) _reverbLoading = task = LoadReverbAsync(settings);
+            }
+            if (running is not null)
             {
                 await running;
                 continue;
             }
-            var task = LoadReverbAsync(settings);
-            _reverbLoading = task;
             try
             {
-                return await task;
+                return await task!;
             }
             finally
             {
-                _reverbLoading = null;
+                lock (_gate) _reverbLoading = null;
             }
         }
     }
@@ -139,10 +171,11 @@ public sealed class SampleRegistry : IDisposable
     private async Task<int> LoadReverbAsync(ReverbSettings settings)
     {
         var module = await _module.GetAsync();
-        var id = _nextBuffer++;
+        var id = NextBuffer();
         await RegisterAsync(module, id, ReverbImpulse.Create(settings, SampleResolver.SampleRate));
-        if (_reverb is { } old) await module.InvokeVoidAsync("releaseSample", old.Id);
-        _reverb = (settings, id);
+        (ReverbSettings, int)? previous;
+        lock (_gate) (previous, _reverb) = (_reverb, (settings, id));
+        if (previous is { } old) await module.InvokeVoidAsync("releaseSample", old.Item2);
         return id;
     }
 
@@ -150,12 +183,17 @@ public sealed class SampleRegistry : IDisposable
     public Task<int?> LoadAsync(SampleEntry entry)
     {
         var source = entry.Ref.Source;
-        if (_buffers.TryGetValue(source, out var known)) return Task.FromResult<int?>(known);
-        if (_unavailable.Contains(source)) return Task.FromResult<int?>(null);
-        if (_loading.TryGetValue(source, out var running)) return running;
-        var task = LoadOnceAsync(entry);
-        if (!task.IsCompleted) _loading[source] = task;
-        return task;
+        lock (_gate)
+        {
+            if (_buffers.TryGetValue(source, out var known)) return Task.FromResult<int?>(known);
+            if (_unavailable.Contains(source)) return Task.FromResult<int?>(null);
+            if (_loading.TryGetValue(source, out var running)) return running;
+            // Started under the lock (it is reentrant), so a load finishing on another thread removes its entry only
+            // after it was recorded; one that finished at once has nothing to record.
+            var task = LoadOnceAsync(entry);
+            if (!task.IsCompleted) _loading[source] = task;
+            return task;
+        }
     }
 
     private async Task<int?> LoadOnceAsync(SampleEntry entry)
@@ -167,38 +205,53 @@ public sealed class SampleRegistry : IDisposable
             var result = await _library.ResolveAsync(entry.Ref);
             if (result.Audio is null)
             {
-                if (!result.Retry) _unavailable.Add(source);
+                if (!result.Retry)
+                    lock (_gate) _unavailable.Add(source);
                 _notices.Error(ErrorCodes.AudioDecodeFailed, $"Sample \"{entry.Key}\" cannot be played",
                     result.Error ?? "its audio could not be decoded", "The rest of the pattern keeps playing.");
                 return null;
             }
-            var id = _nextBuffer++;
+            var id = NextBuffer();
             await RegisterAsync(module, id, result.Audio);
-            _buffers[source] = id;
-            _sources[id] = source;
-            foreach (var old in _cache.Add(id, (long)result.Audio.Length * result.Audio.ChannelCount * sizeof(float)))
+            List<int> released;
+            lock (_gate)
             {
-                await module.InvokeVoidAsync("releaseSample", old);
-                _buffers.Remove(_sources[old]);
-                _sources.Remove(old);
+                _buffers[source] = id;
+                _sources[id] = source;
+                released = [.. _cache.Add(id, (long)result.Audio.Length * result.Audio.ChannelCount * sizeof(float))];
+                foreach (var old in released)
+                {
+                    _buffers.Remove(_sources[old]);
+                    _sources.Remove(old);
+                }
             }
+            foreach (var old in released) await module.InvokeVoidAsync("releaseSample", old);
             Loaded?.Invoke();
             return id;
         }
         finally
         {
-            _loading.Remove(source);
+            lock (_gate) _loading.Remove(source);
         }
     }
 
     private async Task RegisterCurveAsync(IJSObjectReference module, double amount)
     {
-        if (_curves.ContainsKey(amount)) return;
-        var id = _curves.Count;
-        _curves[amount] = id;
+        int id;
+        lock (_gate)
+        {
+            if (_curves.ContainsKey(amount)) return;
+            id = _curves.Count;
+            _curves[amount] = id;
+        }
         var curve = DistortionCurve.Create(amount);
         // In WebAssembly the call reaches audio.js before this returns: a tick may use the id at once.
         await module.InvokeVoidAsync("registerCurve", id, MemoryMarshal.AsBytes(curve.AsSpan()).ToArray());
+    }
+
+    private int NextBuffer()
+    {
+        lock (_gate) return _nextBuffer++;
     }
 
     private static async Task RegisterAsync(IJSObjectReference module, int id, AudioBuffer audio)
