@@ -1,3 +1,4 @@
+using Orbitr.Core.Songs;
 using Orbitr.Dsp.Rendering;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
@@ -248,5 +249,51 @@ public class SampleCacheTests
         Assert.Equal(2.0, transport.QueuedAt, 12);
         transport.Tick(0.65, PatternEditor.SetBpm(a, 60), notes);
         Assert.Equal(4.0, transport.QueuedAt, 9); // the cycle now lasts 4 s: it still ends at step 16
+    }
+}
+
+/// <summary>Song playback on the transport (issue 25): sections queued one by one land on the song timeline.</summary>
+public class SongTransportTests
+{
+    [Fact]
+    public void A_song_queued_section_by_section_plays_the_song_timeline_exactly()
+    {
+        // What SongPlayer does: each section queued to start `repeat` cycles after the one before began, the next one
+        // queued once it has started; a silent one-step pattern ends the song.
+        Pattern Make(uint seed, double bpm, int length, int swing)
+        {
+            var p = PatternFactory.Create(2, seed: seed, name: $"P{seed}") with { Bpm = bpm, Swing = swing };
+            p = PatternEditor.SetLength(p, length);
+            for (var s = 0; s < length; s += 1 + (int)(seed % 3)) p = PatternEditor.SetStepActive(p, (int)(seed % 2), s, true);
+            return PatternEditor.SetStepActive(p, 1, length - 1, true);
+        }
+        SongPart[] parts = [new(Make(1, 120, 16, 30), 3), new(Make(2, 87.5, 12, 0), 2), new(Make(3, 171, 7, 55), 1), new(Make(1, 120, 16, 30), 2)];
+        var silence = PatternEditor.SetLength(PatternEditor.ClearPattern(parts[^1].Pattern), 1);
+        var transport = new Transport();
+        transport.Start(parts[0].Pattern);
+        transport.Queue(parts[1].Pattern, parts[0].Pattern, 5.0, parts[0].Repeat);
+        var current = parts[0].Pattern;
+        var section = 0;
+        var played = new List<double>();
+        var batch = new List<NoteEvent>();
+        double origin = double.NaN;
+        for (var now = 5.0; section < parts.Length; now += 0.025)
+        {
+            batch.Clear();
+            var cancelFrom = transport.Tick(now, current, batch);
+            if (double.IsNaN(origin)) origin = transport.Origin;
+            if (!double.IsNaN(cancelFrom)) played.RemoveAll(t => t >= cancelFrom - 1e-12);
+            played.AddRange(batch.Select(e => transport.Origin + e.Time));
+            if (!transport.Switched) continue;
+            current = transport.LastQueued!;
+            section++;
+            if (section < parts.Length)
+                transport.Queue(section + 1 < parts.Length ? parts[section + 1].Pattern : silence, current, now + 0.025, parts[section].Repeat);
+        }
+        var expected = SongTimeline.Notes(parts).Select(n => origin + n.Note.Time).ToList();
+        Assert.Equal(origin + SongTimeline.TotalSeconds(parts), transport.Origin, 9); // the silence began where the song ends
+        var got = played.Order().ToList();
+        Assert.Equal(expected.Count, got.Count);
+        foreach (var (w, g) in expected.Order().Zip(got)) Assert.Equal(w, g, 9);
     }
 }

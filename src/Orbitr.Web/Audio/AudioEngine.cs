@@ -168,7 +168,11 @@ public sealed class AudioEngine : IAsyncDisposable
     public Task TogglePlayAsync() => Playing ? StopAsync() : PlayAsync();
 
     /// <summary>Queues a pattern to start exactly where the cycle playing now ends, at its own tempo (issue 25).</summary>
-    public void QueuePattern(Pattern next) => _playback.Queue(next);
+    /// <remarks><paramref name="afterCycles"/>: not before that many cycles from the current pattern's start (a song section).</remarks>
+    public void QueuePattern(Pattern next, int afterCycles = 0) => _playback.Queue(next, afterCycles);
+
+    /// <summary>The cycle of the pattern playing (from 0 where it started), as of the last tick.</summary>
+    public int CurrentCycle => _playback.CurrentCycle;
 
     /// <summary>Forgets the queued pattern: the current one plays on.</summary>
     public void Unqueue() => _playback.Unqueue();

@@ -50,6 +50,24 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
         return ms.ToArray();
     }
 
+    /// <summary>A song with its patterns inside (issue 25), as <c>orbitr render</c> and the import read it.</summary>
+    public async Task ExportSongAsync(Core.Songs.Song bundle) =>
+        await DownloadAsync($"{Stem(bundle.Name, "song")}.orbitr.song", "application/json", System.Text.Encoding.UTF8.GetBytes(Core.Songs.SongJson.Write(bundle)));
+
+    /// <summary>A song as one MIDI file: tempo events where sections change, each ring a track (as <c>orbitr midi song.json</c>).</summary>
+    public async Task ExportSongMidiAsync(IReadOnlyList<Core.Songs.SongPart> parts, string name)
+    {
+        using var ms = new MemoryStream();
+        MidiExport.WriteSong(parts, name, ms);
+        await DownloadAsync($"{Stem(name, "song")}.mid", "audio/midi", ms.ToArray());
+    }
+
+    private static string Stem(string name, string fallback)
+    {
+        var stem = new string(name.Trim().Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        return stem.Length == 0 ? fallback : stem;
+    }
+
     /// <summary>Renders and downloads the WAV in the browser (audio.js); false when it was cancelled.</summary>
     public async Task<bool> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, bool loop = false) =>
         !(await audio.ExportWavAsync(pattern, cycles, format, loop ? LoopFileName(pattern) : $"{FileStem(pattern)}.wav", loop)).Cancelled;

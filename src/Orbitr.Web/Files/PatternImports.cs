@@ -7,7 +7,7 @@ namespace Orbitr.Web.Files;
 
 /// <summary>Files coming in: a pattern file joins the library as a new pattern, an audio file the sample library
 /// (the Import button, and files dropped anywhere on the page).</summary>
-public sealed class PatternImports(PatternFiles files, PatternLibrary library, SampleShelf shelf, Notices notices) : IAsyncDisposable
+public sealed class PatternImports(PatternFiles files, PatternLibrary library, SampleShelf shelf, Notices notices, Songs.SongLibrary songs) : IAsyncDisposable
 {
     private static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".ogg", ".oga", ".mp3"];
     private DotNetObjectReference<PatternImports>? _self;
@@ -52,8 +52,8 @@ public sealed class PatternImports(PatternFiles files, PatternLibrary library, S
         System.Text.Encoding.UTF8.GetString(bytes.AsSpan(0, Math.Min(bytes.Length, 256))).Replace(" ", "", StringComparison.Ordinal)
             .Contains("\"format\":\"orbitr.song\"", StringComparison.Ordinal);
 
-    /// <summary>A song bundle's patterns each join the library (in the song's order, the first opened); a song that
-    /// names pattern files instead can't bring them, and says so.</summary>
+    /// <summary>A song bundle's patterns each join the library (in the song's order, the first opened) and the song
+    /// joins your songs, its sections naming them; a song that names pattern files instead can't bring them, and says so.</summary>
     private bool ImportSong(string name, byte[] bytes)
     {
         var read = Core.Songs.SongJson.Read(bytes);
@@ -68,10 +68,14 @@ public sealed class PatternImports(PatternFiles files, PatternLibrary library, S
                 "its sections name pattern files: import those, or export the song as a bundle (orbitr.song with its patterns inside)");
             return false;
         }
-        var patterns = song.Patterns.Items.Select(p => p.Pattern).ToList();
+        var patterns = song.Patterns.Items.ToList();
         notices.Run(async () =>
         {
-            for (var i = patterns.Count - 1; i >= 0; i--) await library.AddAsync(patterns[i]);
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = patterns.Count - 1; i >= 0; i--) ids[Core.Songs.Song.BundlePrefix + patterns[i].Key] = await library.AddAsync(patterns[i].Pattern);
+            var kept = song with { Patterns = Core.Model.EquatableArray<Core.Songs.SongPattern>.Empty };
+            foreach (var (bundled, id) in ids) kept = Core.Songs.SongEditor.Replace(kept, bundled, Songs.SongEntry.Reference(id));
+            await songs.AddAsync(kept);
         }, ErrorCodes.StorageQuotaExceeded, $"\"{name}\" could not be kept in your patterns");
         notices.Info($"Imported the song \"{song.Name}\": its {patterns.Count} pattern(s) are in your patterns",
             [.. song.Sections.Items.Select((s, i) => $"section {i + 1}: {song.Bundled(s.Pattern)!.Name} × {s.Repeat}").Take(20)]);

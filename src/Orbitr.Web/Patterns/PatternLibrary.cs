@@ -69,7 +69,14 @@ public sealed class PatternLibrary(PatternState store, PatternPersistence persis
     public Task NewAsync() => OpenNewAsync(PatternFactory.Create(6, name: _index.UniqueName("Untitled")));
 
     /// <summary>Adds a pattern (an import, a shared link) as a new entry and opens it; the one being edited stays as it is.</summary>
-    public Task AddAsync(Pattern pattern) => OpenNewAsync(pattern);
+    public async Task<string> AddAsync(Pattern pattern)
+    {
+        await OpenNewAsync(pattern);
+        return CurrentId!;
+    }
+
+    /// <summary>The entry with this id (null: none).</summary>
+    public LibraryEntry? Find(string id) => _index.Find(id);
 
     /// <summary>A genre starter: a new entry under a name no other pattern has ("Techno", "Techno 2" …).</summary>
     public Task StartNewAsync(Pattern pattern) => OpenNewAsync(PatternEditor.SetName(pattern, _index.UniqueName(pattern.Name)));

@@ -19,7 +19,7 @@ namespace Orbitr.Web.Startup;
 /// join the library, and the keyboard and file drops are listened to. Every handler is unsubscribed on dispose.</summary>
 public sealed class AppStartup(SettingsEffects settings, PatternState store, AudioEngine audio, PatternLibrary library,
     PatternSharing sharing, GenerationList generations, SampleShelf shelf, SoundStore sounds, OfflineUploads uploads,
-    KeyboardShortcuts keys, PatternImports imports, Notices notices) : IAsyncDisposable
+    KeyboardShortcuts keys, PatternImports imports, Notices notices, Songs.SongLibrary songs) : IAsyncDisposable
 {
     private bool _wired;
 
@@ -38,6 +38,7 @@ public sealed class AppStartup(SettingsEffects settings, PatternState store, Aud
         _wired = true;
         await settings.StartAsync();
         await library.RestoreAsync();
+        await songs.RestoreAsync();
         sharing.SwitchPattern(library.CurrentId);
         library.Changed += OnLibraryChanged;
         // A share link opens as a new pattern of the library; your own stays there as it was.

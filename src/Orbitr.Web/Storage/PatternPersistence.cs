@@ -207,6 +207,10 @@ public sealed class StoredPattern
 
     public static StoredPattern Of(LibraryEntry e) =>
         new() { Id = e.Id, Name = e.Name, Text = PatternJson.Write(e.Pattern), Updated = e.Updated.ToUnixTimeMilliseconds() };
+
+    /// <summary>A song's record: the same shape, its text the song's JSON.</summary>
+    public static StoredPattern OfSong(Songs.SongEntry e) =>
+        new() { Id = e.Id, Name = e.Name, Text = Core.Songs.SongJson.Write(e.Song), Updated = e.Updated.ToUnixTimeMilliseconds() };
 }
 
 /// <summary>storage.js's restoreLibrary answer.</summary>

@@ -83,13 +83,17 @@ public sealed class LivePlayback : IDisposable
     public event Action<Pattern>? QueuedStarted;
 
     /// <summary>Queues <paramref name="next"/> to start exactly where the cycle playing now ends (issue 25).</summary>
-    public void Queue(Pattern next)
+    /// <remarks><paramref name="afterCycles"/>: a song section's repeats (see <see cref="Transport.Queue"/>).</remarks>
+    public void Queue(Pattern next, int afterCycles = 0)
     {
         if (!Playing) return;
         // The clock of the last tick, a tick later: a boundary within that tick counts as passed.
-        _transport.Queue(next, _current ?? _store.Pattern, _lastNow + AudioConstants.TickMilliseconds / 1000.0);
+        _transport.Queue(next, _current ?? _store.Pattern, _lastNow + AudioConstants.TickMilliseconds / 1000.0, afterCycles);
         RewindNow();
     }
+
+    /// <summary>The cycle of the current pattern playing at the last tick (from 0 where it started).</summary>
+    public int CurrentCycle => _transport.CycleAt(_lastNow, _current ?? _store.Pattern);
 
     public void Unqueue()
     {

@@ -59,12 +59,14 @@ public sealed class Transport
     /// <summary>Queues <paramref name="next"/> to start exactly at the end of the current cycle (its step 0 there, at its
     /// own tempo); a later queue replaces it. The notes already handed out past that point are handed out again
     /// (the answer of the next tick says from when to cancel).</summary>
-    public void Queue(Pattern next, Pattern current, double now)
+    /// <remarks>With <paramref name="afterCycles"/> (a song section of that many repeats) it starts no sooner than that
+    /// many whole cycles after the current pattern's start.</remarks>
+    public void Queue(Pattern next, Pattern current, double now, int afterCycles = 0)
     {
         var elapsed = _anchored ? Math.Max(0, now - Origin) : 0;
         var cycle = current.CycleSeconds;
         // The cycle under way ends at the next whole cycle after "now" (a boundary just passed counts as begun).
-        QueuedAt = (Math.Floor(elapsed / cycle + 1e-9) + 1) * cycle;
+        QueuedAt = Math.Max(Math.Floor(elapsed / cycle + 1e-9) + 1, afterCycles) * cycle;
         Queued = next;
         _requeued = true;
     }
@@ -164,6 +166,10 @@ public sealed class Transport
         ScheduledUntil = to;
         return cancelFrom;
     }
+
+    /// <summary>The cycle (from 0 since the current pattern started) playing at audio-clock time <paramref name="now"/>.</summary>
+    public int CycleAt(double now, Pattern pattern) =>
+        !Playing || !_anchored ? 0 : (int)Math.Max(0, Math.Floor((now - Origin) / pattern.CycleSeconds + 1e-9));
 
     /// <summary>Pattern position (in sixteenth steps, unswung) at audio-clock time <paramref name="now"/>.</summary>
     public double PositionInSteps(double now, Pattern pattern) => (now - Origin) / pattern.StepSeconds;

@@ -5,9 +5,11 @@
 //   library     { id, name, text, updated (ms since 1970) } keyed by id: every pattern of the library
 //   meta        'current-id' → the library id of the working copy
 //   quarantine  { text, reason, at, id?, name? }: unreadable data kept aside, never deleted
+//   songs       { id, name, text (orbitr.song JSON, sections naming library:<id>), updated } keyed by id
 // Version 2 added library and meta; the working copy becomes a library entry when C# first sees no current id.
+// Version 3 added songs.
 const DB = 'orbitr';
-const VERSION = 2;
+const VERSION = 3;
 let db = null;
 
 function request(r) {
@@ -45,6 +47,7 @@ export async function open() {
       if (!d.objectStoreNames.contains('quarantine')) d.createObjectStore('quarantine', { autoIncrement: true });
       if (!d.objectStoreNames.contains('library')) d.createObjectStore('library', { keyPath: 'id' });
       if (!d.objectStoreNames.contains('meta')) d.createObjectStore('meta');
+      if (!d.objectStoreNames.contains('songs')) d.createObjectStore('songs', { keyPath: 'id' });
     };
     // A tab still running an older version holds the database open and blocks the upgrade: wait a little for it
     // to close, then go on in memory (reported as 4003) rather than hang the app's start.
@@ -177,6 +180,57 @@ export async function quarantineEntry(id, reason) {
     if (value !== undefined) {
       const e = entry(value);
       tx.objectStore('quarantine').add({ text: e.text, reason, at: new Date().toISOString(), id: e.id, name: e.name });
+      store.delete(id);
+    }
+    await done(tx);
+    return { ok: true, name: null, message: null, text: null };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+// ---- songs (issue 25): the same records as the library's, their text a song ----
+
+export async function restoreSongs() {
+  try {
+    const songs = await request(db.transaction('songs').objectStore('songs').getAll());
+    return { ok: true, name: null, message: null, entries: songs.map(entry) };
+  } catch (e) {
+    return { ...failure(e), entries: [] };
+  }
+}
+
+export async function putSong(item) {
+  try {
+    const tx = db.transaction('songs', 'readwrite');
+    tx.objectStore('songs').put(entry(item));
+    await done(tx);
+    return { ok: true, name: null, message: null, text: null };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function deleteSong(id) {
+  try {
+    const tx = db.transaction('songs', 'readwrite');
+    tx.objectStore('songs').delete(id);
+    await done(tx);
+    return { ok: true, name: null, message: null, text: null };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+// An unreadable song goes to the quarantine, as a pattern does.
+export async function quarantineSong(id, reason) {
+  try {
+    const tx = db.transaction(['songs', 'quarantine'], 'readwrite');
+    const store = tx.objectStore('songs');
+    const value = await request(store.get(id));
+    if (value !== undefined) {
+      const e = entry(value);
+      tx.objectStore('quarantine').add({ text: e.text, reason, at: new Date().toISOString(), id: e.id, name: e.name, kind: 'song' });
       store.delete(id);
     }
     await done(tx);
