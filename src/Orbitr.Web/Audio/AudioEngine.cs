@@ -207,6 +207,10 @@ public sealed class AudioEngine : IAsyncDisposable
     /// <summary>Stops the running export (nothing is downloaded).</summary>
     public Task CancelExportAsync() => _export.CancelAsync();
 
+    /// <summary>Renders a song's WAV in the browser and downloads it (issue 25).</summary>
+    public Task<ExportResult> ExportSongWavAsync(IReadOnlyList<Core.Songs.SongPart> parts, WavSampleFormat format, string fileName) =>
+        _export.RunSongAsync(parts, format, fileName, Self);
+
     [JSInvokable]
     public void OnExportProgress(double fraction) => _export.OnProgress(fraction);
 

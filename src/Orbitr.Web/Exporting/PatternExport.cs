@@ -26,7 +26,27 @@ public sealed class PatternExport(PatternState store, AudioEngine audio, Pattern
     /// <summary>The export moved on (only the export box shows it: the rest of the page need not re-render).</summary>
     public event Action? ProgressChanged;
 
-    public async Task ExportAsync(string format, int cycles)
+    public Task ExportAsync(string format, int cycles) => RunAsync(async () =>
+    {
+        var p = store.Pattern;
+        switch (format)
+        {
+            case "wav":
+                if (!await files.ExportWavAsync(p, cycles, Format, Loop)) notices.Info("Export cancelled");
+                break;
+            case "mid": await files.ExportMidiAsync(p, cycles); break;
+            case "mid-rings": await files.ExportMidiPerRingAsync(p, cycles); break;
+            default: await files.ExportJsonAsync(p); break;
+        }
+    });
+
+    /// <summary>A song's WAV, rendered in this browser (issue 25), in the export's sample format.</summary>
+    public Task ExportSongAsync(IReadOnlyList<Core.Songs.SongPart> parts, string name) => RunAsync(async () =>
+    {
+        if (!await files.ExportSongWavAsync(parts, name, Format)) notices.Info("Export cancelled");
+    });
+
+    private async Task RunAsync(Func<Task> export)
     {
         if (Exporting) return;
         Exporting = true;
@@ -35,16 +55,7 @@ public sealed class PatternExport(PatternState store, AudioEngine audio, Pattern
         audio.ExportProgress += OnProgress;
         try
         {
-            var p = store.Pattern;
-            switch (format)
-            {
-                case "wav":
-                    if (!await files.ExportWavAsync(p, cycles, Format, Loop)) notices.Info("Export cancelled");
-                    break;
-                case "mid": await files.ExportMidiAsync(p, cycles); break;
-                case "mid-rings": await files.ExportMidiPerRingAsync(p, cycles); break;
-                default: await files.ExportJsonAsync(p); break;
-            }
+            await export();
         }
         catch (Exception e) when (e is JSException or InvalidOperationException or ArgumentException)
         {

@@ -62,6 +62,10 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
         await DownloadAsync($"{Stem(name, "song")}.mid", "audio/midi", ms.ToArray());
     }
 
+    /// <summary>Renders and downloads a song's WAV in the browser; false when it was cancelled.</summary>
+    public async Task<bool> ExportSongWavAsync(IReadOnlyList<Core.Songs.SongPart> parts, string name, WavSampleFormat format) =>
+        !(await audio.ExportSongWavAsync(parts, format, $"{Stem(name, "song")}.wav")).Cancelled;
+
     private static string Stem(string name, string fallback)
     {
         var stem = new string(name.Trim().Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');

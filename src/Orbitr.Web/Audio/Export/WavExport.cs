@@ -47,6 +47,49 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
         }, progressRef);
     }
 
+    /// <summary>A song's WAV (issue 25), nulling against <c>orbitr render song.json</c>: every note on the frame
+    /// OfflineRenderer gives it (round((T_k + t) × rate)), each section's rings, reverb and master volume as the
+    /// renderer's sections, their sum through the first section's compressor and limiter, the auto tail after the end.
+    /// Choke groups act within a section here (the renderer also lets a section's hit choke the one before's tail).</summary>
+    public async Task<ExportResult> RunSongAsync(IReadOnlyList<Core.Songs.SongPart> parts, WavSampleFormat format, string fileName,
+        DotNetObjectReference<AudioEngine> progressRef)
+    {
+        var js = await module.GetAsync();
+        foreach (var part in parts.DistinctBy(p => p.Pattern)) await samples.PrepareAsync(part.Pattern);
+        var rate = SampleResolver.SampleRate;
+        var starts = Core.Songs.SongTimeline.Starts(parts);
+        var spanFrames = (int)OfflineRenderer.SongSpanFrames(parts, rate);
+        var tailFrames = (int)Math.Round(RenderOptions.MaxAutoTail * rate);
+        var messages = parts.Select(_ => new List<double>()).ToArray();
+        var offsets = parts.Select((_, k) => (int)Math.Floor(starts[k] * rate)).ToArray();
+        var lastFrame = offsets.ToArray();
+        foreach (var (k, e) in Core.Songs.SongTimeline.Notes(parts))
+        {
+            var pattern = parts[k].Pattern;
+            if (pattern.FindSample(e.SampleKey) is not { } sample || !samples.TryGetBuffer(sample.Source, out var buffer)) continue;
+            var curve = e.Effects?.Distortion is { Amount: > 0 } d ? samples.Curve(d.Amount) : -1;
+            var frame = Timing.ToSampleIndex(e.Time, rate);
+            lastFrame[k] = (int)Math.Max(lastFrame[k], frame);
+            VoiceMessage.Append(messages[k], 0, e with { Time = (frame - offsets[k]) / (double)rate }, buffer, curve);
+        }
+        var sections = new List<SongSectionRequest>(parts.Count);
+        for (var k = 0; k < parts.Count; k++)
+        {
+            var pattern = parts[k].Pattern;
+            int? reverb = pattern.UsesReverb ? await samples.ReverbAsync(pattern.Master.Reverb) : null;
+            var end = Math.Max(lastFrame[k], (int)Math.Round(starts[k + 1] * rate));
+            sections.Add(new SongSectionRequest
+            {
+                Offset = offsets[k], Frames = end - offsets[k] + tailFrames, Events = TickMessage.Bytes(messages[k]), Mix = MixMessage.From(pattern, reverb),
+            });
+        }
+        return await js.InvokeAsync<ExportResult>("exportSongWav", new SongExportRequest
+        {
+            SampleRate = rate, Frames = spanFrames + tailFrames, SpanFrames = spanFrames, Mix = MixMessage.From(parts[0].Pattern), Sections = sections,
+            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName,
+        }, progressRef);
+    }
+
     /// <summary>Stops the running export (nothing is downloaded).</summary>
     public async Task CancelAsync()
     {

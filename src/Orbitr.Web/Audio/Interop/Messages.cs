@@ -91,6 +91,29 @@ public sealed class ExportRequest
     public bool Loop { get; set; }
 }
 
+/// <summary>A song's export (issue 25): each section rendered before the master bus in its own offline context from
+/// frame <see cref="SongSectionRequest.Offset"/>, the sum then through the first section's master dynamics.</summary>
+public sealed class SongExportRequest
+{
+    public int SampleRate { get; set; }
+    public int Frames { get; set; }
+    public int SpanFrames { get; set; }
+    /// <summary>The first section's mix: its compressor and limiter end the song's render.</summary>
+    public MixState Mix { get; set; } = new();
+    public List<SongSectionRequest> Sections { get; set; } = [];
+    public int Bits { get; set; }
+    public string FileName { get; set; } = "";
+}
+
+public sealed class SongSectionRequest
+{
+    /// <summary>The song frame the section's context starts at.</summary>
+    public int Offset { get; set; }
+    public int Frames { get; set; }
+    public byte[] Events { get; set; } = [];
+    public MixState Mix { get; set; } = new();
+}
+
 public sealed class ExportResult
 {
     public bool Cancelled { get; set; }

@@ -684,6 +684,64 @@ export async function exportWav(request, progressRef) {
   }
 }
 
+// A song (issue 25): each section rendered before the master bus (its rings, reverb and master volume: Orbitr.Dsp's
+// sections) in its own offline context starting at its frame, summed, then the sum through the first section's
+// dynamics (compressor, DC blocker, limiter worklet) in one more context, as OfflineRenderer runs one master chain.
+export async function exportSongWav(request, progressRef) {
+  const started = performance.now();
+  const { sampleRate, frames, spanFrames, mix, bits, fileName, sections } = request;
+  let cancelled = false;
+  const job = { cancel: () => { cancelled = true; } };
+  exporting?.cancel();
+  exporting = job;
+  const none = (renderMs) => ({ cancelled: true, frames: 0, peak: 0, renderMs, totalMs: performance.now() - started });
+  try {
+    const sumL = new Float32Array(frames);
+    const sumR = new Float32Array(frames);
+    const renderStarted = performance.now();
+    for (let k = 0; k < sections.length; k++) {
+      const section = sections[k];
+      const events = new Float64Array(section.events.slice().buffer);
+      const context = new OfflineAudioContext(2, section.frames, sampleRate);
+      const g = buildGraph(context, { ...section.mix, compressor: { ...section.mix.compressor, enabled: false }, limiter: null });
+      section.mix.tracks.forEach((_, i) => bus(context, g, i));
+      scheduleWindows(context, g, events, () => !cancelled);
+      const rendered = await context.startRendering();
+      if (cancelled) return none(0);
+      const l = rendered.getChannelData(0);
+      const r = rendered.getChannelData(1);
+      const n = Math.min(l.length, frames - section.offset);
+      for (let i = 0; i < n; i++) {
+        sumL[section.offset + i] += l[i];
+        sumR[section.offset + i] += r[i];
+      }
+      progressRef?.invokeMethodAsync('OnExportProgress', (k + 1) / (sections.length + 1));
+    }
+    const limited = mix.limiter != null;
+    const latency = limited ? limiterLatency(sampleRate, !!mix.truePeak) : 0;
+    const context = new OfflineAudioContext(2, frames + latency, sampleRate);
+    if (limited) await context.audioWorklet.addModule(LIMITER_URL);
+    const g = buildGraph(context, { ...mix, master: 1, tracks: [], reverb: null }); // the sections' mix is in: dynamics only
+    const buffer = context.createBuffer(2, frames + latency, sampleRate);
+    buffer.copyToChannel(sumL, 0);
+    buffer.copyToChannel(sumR, 1);
+    const source = new AudioBufferSourceNode(context, { buffer });
+    source.connect(g.master);
+    source.start(0);
+    const out = await context.startRendering();
+    if (cancelled) return none(0);
+    const left = out.getChannelData(0).slice(latency, latency + frames);
+    const right = out.getChannelData(1).slice(latency, latency + frames);
+    const renderMs = performance.now() - renderStarted;
+    const wav = await encode({ left, right, spanFrames, bits, sampleRate, silenceDb: shared.silenceDb, loop: false });
+    if (cancelled) return none(renderMs);
+    download(fileName, 'audio/wav', wav.bytes);
+    return { cancelled: false, frames: wav.frames, peak: wav.peak, renderMs, totalMs: performance.now() - started };
+  } finally {
+    if (exporting === job) exporting = null;
+  }
+}
+
 // A seamless loop from the render of the mix before the master bus (LoopRenderer): every frame folded onto its place
 // in one period, then the period round and round through the master's dynamics (compressor, DC blocker, limiter
 // worklet) in a second context, and the third pass kept, so their state is the one they have when the loop comes round.
