@@ -81,6 +81,7 @@ if (roles.ServesApi)
     app.MapGenerationsApi();
     app.MapKitsApi();
     app.MapPatternsApi();
+    app.MapSongsApi();
     app.MapOwnersApi();
 }
 app.Logger.LogInformation("Orbitr role: {Role}", roles.Name);

@@ -21,6 +21,7 @@ public class OwnerRoutesTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
         "GET /api/samples/{id}", "GET /api/samples/{id}/audio", "HEAD /api/samples/{id}/audio",
         "GET /api/generations/{id}", "GET /api/generations/{id}/events",
         "GET /api/patterns/{id}", "PUT /api/patterns/{id}", "GET /api/patterns/{id}/render",
+        "GET /api/songs/{id}", "GET /api/songs/{id}/render", // as a pattern: whoever has the link reads and renders it
     ];
 
     /// <summary>Routes that act for an owner (docs/architecture.md, the route table).</summary>
@@ -30,7 +31,7 @@ public class OwnerRoutesTests(OrbitrFactory factory) : IClassFixture<OrbitrFacto
         "GET /api/samples", "POST /api/samples", "DELETE /api/samples/{id}",
         "POST /api/generations", "DELETE /api/generations/{id}",
         "POST /api/kits", "GET /api/kits/{id}",
-        "POST /api/patterns",
+        "POST /api/patterns", "POST /api/songs",
     ];
 
     private sealed record Route(string Method, string Pattern, bool NeedsOwner)

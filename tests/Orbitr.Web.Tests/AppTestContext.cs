@@ -8,6 +8,10 @@ namespace Orbitr.Web.Tests;
 /// so every server call meets a real connection failure (offline, code 3001).</summary>
 public abstract class AppTestContext : BunitContext
 {
+    // Waits end as soon as their condition holds; a loaded CI machine (two cores, a browser suite beside) needs more
+    // than bUnit's default second for a background answer (an unreachable server's refusal, retried) to re-render.
+    static AppTestContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected AppTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

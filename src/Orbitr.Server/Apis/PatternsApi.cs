@@ -46,7 +46,7 @@ public static class PatternsApi
 
     private static async Task<IResult> GetAsync(HttpContext http, PatternStore patterns, string id, CancellationToken cancel)
     {
-        if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
+        if (await patterns.FindAsync(id, cancel) is not { } record || record.ContentType == SongsApi.ContentType) return Problems.NotFound($"pattern {id}");
         http.Response.Headers.ETag = PatternStore.ETagOf(record);
         http.Response.Headers.CacheControl = "no-cache";
         return TypedResults.Bytes(record.Content, record.ContentType);
@@ -93,7 +93,7 @@ public static class PatternsApi
             return Problems.Validation(new Dictionary<string, string[]> { ["format"] = ["format must be wav or mid"] });
         if (n < 1 || n > limits.MaxCycles)
             return Problems.Validation(new Dictionary<string, string[]> { ["cycles"] = [$"cycles must be 1–{limits.MaxCycles}"] });
-        if (await patterns.FindAsync(id, cancel) is not { } record) return Problems.NotFound($"pattern {id}");
+        if (await patterns.FindAsync(id, cancel) is not { } record || record.ContentType == SongsApi.ContentType) return Problems.NotFound($"pattern {id}");
         if (record.ContentType != Json)
             return Problems.Of(StatusCodes.Status409Conflict, ErrorCode.EncryptedPattern, "Encrypted pattern",
                 "this pattern is end-to-end encrypted; only a browser with the link's key can read it");
@@ -102,6 +102,14 @@ public static class PatternsApi
         if (pattern.CycleSeconds * n > limits.MaxSeconds)
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, ErrorCode.AudioBufferOverflow, "Render too long",
                 $"{n} cycles last {pattern.CycleSeconds * n:0} s; a server render is at most {limits.MaxSeconds:0} s", new Dictionary<string, object?> { ["limit"] = "seconds" });
+        return await RenderWavResponseAsync(http, limits, gate, files, $"{id}.wav", (file, c) => renderer.RenderWavAsync(pattern, n, file, c), cancel);
+    }
+
+    /// <summary>A WAV render as the response (patterns and songs alike): a slot per render (429 when none is free), the
+    /// audio in a temporary file that goes with the response, a missing sample or a limit reached as 422.</summary>
+    internal static async Task<IResult> RenderWavResponseAsync(HttpContext http, RenderLimits limits, RenderGate gate, RenderFiles files, string fileName,
+        Func<Stream, CancellationToken, Task> render, CancellationToken cancel)
+    {
         // A slot per render, held until the response has been sent: renders queue neither CPU nor temporary disk.
         if (gate.TryEnter(ClientId.Of(http)) is not { } slot)
         {
@@ -118,9 +126,9 @@ public static class PatternsApi
         var file = files.Create();
         try
         {
-            await renderer.RenderWavAsync(pattern, n, file, cancel);
+            await render(file, cancel);
             file.Position = 0;
-            return TypedResults.Stream(file, "audio/wav", $"{id}.wav");
+            return TypedResults.Stream(file, "audio/wav", fileName);
         }
         catch (SampleUnavailableException e)
         {

@@ -38,6 +38,34 @@ public sealed class PatternRenderer(SampleLibrary library, RenderLimits limits)
         return result;
     }
 
+    /// <summary>A saved song (issue 25): its sections in order as <c>orbitr render song.json</c> renders them, every
+    /// distinct sample loaded once for all of them (their sample audio counted together against the limit).</summary>
+    public async Task<RenderResult> RenderSongWavAsync(IReadOnlyList<Orbitr.Core.Songs.SongPart> parts, Stream output, CancellationToken cancel)
+    {
+        var inUse = parts.SelectMany(p => p.Pattern.SamplesInUse()).ToList();
+        var records = await RecordsWithinLimitAsync(inUse, cancel);
+        var bySource = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
+        var perPart = new List<IReadOnlyDictionary<string, AudioBuffer>>(parts.Count);
+        var byPattern = new Dictionary<Pattern, Dictionary<string, AudioBuffer>>(ReferenceEqualityComparer.Instance);
+        foreach (var part in parts)
+        {
+            if (!byPattern.TryGetValue(part.Pattern, out var buffers))
+            {
+                byPattern[part.Pattern] = buffers = new Dictionary<string, AudioBuffer>(StringComparer.Ordinal);
+                foreach (var entry in part.Pattern.SamplesInUse())
+                {
+                    if (!bySource.TryGetValue(entry.Ref.Source, out var audio)) bySource[entry.Ref.Source] = audio = await LoadAsync(entry, records, cancel);
+                    buffers[entry.Key] = audio;
+                }
+            }
+            perPart.Add(buffers);
+        }
+        var wav = new WavStreamWriter(output, SampleRate, WavSampleFormat.Pcm16);
+        var result = OfflineRenderer.Render(parts, perPart, new RenderOptions(SampleRate, 1) { MaxVoices = limits.MaxVoices }, wav, cancel);
+        wav.Complete();
+        return result;
+    }
+
     // The library's records of the generated sources (read once per render), checked before any audio is read: a
     // pattern naming many long sounds is refused up front.
     private async Task<Dictionary<string, SampleRecord>> RecordsWithinLimitAsync(List<SampleEntry> inUse, CancellationToken cancel)
