@@ -2,6 +2,7 @@ using System.Globalization;
 using Orbitr.Core.Kit;
 using Orbitr.Core.Model;
 using Orbitr.Core.Songs;
+using Orbitr.Core.Stems;
 
 namespace Orbitr.Cli.Io;
 
@@ -9,38 +10,8 @@ namespace Orbitr.Cli.Io;
 /// (and <c>NN Reverb return BPMbpm.wav</c>), and writing them all at once, each through its own temporary file.</summary>
 public static class StemFiles
 {
-    /// <summary>One name per ring of the largest section (named by the first section that has it), then the reverb's
-    /// return when any section uses the reverb. The BPM is the first section's.</summary>
-    public static IReadOnlyList<string> Names(IReadOnlyList<SongPart> parts, out bool reverb)
-    {
-        var bpm = parts[0].Pattern.Bpm.ToString("0.##", CultureInfo.InvariantCulture);
-        var rings = parts.Max(x => x.Pattern.Tracks.Count);
-        var names = new List<string>();
-        for (var r = 0; r < rings; r++)
-        {
-            var pattern = parts.First(x => x.Pattern.Tracks.Count > r).Pattern;
-            var track = pattern.Tracks[r];
-            var sound = track.Sample is { } key ? $" ({SoundName(pattern, key)})" : "";
-            names.Add(Clean($"{r + 1:00} {track.Name}{sound} {bpm}bpm.wav"));
-        }
-        reverb = parts.Any(x => x.Pattern.UsesReverb);
-        if (reverb) names.Add($"{rings + 1:00} Reverb return {bpm}bpm.wav");
-        return names;
-    }
-
-    private static string SoundName(Pattern pattern, string key) => pattern.FindSample(key) switch
-    {
-        { Kind: SampleSourceKind.Builtin } s when BuiltinSounds.Find(s.Value) is { } b => b.Label,
-        { Name: { Length: > 0 } name } => name,
-        _ => key,
-    };
-
-    // A ring or sound name may hold a slash or a control character: not in a file name.
-    private static string Clean(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        return new string(name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray());
-    }
+    /// <summary>One name per ring, then the reverb's return when used (<see cref="StemNames.Of"/>).</summary>
+    public static IReadOnlyList<string> Names(IReadOnlyList<SongPart> parts, out bool reverb) => StemNames.Of(parts, out reverb);
 
     /// <summary>Opens every file (atomically: a failure or a cancel leaves none of them new) and hands the streams to
     /// <paramref name="write"/>.</summary>

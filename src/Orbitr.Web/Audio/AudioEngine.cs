@@ -204,6 +204,10 @@ public sealed class AudioEngine : IAsyncDisposable
     public Task<ExportResult> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, bool loop = false) =>
         _export.RunAsync(pattern, cycles, format, fileName, Self, loop);
 
+    /// <summary>Renders one WAV per ring (and the reverb's return) in the browser and downloads them zipped (issue 25).</summary>
+    public Task<ExportResult> ExportStemsAsync(Pattern pattern, int cycles, WavSampleFormat format, string zipName, IReadOnlyList<string> names) =>
+        _export.RunAsync(pattern, cycles, format, zipName, Self, stems: names);
+
     /// <summary>Stops the running export (nothing is downloaded).</summary>
     public Task CancelExportAsync() => _export.CancelAsync();
 

@@ -34,6 +34,9 @@ public sealed class PatternExport(PatternState store, AudioEngine audio, Pattern
             case "wav":
                 if (!await files.ExportWavAsync(p, cycles, Format, Loop)) notices.Info("Export cancelled");
                 break;
+            case "stems":
+                if (!await files.ExportStemsAsync(p, cycles, Format)) notices.Info("Export cancelled");
+                break;
             case "mid": await files.ExportMidiAsync(p, cycles); break;
             case "mid-rings": await files.ExportMidiPerRingAsync(p, cycles); break;
             default: await files.ExportJsonAsync(p); break;

@@ -76,6 +76,11 @@ public sealed class PatternFiles(IJSRuntime js, AudioEngine audio) : IAsyncDispo
     public async Task<bool> ExportWavAsync(Pattern pattern, int cycles, WavSampleFormat format, bool loop = false) =>
         !(await audio.ExportWavAsync(pattern, cycles, format, loop ? LoopFileName(pattern) : $"{FileStem(pattern)}.wav", loop)).Cancelled;
 
+    /// <summary>One WAV per ring (and the reverb's return), zipped, named as <c>orbitr render --stems</c> names them.</summary>
+    public async Task<bool> ExportStemsAsync(Pattern pattern, int cycles, WavSampleFormat format) =>
+        !(await audio.ExportStemsAsync(pattern, cycles, format, $"{FileStem(pattern)} stems.zip",
+            Core.Stems.StemNames.Of([new Core.Songs.SongPart(pattern, cycles)], out _))).Cancelled;
+
     /// <summary>A loop's file carries its tempo, as sample packs name loops: <c>Name 120bpm loop.wav</c>.</summary>
     public static string LoopFileName(Pattern pattern) =>
         $"{FileStem(pattern)} {pattern.Bpm.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}bpm loop.wav";

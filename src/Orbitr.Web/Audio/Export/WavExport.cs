@@ -20,8 +20,11 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
     /// <summary>Reports an export's progress (0–1) while it renders.</summary>
     public event Action<double>? Progress;
 
+    /// <remarks>With <paramref name="stems"/> (their file names: <see cref="Core.Stems.StemNames"/>) audio.js renders
+    /// each ring's bus (after volume and pan) and the reverb's return apart, at the master volume, before the master's
+    /// dynamics, as <c>orbitr render --stems</c> does, and downloads them as one zip, all of one length.</remarks>
     public async Task<ExportResult> RunAsync(Pattern pattern, int cycles, WavSampleFormat format, string fileName, DotNetObjectReference<AudioEngine> progressRef,
-        bool loop = false)
+        bool loop = false, IReadOnlyList<string>? stems = null)
     {
         var js = await module.GetAsync();
         await samples.PrepareAsync(pattern);
@@ -39,11 +42,11 @@ public sealed class WavExport(AudioModule module, SampleRegistry samples)
         var spanFrames = (int)OfflineRenderer.SpanFrames(pattern, new RenderOptions(rate, cycles));
         // A loop folds its tails in: they may ring on longer than an export's auto tail.
         var frames = spanFrames + (int)Math.Round((loop ? LoopRenderer.MaxTailSeconds : RenderOptions.MaxAutoTail) * rate);
-        return await js.InvokeAsync<ExportResult>("exportWav", new ExportRequest
+        return await js.InvokeAsync<ExportResult>(stems is null ? "exportWav" : "exportStems", new ExportRequest
         {
             // The notes as raw float64 bytes: a binary transfer, not thousands of JSON numbers through the interpreter.
             SampleRate = rate, Frames = frames, SpanFrames = spanFrames, Events = TickMessage.Bytes(_message), Mix = MixMessage.From(pattern, reverb),
-            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName, Loop = loop,
+            Bits = WavWriter.BytesPerSample(format) * 8, FileName = fileName, Loop = loop, Stems = stems?.ToList(),
         }, progressRef);
     }
 

@@ -89,6 +89,8 @@ public sealed class ExportRequest
     /// <summary>A seamless loop of exactly SpanFrames (Orbitr.Dsp's LoopRenderer: tails folded, dynamics in their
     /// steady state, a smpl chunk).</summary>
     public bool Loop { get; set; }
+    /// <summary>Stems (issue 25): one WAV per ring, then the reverb's return, of these names, zipped into FileName.</summary>
+    public List<string>? Stems { get; set; }
 }
 
 /// <summary>A song's export (issue 25): each section rendered before the master bus in its own offline context from

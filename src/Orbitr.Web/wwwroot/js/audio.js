@@ -684,6 +684,62 @@ export async function exportWav(request, progressRef) {
   }
 }
 
+// Stems (issue 25): each ring's bus (after volume and pan) and the reverb's return, at the master volume, on channels
+// of their own (a 2 × stems channel context), before the master's dynamics, as OfflineRenderer.MixStems; then one
+// length for all (the span, then up to the last frame above the silence level in any of them), a WAV each, one zip.
+export async function exportStems(request, progressRef) {
+  const started = performance.now();
+  const { sampleRate, frames, spanFrames, mix, bits, fileName, stems } = request;
+  const events = new Float64Array(request.events.slice().buffer);
+  let cancelled = false;
+  const job = { cancel: () => { cancelled = true; } };
+  exporting?.cancel();
+  exporting = job;
+  const none = (renderMs) => ({ cancelled: true, frames: 0, peak: 0, renderMs, totalMs: performance.now() - started });
+  try {
+    const rings = mix.tracks.length;
+    const count = stems.length; // rings, then the reverb's return when one is used
+    const context = new OfflineAudioContext(2 * count, frames, sampleRate);
+    const g = buildGraph(context, { ...mix, compressor: { ...mix.compressor, enabled: false }, limiter: null });
+    mix.tracks.forEach((_, i) => bus(context, g, i));
+    g.master.disconnect(); // the mix is not rendered: its parts are, each on its own channels
+    const merger = new ChannelMergerNode(context, { numberOfInputs: 2 * count });
+    const route = (node, k) => {
+      const split = new ChannelSplitterNode(context, { numberOfOutputs: 2 });
+      node.connect(split);
+      split.connect(merger, 0, 2 * k);
+      split.connect(merger, 1, 2 * k + 1);
+    };
+    for (let i = 0; i < rings; i++) route(g.buses[i], i);
+    if (count > rings && g.reverb) route(g.reverb.ret, rings);
+    const level = new GainNode(context, { gain: mix.master, channelCount: 2 * count, channelCountMode: 'explicit', channelInterpretation: 'discrete' });
+    context.destination.channelInterpretation = 'discrete';
+    merger.connect(level).connect(context.destination);
+    let reportedAt = 0;
+    scheduleWindows(context, g, events, (at, duration) => {
+      if (cancelled) return false;
+      const now = performance.now();
+      if (now - reportedAt >= 250) {
+        reportedAt = now;
+        progressRef?.invokeMethodAsync('OnExportProgress', at / duration);
+      }
+      return true;
+    });
+    const renderStarted = performance.now();
+    const rendered = await context.startRendering();
+    if (cancelled) return none(0);
+    const renderMs = performance.now() - renderStarted;
+    const channels = [];
+    for (let k = 0; k < count; k++) channels.push({ name: stems[k], left: rendered.getChannelData(2 * k).slice(), right: rendered.getChannelData(2 * k + 1).slice() });
+    const zip = await encode({ stems: channels, spanFrames, bits, sampleRate, silenceDb: shared.silenceDb });
+    if (cancelled) return none(renderMs);
+    download(fileName, 'application/zip', zip.bytes);
+    return { cancelled: false, frames: zip.frames, peak: zip.peak, renderMs, totalMs: performance.now() - started };
+  } finally {
+    if (exporting === job) exporting = null;
+  }
+}
+
 // A song (issue 25): each section rendered before the master bus (its rings, reverb and master volume: Orbitr.Dsp's
 // sections) in its own offline context starting at its frame, summed, then the sum through the first section's
 // dynamics (compressor, DC blocker, limiter worklet) in one more context, as OfflineRenderer runs one master chain.
@@ -786,7 +842,8 @@ function encode(message) {
     const worker = new Worker(new URL('./wav.worker.js', import.meta.url));
     worker.onmessage = (e) => { worker.terminate(); resolve({ ...e.data, bytes: new Uint8Array(e.data.bytes) }); };
     worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message || 'the WAV encoder failed')); };
-    worker.postMessage(message, [message.left.buffer, message.right.buffer]);
+    const transfer = message.stems ? message.stems.flatMap((x) => [x.left.buffer, x.right.buffer]) : [message.left.buffer, message.right.buffer];
+    worker.postMessage(message, transfer);
   });
 }
 

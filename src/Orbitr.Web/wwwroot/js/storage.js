@@ -36,9 +36,13 @@ function failure(e) {
   return { ok: false, name: e?.name ?? 'Error', message: String(e?.message ?? e), text: null };
 }
 
+// A blocked upgrade is answered once: a second open() would queue behind the first request and never settle.
+let blocked = null;
+
 export async function open() {
+  if (blocked) return blocked;
   try {
-    if (db) return { ok: true, name: null, message: null, text: null }; // the pattern store and the owner share one connection
+    if (db) return { ok: true, name: null, message: null, text: null }; // the pattern store, the songs and the owner share one connection
     if (!globalThis.indexedDB) throw Object.assign(new Error('IndexedDB is not available'), { name: 'SecurityError' });
     const r = indexedDB.open(DB, VERSION);
     r.onupgradeneeded = () => {
@@ -66,7 +70,9 @@ export async function open() {
     return { ok: true, name: null, message: null, text: null };
   } catch (e) {
     db = null;
-    return failure(e);
+    const failed = failure(e);
+    if (failed.name === 'BlockedError') blocked = failed;
+    return failed;
   }
 }
 
