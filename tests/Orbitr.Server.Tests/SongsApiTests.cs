@@ -82,6 +82,11 @@ public class SongsApiTests(OrbitrFactory factory) : IClassFixture<OrbitrFactory>
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+        // Nor does a pattern's PUT overwrite a song.
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/patterns/{songId}") { Content = Json(PatternJson.Write(PatternFactory.Create(4, seed: 2))) };
+        put.Headers.TryAddWithoutValidation("If-Match", "*");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(put)).StatusCode);
+        Assert.NotNull(SongJson.Read(await client.GetByteArrayAsync($"/api/songs/{songId}")).Song);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public class SongViewTests : AppTestContext
         // Loop a range: the selects appear, the range is marked.
         cut.Find("input[aria-label='Loop sections']").Change(true);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("li.song-section.looped").Count));
-        cut.Find("select[aria-label='Loop from section']").Change("1");
+        cut.Find("select[aria-label='Loop from section']").Change("2"); // section 2
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("li.song-section.looped")));
         Assert.Equal((1, 1), Services.GetRequiredService<SongPlayer>().Loop);
     }

@@ -70,6 +70,8 @@ public static class PatternsApi
         }
         var (content, problem) = await ReadBodyAsync(http.Request, cancel);
         if (problem is not null) return problem;
+        // A song is kept in the same store: it is not a pattern to overwrite.
+        if (await patterns.FindAsync(id, cancel) is { ContentType: SongsApi.ContentType }) return Problems.NotFound($"pattern {id}");
         var (outcome, record, over) = await patterns.UpdateAsync(id, bearer, ownerId, condition!, content!, cancel);
         if (record is not null) http.Response.Headers.ETag = PatternStore.ETagOf(record);
         return outcome switch

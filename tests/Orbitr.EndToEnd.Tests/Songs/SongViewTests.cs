@@ -77,4 +77,52 @@ public sealed class SongViewTests(AppServer server)
         await Assertions.Expect(app.Page.Locator("#song-menu").GetByLabel("Repeats of section 2")).ToHaveValueAsync("2");
         Assert.Empty(app.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task A_loop_range_plays_from_a_section_and_goes_back_to_its_first_section()
+    {
+        await using var app = await server.OpenAsync();
+        await OfflineTests.WaitForOfflineCopyAsync(app);
+        Pattern Ring(uint seed, string name, int ring, double bpm)
+        {
+            var p = PatternFactory.Create(4, seed: seed, name: name) with { Bpm = bpm };
+            foreach (var s in new[] { 0, 8 }) p = PatternEditor.SetStepActive(p, ring, s, true);
+            return p;
+        }
+        var a = Ring(1, "Loop A", 0, 120);
+        var b = Ring(2, "Loop B", 1, 160);
+        var c = Ring(3, "Loop C", 2, 140);
+        var bundle = SongBundle.Pack(new Song("Looped", new EquatableArray<SongSection>([new("a", 1), new("b", 1), new("c", 2)])),
+            r => r switch { "a" => a, "b" => b, _ => c }, out _)!;
+        await app.ImportByDropAsync("looped.orbitr.song", SongJson.Write(bundle));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Loop A");
+
+        await app.OpenMenuAsync("Song");
+        var panel = app.Page.Locator("#song-menu");
+        await Assertions.Expect(panel.Locator(".song-section .section-name")).ToHaveTextAsync(["Loop A", "Loop B", "Loop C"]);
+        await panel.GetByLabel("Loop sections").CheckAsync();
+        await panel.GetByLabel("Loop from section").SelectOptionAsync(new SelectOptionValue { Value = "2" });
+        await Assertions.Expect(panel.Locator("li.song-section.looped")).ToHaveCountAsync(2);
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Play from section 2" }).ClickAsync();
+        await Assertions.Expect(panel.Locator(".song-status")).ToContainTextAsync("Playing section 3 of 3", new() { Timeout = 20_000 });
+        await Assertions.Expect(panel.Locator(".song-status")).ToContainTextAsync("Playing section 2 of 3", new() { Timeout = 20_000 });
+        await Assertions.Expect(panel.Locator(".song-status")).ToContainTextAsync("Playing section 3 of 3", new() { Timeout = 20_000 });
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Stop song" }).ClickAsync();
+        await Assertions.Expect(panel.Locator(".song-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^3 sections"));
+
+        // B, C twice, B, C…: never A; each section exactly where the one before ends.
+        var voices = (await Voice.ReadAsync(app.Page)).Where(v => !v.Cancelled && v.Track >= 0).OrderBy(v => v.Time).ToList();
+        Assert.DoesNotContain(voices, v => v.Track == 0);
+        SongPart[] order = [new(b, 1), new(c, 2), new(b, 1), new(c, 2)];
+        var expected = SongTimeline.Notes(order).Select(n => (n.Note.TrackIndex, n.Note.Time)).ToList();
+        var origin = voices[0].Time;
+        var heard = voices.Where(v => v.Time < origin + SongTimeline.TotalSeconds(order) - 1e-6).ToList();
+        Assert.True(heard.Count >= 8, $"{heard.Count} notes before the second round ended");
+        for (var i = 0; i < heard.Count; i++)
+        {
+            Assert.Equal(expected[i].TrackIndex, heard[i].Track);
+            Assert.Equal(origin + expected[i].Time, heard[i].Time, 9);
+        }
+        Assert.Empty(app.ConsoleErrors);
+    }
 }
