@@ -75,6 +75,10 @@ public sealed class SongViewTests(AppServer server)
         await app.OpenMenuAsync("Song");
         await Assertions.Expect(app.Page.Locator("#song-menu .song-section .section-name")).ToHaveTextAsync(["Song A", "Song B", "Song C"]);
         await Assertions.Expect(app.Page.Locator("#song-menu").GetByLabel("Repeats of section 2")).ToHaveValueAsync("2");
+        // Dragged by the mouse, the last section becomes the first.
+        var sections = app.Page.Locator("#song-menu li.song-section");
+        await sections.Nth(2).DragToAsync(sections.Nth(0));
+        await Assertions.Expect(app.Page.Locator("#song-menu .song-section .section-name")).ToHaveTextAsync(["Song C", "Song A", "Song B"]);
         Assert.Empty(app.ConsoleErrors);
     }
 
