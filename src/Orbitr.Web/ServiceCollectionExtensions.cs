@@ -51,6 +51,7 @@ public static class ServiceCollectionExtensions
             .AddScoped<SettingsStore>()
             // Features, each a narrow service of its own folder (components inject the ones they use).
             .AddScoped<PatternEditing>()
+            .AddScoped<StepCopyPaste>()
             .AddScoped<SoundAssignment>()
             .AddScoped<KeyboardShortcuts>()
             .AddScoped<PatternImports>()

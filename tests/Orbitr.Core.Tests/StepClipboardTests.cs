@@ -13,8 +13,19 @@ public class StepClipboardTests
     {
         var p = PatternFactory.Create(4, seed: 5, name: "Src");
         p = PatternEditor.WithSample(p, SampleRef.Generated("abc123", "Glass"), out var glass);
-        p = PatternEditor.UpdateStep(p, 1, 2, s => s with { Active = true, Velocity = 77, Probability = 0.5, Timing = -12, Sample = glass, Pitch = 3.5, Reverse = true, Ratchet = 3, Gate = 0.2,
-            Effects = new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 3), new DistortionEffect(0.3), null) });
+        p = PatternEditor.UpdateStep(p, 1, 2, s => s with
+        {
+            Active = true,
+            Velocity = 77,
+            Probability = 0.5,
+            Timing = -12,
+            Sample = glass,
+            Pitch = 3.5,
+            Reverse = true,
+            Ratchet = 3,
+            Gate = 0.2,
+            Effects = new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 3), new DistortionEffect(0.3), null)
+        });
         p = PatternEditor.UpdateStep(p, 1, 3, s => s with { Active = true, Velocity = 20 });
         p = PatternEditor.UpdateStep(p, 2, 2, s => s with { Active = true, Condition = TrigCondition.Ratio(2, 4) });
         return p;

@@ -8,7 +8,7 @@ namespace Orbitr.Web.Shortcuts;
 
 /// <summary>The keyboard contract of ARCHITECTURE §7: keys.js decides which keys are shortcuts (so it can prevent
 /// the browser's default); this decides what they do.</summary>
-public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEngine audio, PatternEditing editing, Notices notices)
+public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEngine audio, PatternEditing editing, Notices notices, StepCopyPaste copying)
     : IAsyncDisposable
 {
     private DotNetObjectReference<KeyboardShortcuts>? _self;
@@ -32,8 +32,15 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
         var p = store.Pattern;
         if (mod)
         {
-            if (key == "y" || (key == "z" && shift)) store.Redo();
-            else if (key == "z") store.Undo();
+            switch (key)
+            {
+                case "y" or "z" when key == "y" || shift: store.Redo(); break;
+                case "z": store.Undo(); break;
+                case "c": await copying.CopyAsync(); break;
+                case "x": await copying.CutAsync(); break;
+                case "v": await copying.PasteAsync(); break;
+                case "d": copying.Duplicate(); break;
+            }
             return;
         }
         StepAddress? focused = track >= 0 && track < p.Tracks.Count && step >= 0 && step < p.Tracks[track].Steps.Count
@@ -46,8 +53,20 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
             case "g":
                 await FocusAsync("prompt");
                 break;
+            case "c" when shift:
+                store.Dispatch(PatternEditor.ClearPattern); // the whole pattern, one undo level
+                break;
             case "c":
                 editing.ClearSelectedTrack();
+                break;
+            case "m":
+                store.Dispatch(x => PatternEditor.SetTrackMute(x, store.SelectedTrack, !x.Tracks[store.SelectedTrack].Mute));
+                break;
+            case "s":
+                store.Dispatch(x => PatternEditor.SetTrackSolo(x, store.SelectedTrack, !x.Tracks[store.SelectedTrack].Solo));
+                break;
+            case ['r', 'i', 'n', 'g', '-', var digit]:
+                store.SelectTrack(digit - '1');
                 break;
             case "Escape":
                 store.ClearSelection();

@@ -123,6 +123,19 @@ public sealed class PatternState
         Changed?.Invoke();
     }
 
+    /// <summary>Selects exactly these steps (a paste selects what it wrote); the first is focused.</summary>
+    public void SelectSteps(IEnumerable<StepAddress> steps)
+    {
+        var valid = steps.Where(IsValid).ToList();
+        if (valid.Count == 0) return;
+        _selection.Clear();
+        foreach (var a in valid) _selection.Add(a);
+        SelectedTrack = valid[0].Track;
+        FocusedStep = valid[0];
+        SelectionVersion++;
+        Changed?.Invoke();
+    }
+
     public void ClearSelection()
     {
         if (_selection.Count == 0) return;

@@ -1,8 +1,9 @@
 // Global keyboard shortcuts (ARCHITECTURE §7). JS only decides whether a key is a shortcut here (so the
 // browser's default, e.g. Space scrolling, can be prevented synchronously); C# decides what it does.
 const STEP_KEYS = '1234567890qwerty';
-const PLAIN = new Set([' ', 'g', 'c', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete', 'Backspace']);
+const PLAIN = new Set([' ', 'g', 'c', 'm', 's', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete', 'Backspace']);
 const ARROWS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
+const COPY_KEYS = new Set(['c', 'x', 'v', 'd']);
 // Inputs that take typed text: there every key is the field's. Sliders, checkboxes and buttons are not: after
 // touching one, shortcuts keep working (a slider keeps its arrow keys).
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number', 'date', 'time', 'datetime-local', 'month', 'week']);
@@ -21,10 +22,19 @@ export function listen(dotnetRef) {
   const handler = (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    if (e.altKey || inTextField(e.target)) return;
+    if (inTextField(e.target)) return;
+    // Alt+1…8 selects a ring (by the key's place: Alt changes the character on some layouts).
+    if (e.altKey && !mod && /^Digit[1-8]$/.test(e.code)) {
+      e.preventDefault();
+      dotnetRef.invokeMethodAsync('OnKey', `ring-${e.code.slice(5)}`, e.shiftKey, false, -1, -1);
+      return;
+    }
+    if (e.altKey) return;
     if (ARROWS.has(key) && ownsArrows(e.target)) return;
     const undoRedo = mod && (key === 'z' || key === 'y');
-    if (!undoRedo && (mod || !(PLAIN.has(key) || STEP_KEYS.includes(key)))) return;
+    // Copy, cut, paste and duplicate of steps: not where the page's own text is selected (copying it stays the browser's).
+    const steps = mod && COPY_KEYS.has(key) && (key === 'd' || (window.getSelection()?.isCollapsed ?? true));
+    if (!undoRedo && !steps && (mod || !(PLAIN.has(key) || STEP_KEYS.includes(key)))) return;
     const step = e.target instanceof Element ? e.target.closest('[data-step]') : null;
     if (!step && (key === 'ArrowUp' || key === 'ArrowDown' || key === 'Enter')) return;
     if (key === 'Enter' && e.repeat) return;

@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+using Orbitr.Core.Editing;
+using Orbitr.Core.Json;
+using Orbitr.Core.Model;
+using Orbitr.Tests.Waiting;
+
+namespace Orbitr.EndToEnd.Tests;
+
+/// <summary>Issue 26: Ctrl+C in one tab and Ctrl+V in another paste steps (every field) through the system
+/// clipboard; the ring keys (Alt+N, M, S) act on the ring they select.</summary>
+[Collection(AppCollection.Name)]
+public sealed class CopyPasteTests(AppServer server)
+{
+    [Fact]
+    public async Task Steps_copied_in_one_tab_paste_into_another_with_their_fields()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var p = PatternFactory.Create(6, seed: 4, name: "Copy source");
+        p = PatternEditor.UpdateStep(p, 1, 3, s => s with { Velocity = 41, Probability = 0.5, Timing = 9 });
+        p = PatternEditor.UpdateStep(p, 1, 4, s => s with { Active = true, Velocity = 88, Ratchet = 3 });
+        await app.ImportByDropAsync("copy.json", PatternJson.Write(p));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Copy source");
+        await app.Step(2, 4).ClickAsync();                                              // on, selected
+        await app.Step(2, 5).ClickAsync(new() { Modifiers = [KeyboardModifier.Shift] }); // added to the selection
+        await app.ExpectStepAsync(2, 4, true);
+        var fifth = await app.Step(2, 5).GetAttributeAsync("aria-pressed") == "true";
+        await app.Page.Keyboard.PressAsync("Control+c");
+        await Eventually.ValueAsync(() => app.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"),
+            text => text.Contains("orbitr.steps", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the system clipboard to hold the steps", TimeSpan.FromMilliseconds(50));
+
+        // Another tab: a new pattern, the focus on ring 5's step 11.
+        var other = new AppPage(app.Context, await app.Context.NewPageAsync());
+        await other.GotoAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true }).ClickAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        await other.ExpectStepAsync(1, 1, false);
+        await other.Step(5, 11).ClickAsync();
+        await other.ExpectStepAsync(5, 11, true);
+        await other.Page.Keyboard.PressAsync("Escape");
+        await other.Step(5, 11).FocusAsync();
+        await other.Page.Keyboard.PressAsync("Control+v");
+        await other.ExpectStepAsync(5, 11, true);
+        await other.ExpectStepAsync(5, 12, fifth);
+        var saved = await other.WaitForSavedAsync(x => x.Tracks[4].Steps[10].Velocity == 41);
+        Assert.Equal(p.Tracks[1].Steps[3] with { Active = true }, saved.Tracks[4].Steps[10]);
+        Assert.Equal(88, saved.Tracks[4].Steps[11].Velocity);
+        Assert.Equal(3, saved.Tracks[4].Steps[11].Ratchet);
+        await other.Page.Keyboard.PressAsync("Control+z");
+        await other.ExpectStepAsync(5, 12, false);
+
+        // Ring keys: Alt+3 selects ring 3, M mutes it, S solos it.
+        await other.Page.Keyboard.PressAsync("Alt+3");
+        await other.Page.Keyboard.PressAsync("m");
+        await other.WaitForSavedAsync(x => x.Tracks[2].Mute);
+        await other.Page.Keyboard.PressAsync("s");
+        await other.WaitForSavedAsync(x => x.Tracks[2].Solo && x.Tracks[2].Mute);
+        Assert.Empty(app.ConsoleErrors);
+        Assert.Empty(other.ConsoleErrors);
+    }
+}
