@@ -58,4 +58,36 @@ public sealed class CopyPasteTests(AppServer server)
         Assert.Empty(app.ConsoleErrors);
         Assert.Empty(other.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task Holding_a_bracket_bends_the_tempo_by_4_percent_and_letting_go_restores_it()
+    {
+        await using var app = await server.OpenAsync();
+        var p = PatternFactory.Create(4, seed: 8, name: "Nudge") with { Bpm = 120, Swing = 0 };
+        for (var s = 0; s < 16; s++) p = PatternEditor.SetStepActive(p, 0, s, true);
+        await app.ImportByDropAsync("nudge.json", PatternJson.Write(p));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Nudge");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync();
+        const string playedFor = "s => { const v = (globalThis.__orbitrScheduled ?? []).filter(x => x.track >= 0 && !x.cancelled); " +
+                                 "const c = globalThis.__orbitrContexts?.at(-1); return v.length > 0 && c && c.currentTime - Math.min(...v.map(x => x.time)) > s; }";
+        await app.Page.WaitForFunctionAsync(playedFor, 1.0, new() { Timeout = 30_000, PollingInterval = 50 });
+        await app.Page.Keyboard.DownAsync("]");
+        await app.Page.WaitForFunctionAsync(playedFor, 3.0, new() { Timeout = 30_000, PollingInterval = 50 });
+        await app.Page.Keyboard.UpAsync("]");
+        await app.Page.WaitForFunctionAsync(playedFor, 5.0, new() { Timeout = 30_000, PollingInterval = 50 });
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+
+        var times = (await Voice.ReadAsync(app.Page)).Where(v => !v.Cancelled && v.Track == 0).Select(v => v.Time).Order().ToList();
+        var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
+        var step = p.StepSeconds;
+        // Every gap is a step at 120 BPM or at 124.8 BPM (or one of each side's part at the bend): some of both.
+        var nudged = gaps.Count(g => Math.Abs(g - step / 1.04) < 1e-6);
+        var plain = gaps.Count(g => Math.Abs(g - step) < 1e-6);
+        Assert.True(nudged >= 10, $"{nudged} steps at the nudged tempo");
+        Assert.True(plain >= 10, $"{plain} steps at the pattern's tempo");
+        Assert.True(gaps.Count - nudged - plain <= 2, $"{gaps.Count - nudged - plain} gaps neither (at most the two bends)");
+        Assert.True(gaps.TakeLast(4).All(g => Math.Abs(g - step) < 1e-6), "after letting go the tempo is the pattern's again");
+        await Assertions.Expect(app.Page.GetByLabel("BPM")).ToHaveValueAsync("120"); // the pattern is not edited
+        Assert.Empty(app.ConsoleErrors);
+    }
 }

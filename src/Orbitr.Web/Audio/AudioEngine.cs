@@ -55,6 +55,13 @@ public sealed class AudioEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>The tempo nudge factor (1: none; 0.96 or 1.04 while [ or ] is held).</summary>
+    public double Nudge
+    {
+        get => _playback.Nudge;
+        set => _playback.Nudge = value;
+    }
+
     /// <summary>The fill switch was pressed or let go (by the Fill button or the F key).</summary>
     public event Action? FillChanged;
 

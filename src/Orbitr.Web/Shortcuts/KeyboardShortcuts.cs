@@ -92,6 +92,13 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
         }
     }
 
+    /// <summary>How much a held [ or ] bends the tempo (issue 26).</summary>
+    public const double NudgeFactor = 0.04;
+
+    /// <summary>[ (−1) or ] (+1) held (down) or let go: the tempo plays 4 % slower or faster meanwhile.</summary>
+    [JSInvokable]
+    public void OnNudge(int direction, bool down) => audio.Nudge = down ? 1 + Math.Sign(direction) * NudgeFactor : 1;
+
     /// <summary>F held (true) or let go: the fill switch, while playing.</summary>
     [JSInvokable]
     public void OnFill(bool down) => audio.Fill = down && audio.Playing;

@@ -53,6 +53,25 @@ public sealed class LivePlayback : IDisposable
     }
     public double MetronomeLevel { get; set; } = 0.7;
 
+    /// <summary>A tempo nudge (issue 26: [ and ] held, as a DJ's pitch bend): the tempo plays at this factor of the
+    /// pattern's while it is not 1; the pattern's BPM stays as it is. A change retimes from the clock, keeping the
+    /// loop's position, like a tempo edit.</summary>
+    public double Nudge
+    {
+        get => _nudge;
+        set
+        {
+            if (_nudge == value) return;
+            _nudge = value;
+            if (Playing) RewindNow();
+        }
+    }
+
+    private double _nudge = 1;
+
+    // The pattern the transport plays: the nudge scales its tempo.
+    private Pattern Nudged(Pattern p) => _nudge == 1 ? p : p with { Bpm = p.Bpm * _nudge };
+
     /// <summary>Notes not played because their sample was not loaded (or cannot be) when they were handed out.</summary>
     public long SkippedNotes { get; private set; }
 
@@ -88,12 +107,12 @@ public sealed class LivePlayback : IDisposable
     {
         if (!Playing) return;
         // The clock of the last tick, a tick later: a boundary within that tick counts as passed.
-        _transport.Queue(next, _current ?? _store.Pattern, _lastNow + AudioConstants.TickMilliseconds / 1000.0, afterCycles);
+        _transport.Queue(next, Nudged(_current ?? _store.Pattern), _lastNow + AudioConstants.TickMilliseconds / 1000.0, afterCycles);
         RewindNow();
     }
 
     /// <summary>The cycle of the current pattern playing at the last tick (from 0 where it started).</summary>
-    public int CurrentCycle => _transport.CycleAt(_lastNow, _current ?? _store.Pattern);
+    public int CurrentCycle => _transport.CycleAt(_lastNow, Nudged(_current ?? _store.Pattern));
 
     public void Unqueue()
     {
@@ -139,7 +158,7 @@ public sealed class LivePlayback : IDisposable
     {
         if (!Playing) return [];
         _lastNow = now;
-        var pattern = _current ?? _store.Pattern;
+        var pattern = Nudged(_current ?? _store.Pattern);
         _notes.Clear();
         _clicks.Clear();
         var origin = _transport.Origin;
@@ -149,6 +168,7 @@ public sealed class LivePlayback : IDisposable
         {
             // The queued pattern took over on the audio clock; the store still shows the one before until the app opens it.
             pattern = _current = _scheduled = _transport.LastQueued!;
+            pattern = Nudged(pattern);
             _ = RaiseStartedAsync(pattern);
         }
         var changed = !_playheadSent || origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);

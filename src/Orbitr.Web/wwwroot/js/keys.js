@@ -49,17 +49,31 @@ export function listen(dotnetRef) {
     if (e.type === 'keydown' && e.repeat) return;
     dotnetRef.invokeMethodAsync('OnFill', e.type === 'keydown');
   };
-  // Letting go anywhere else (another window) ends the hold too.
-  const release = () => dotnetRef.invokeMethodAsync('OnFill', false);
+  // [ and ] held bend the tempo (a DJ's pitch bend); letting go of either ends it.
+  const nudge = (e) => {
+    if ((e.key !== '[' && e.key !== ']') || e.ctrlKey || e.metaKey || e.altKey || inTextField(e.target)) return;
+    e.preventDefault();
+    if (e.type === 'keydown' && e.repeat) return;
+    dotnetRef.invokeMethodAsync('OnNudge', e.key === ']' ? 1 : -1, e.type === 'keydown');
+  };
+  // Letting go anywhere else (another window) ends the holds too.
+  const release = () => {
+    dotnetRef.invokeMethodAsync('OnFill', false);
+    dotnetRef.invokeMethodAsync('OnNudge', 0, false);
+  };
   document.addEventListener('keydown', handler);
   document.addEventListener('keydown', fill);
   document.addEventListener('keyup', fill);
+  document.addEventListener('keydown', nudge);
+  document.addEventListener('keyup', nudge);
   window.addEventListener('blur', release);
   return {
     stop: () => {
       document.removeEventListener('keydown', handler);
       document.removeEventListener('keydown', fill);
       document.removeEventListener('keyup', fill);
+      document.removeEventListener('keydown', nudge);
+      document.removeEventListener('keyup', nudge);
       window.removeEventListener('blur', release);
     },
   };
