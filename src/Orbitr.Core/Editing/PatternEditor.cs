@@ -250,6 +250,40 @@ public static class PatternEditor
     public static Pattern ClearPattern(Pattern p) =>
         p with { Tracks = new EquatableArray<Track>(p.Tracks.Items.Select(t => t with { Steps = new EquatableArray<Step>(Enumerable.Repeat(Step.Off, t.Length)) })) };
 
+    /// <summary>Issue 26: each step of the ring on with chance <paramref name="density"/> (0–1), seeded; the steps keep
+    /// their other settings.</summary>
+    public static Pattern RandomizeTrack(Pattern p, int track, double density, int seed)
+    {
+        if (track < 0 || track >= p.Tracks.Count) return p;
+        density = Math.Clamp(double.IsFinite(density) ? density : 0, 0, 1);
+        var rng = new Random(seed);
+        return UpdateTrack(p, track, t => t with { Steps = new EquatableArray<Step>(t.Steps.Items.Select(s => s with { Active = rng.NextDouble() < density })) });
+    }
+
+    /// <summary>Issue 26: every active step of the ring moved by up to ±<paramref name="timingMs"/> ms and its velocity
+    /// by up to ±<paramref name="velocity"/>, seeded, within the steps' ranges (a step is never made silent: velocity ≥ 1).</summary>
+    public static Pattern Humanize(Pattern p, int track, double timingMs, int velocity, int seed)
+    {
+        if (track < 0 || track >= p.Tracks.Count) return p;
+        timingMs = Math.Clamp(double.IsFinite(timingMs) ? timingMs : 0, 0, Step.MaxTiming);
+        velocity = Math.Clamp(velocity, 0, Step.MaxVelocity);
+        var rng = new Random(seed);
+        return UpdateTrack(p, track, t => t with
+        {
+            Steps = new EquatableArray<Step>(t.Steps.Items.Select(s =>
+            {
+                var dt = (rng.NextDouble() * 2 - 1) * timingMs;
+                var dv = rng.Next(-velocity, velocity + 1);
+                if (!s.Active) return s;
+                return s with
+                {
+                    Timing = Math.Clamp(Math.Round(s.Timing + dt, 1), Step.MinTiming, Step.MaxTiming),
+                    Velocity = Math.Clamp(s.Velocity + dv, 1, Step.MaxVelocity),
+                };
+            })),
+        });
+    }
+
     /// <summary>A seeded random groove: denser on low rings' downbeats, sparser and lighter elsewhere.</summary>
     public static Pattern Randomize(Pattern p, int seed)
     {
