@@ -18,8 +18,8 @@ public class RandomizeUiTests : AppTestContext
         Assert.Equal(before.Tracks.Items.Skip(1), Store.Pattern.Tracks.Items.Skip(1));
         var randomized = Store.Pattern;
 
-        cut.Find("input[aria-label='Humanize timing (ms)']").Change("20");
-        cut.Find("input[aria-label='Humanize velocity']").Change("0");
+        cut.Find("input[aria-label='Humanize ± ms']").Change("20");
+        cut.Find("input[aria-label='Humanize ± vel']").Change("0");
         cut.Find("button:contains('Humanize')").Click();
         var steps = Store.Pattern.Tracks[0].Steps.Items;
         Assert.Contains(steps, s => s.Timing != 0);
