@@ -151,6 +151,11 @@ public class PatternV2Tests
     [InlineData("\"swing\": 101", "tracks[0].swing", "101 is outside 0–100")]
     [InlineData("\"reverb\": -0.1", "tracks[0].reverb", "is outside 0–1")]
     [InlineData("\"reverb\": null", "tracks[0].reverb", "must be a number, not null")]
+    [InlineData("\"midiChannel\": 0", "tracks[0].midiChannel", "0 is outside 1–16")]
+    [InlineData("\"midiChannel\": 17", "tracks[0].midiChannel", "17 is outside 1–16")]
+    [InlineData("\"midiChannel\": 1.5", "tracks[0].midiChannel", "whole number")]
+    [InlineData("\"midiNote\": 128", "tracks[0].midiNote", "128 is outside 0–127")]
+    [InlineData("\"midiNote\": -1", "tracks[0].midiNote", "is outside 0–127")]
     public void A_bad_ring_field_is_reported_at_its_path(string field, string path, string message)
     {
         var json = """{"samples":{"k":{"source":"builtin:kick"}},"tracks":[{"sample":"k","length":1,"steps":[{}],""" + field + """}],"length":1}""";

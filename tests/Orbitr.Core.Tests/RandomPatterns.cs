@@ -85,6 +85,8 @@ internal static class RandomPatterns
                 Choke = rng.Next(3) == 0 ? rng.Next(Track.MinChoke, Track.MaxChoke + 1) : null,
                 Swing = rng.Next(3) == 0 ? Pick(0, 100) : null,
                 Reverb = rng.Next(3) == 0 ? Pick(0, 1) : 0,
+                MidiChannel = rng.Next(3) == 0 ? rng.Next(Track.MinMidiChannel, Track.MaxMidiChannel + 1) : null,
+                MidiNote = rng.Next(3) == 0 ? rng.Next(Track.MinMidiNote, Track.MaxMidiNote + 1) : null,
             });
         }
         var master = rng.Next(2) == 0 ? MasterSettings.Default : new MasterSettings(Pick(0, 1),

@@ -89,6 +89,14 @@ public static class PatternEditor
     public static Pattern SetTrackColor(Pattern p, int track, string color) => UpdateTrack(p, track, t => t with { Color = color });
 
     /// <summary>Null: the ring chokes nothing and is choked by nothing.</summary>
+    /// <summary>The ring's MIDI channel (1–16) and note (0–127), clamped; null: the defaults (channel 10, its sound's GM note).</summary>
+    public static Pattern SetTrackMidi(Pattern p, int track, int? channel, int? note) =>
+        UpdateTrack(p, track, t => t with
+        {
+            MidiChannel = channel is { } c ? Math.Clamp(c, Track.MinMidiChannel, Track.MaxMidiChannel) : null,
+            MidiNote = note is { } n ? Math.Clamp(n, Track.MinMidiNote, Track.MaxMidiNote) : null,
+        });
+
     public static Pattern SetTrackChoke(Pattern p, int track, int? group) =>
         UpdateTrack(p, track, t => t with { Choke = group is { } g ? Math.Clamp(g, Track.MinChoke, Track.MaxChoke) : null });
 

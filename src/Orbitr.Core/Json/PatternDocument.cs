@@ -79,6 +79,10 @@ internal sealed class TrackDocument
     public double? Swing { get; set; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public double Reverb { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MidiChannel { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MidiNote { get; set; }
     public List<StepDocument> Steps { get; set; } = [];
 }
 

@@ -68,6 +68,7 @@ public static class PatternJson
             {
                 Name = t.Name, Color = t.Color, Sample = t.Sample, Volume = t.Volume, Pan = t.Pan,
                 Mute = t.Mute, Solo = t.Solo, Length = t.Length, Choke = t.Choke, Swing = t.Swing, Reverb = t.Reverb,
+                MidiChannel = t.MidiChannel, MidiNote = t.MidiNote,
             };
             foreach (var s in t.Steps)
             {

@@ -325,6 +325,8 @@ internal sealed class PatternJsonReader
                 case "choke": t = t with { Choke = v.ValueKind == JsonValueKind.Null ? null : (int?)Integer(v, p, -1_000_000, 1_000_000) ?? t.Choke }; break;
                 case "swing": t = t with { Swing = v.ValueKind == JsonValueKind.Null ? null : Number(v, p) ?? t.Swing }; break;
                 case "reverb": t = t with { Reverb = Number(v, p) ?? t.Reverb }; break;
+                case "midiChannel": t = t with { MidiChannel = v.ValueKind == JsonValueKind.Null ? null : (int?)Integer(v, p, -1_000_000, 1_000_000) ?? t.MidiChannel }; break;
+                case "midiNote": t = t with { MidiNote = v.ValueKind == JsonValueKind.Null ? null : (int?)Integer(v, p, -1_000_000, 1_000_000) ?? t.MidiNote }; break;
                 case "steps": t = t with { Steps = ReadSteps(v, p) ?? t.Steps }; break;
                 default: Unknown(p); break;
             }

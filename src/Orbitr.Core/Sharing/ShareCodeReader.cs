@@ -54,12 +54,15 @@ internal sealed class ShareCodeReader(byte[] data)
             int? choke = null;
             double? ringSwing = null;
             var reverb = 0.0;
+            int? midiChannel = null, midiNote = null;
             if ((flags & 16) != 0)
             {
                 var v2 = r.Byte();
                 if ((v2 & 1) != 0) choke = r.Int(1000);
                 if ((v2 & 2) != 0) ringSwing = r.Double();
                 if ((v2 & 4) != 0) reverb = r.Double();
+                if ((v2 & 8) != 0) midiChannel = r.Int(1000);
+                if ((v2 & 16) != 0) midiNote = r.Int(1000);
             }
             var trackName = (flags & 4) != 0 ? PatternFactory.TrackName(t) : r.String();
             string color;
@@ -79,7 +82,7 @@ internal sealed class ShareCodeReader(byte[] data)
             for (var i = 0; i < stepCount; i++) steps[i] = r.Step(samples);
             tracks.Add(new Track(trackName, color, sample, volume, pan, (flags & 1) != 0, (flags & 2) != 0, trackLength, steps)
             {
-                Choke = choke, Swing = ringSwing, Reverb = reverb,
+                Choke = choke, Swing = ringSwing, Reverb = reverb, MidiChannel = midiChannel, MidiNote = midiNote,
             });
         }
         if (r._pos != data.Length) throw new ShareCodeFormatException("unexpected bytes after the pattern");

@@ -52,7 +52,8 @@ internal sealed class ShareCodeWriter(Stream s)
             var track = p.Tracks[t];
             var palette = PatternFactory.Palette.ToList().IndexOf(track.Color);
             var defaultName = track.Name == PatternFactory.TrackName(t);
-            var v2 = (track.Choke is not null ? 1 : 0) | (track.Swing is not null ? 2 : 0) | (track.Reverb != 0 ? 4 : 0);
+            var v2 = (track.Choke is not null ? 1 : 0) | (track.Swing is not null ? 2 : 0) | (track.Reverb != 0 ? 4 : 0)
+                | (track.MidiChannel is not null ? 8 : 0) | (track.MidiNote is not null ? 16 : 0);
             stream.WriteByte((byte)((track.Mute ? 1 : 0) | (track.Solo ? 2 : 0) | (defaultName ? 4 : 0) | (palette >= 0 ? 8 : 0) | (v2 != 0 ? 16 : 0)));
             if (v2 != 0)
             {
@@ -60,6 +61,8 @@ internal sealed class ShareCodeWriter(Stream s)
                 if (track.Choke is { } choke) w.VarUInt((ulong)choke);
                 if (track.Swing is { } swing) w.Double(swing);
                 if (track.Reverb != 0) w.Double(track.Reverb);
+                if (track.MidiChannel is { } channel) w.VarUInt((ulong)channel);
+                if (track.MidiNote is { } note) w.VarUInt((ulong)note);
             }
             if (!defaultName) w.String(track.Name);
             if (palette >= 0) stream.WriteByte((byte)palette); else w.String(track.Color);

@@ -85,6 +85,8 @@ public static partial class PatternValidator
         if (track.Choke is { } choke) Range(errors, $"{path}.choke", choke, Track.MinChoke, Track.MaxChoke);
         if (track.Swing is { } swing) Range(errors, $"{path}.swing", swing, Pattern.MinSwing, Pattern.MaxSwing);
         Range(errors, $"{path}.reverb", track.Reverb, Track.MinReverb, Track.MaxReverb);
+        if (track.MidiChannel is { } channel) Range(errors, $"{path}.midiChannel", channel, Track.MinMidiChannel, Track.MaxMidiChannel);
+        if (track.MidiNote is { } note) Range(errors, $"{path}.midiNote", note, Track.MinMidiNote, Track.MaxMidiNote);
         if (track.Steps.Count != track.Length)
             errors.Add(new($"{path}.steps", $"has {track.Steps.Count} steps but the track's length is {track.Length}"));
         for (var s = 0; s < track.Steps.Count; s++)
