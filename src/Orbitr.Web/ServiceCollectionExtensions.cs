@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
             .AddScoped<StepCopyPaste>()
             .AddScoped<SoundAssignment>()
             .AddScoped<KeyboardShortcuts>()
+            .AddScoped<Midi.MidiPorts>()
             .AddScoped<PatternImports>()
             .AddScoped<PatternExport>()
             .AddScoped<SettingsEffects>()

@@ -122,16 +122,16 @@ public class TransportTests
     }
 
     [Fact]
-    public void Voice_messages_are_nineteen_numbers_in_the_documented_order()
+    public void Voice_messages_are_twenty_numbers_in_the_documented_order()
     {
         var list = new List<double>();
         var fx = new StepEffects(new FilterEffect(FilterType.Bandpass, 900, 3), null, new DelayEffect(0.3, 0.4, 0.5));
         var step = new Step(Active: true, Effects: fx) { Pitch = 12, Start = 0.25, Reverse = true, Gate = 0.125, Ratchet = 2 };
         VoiceMessage.Append(list, 2.0, new NoteEvent(0.25, 3, 5, 7, "k", 0.5, -0.25, fx, step, 1, 6), buffer: 9, curve: 2);
-        Assert.Equal([2.25, 3, 5, 7, 9, 0.5, -0.25, 2, 900, 3, 2, 0.3, 0.4, 0.5, 2, 0.25, 1, 0.125, 6], list);
+        Assert.Equal([2.25, 3, 5, 7, 9, 0.5, -0.25, 2, 900, 3, 2, 0.3, 0.4, 0.5, 2, 0.25, 1, 0.125, 6, 100], list);
         VoiceMessage.Append(list, 0, new NoteEvent(1, 0, 0, 0, "k", 1, 0, null), 1, -1);
         Assert.Equal(2 * VoiceMessage.Stride, list.Count);
-        Assert.Equal([-1, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0], list.Skip(VoiceMessage.Stride + 7));
+        Assert.Equal([-1, 0, 0, -1, 0, 0, 0, 1, 0, 0, 0, 0, 100], list.Skip(VoiceMessage.Stride + 7));
     }
 }
 

@@ -62,6 +62,16 @@ public sealed class AudioEngine : IAsyncDisposable
         set => _playback.Nudge = value;
     }
 
+    /// <summary>The tempo of a followed MIDI clock (null: the pattern's own).</summary>
+    public double? FollowedBpm
+    {
+        get => _playback.FollowedBpm;
+        set => _playback.FollowedBpm = value;
+    }
+
+    /// <summary>The JS module of the audio engine (midi.js shares its clock).</summary>
+    internal AudioModule Module => _module;
+
     /// <summary>The fill switch was pressed or let go (by the Fill button or the F key).</summary>
     public event Action? FillChanged;
 
@@ -150,7 +160,9 @@ public sealed class AudioEngine : IAsyncDisposable
         return await module.InvokeAsync<bool>("audition", TickMessage.Bytes(message));
     }
 
-    public async Task PlayAsync()
+    /// <summary>Starts playing from the pattern's start, or from <paramref name="fromSeconds"/> into it (MIDI Continue),
+    /// that point at audio-clock time <paramref name="originAt"/> when given (a MIDI Start's time).</summary>
+    public async Task PlayAsync(double fromSeconds = 0, double? originAt = null)
     {
         if (Playing || !await EnsureStartedAsync()) return;
         var pattern = _store.Pattern;
@@ -159,7 +171,7 @@ public sealed class AudioEngine : IAsyncDisposable
         await _samples.EnsureClicksAsync();
         _ = _samples.PrepareAsync(pattern);
         var module = await _module.GetAsync();
-        _playback.Start(pattern);
+        _playback.Start(pattern, fromSeconds, originAt);
         await module.InvokeVoidAsync("play");
         StateChanged?.Invoke();
     }

@@ -69,19 +69,35 @@ public sealed class LivePlayback : IDisposable
 
     private double _nudge = 1;
 
-    // The pattern the transport plays: the nudge scales its tempo.
-    private Pattern Nudged(Pattern p) => _nudge == 1 ? p : p with { Bpm = p.Bpm * _nudge };
+    /// <summary>The tempo of an incoming MIDI clock while following it (null: the pattern's): a change retimes from
+    /// the clock like a tempo edit; the pattern's BPM stays as it is.</summary>
+    public double? FollowedBpm
+    {
+        get => _followed;
+        set
+        {
+            if (_followed == value) return;
+            _followed = value;
+            if (Playing) RewindNow();
+        }
+    }
+
+    private double? _followed;
+
+    // The pattern the transport plays: a followed clock sets its tempo, the nudge scales it.
+    private Pattern Nudged(Pattern p) => _nudge == 1 && _followed is null ? p
+        : p with { Bpm = Math.Clamp((_followed ?? p.Bpm) * _nudge, Pattern.MinBpm, Pattern.MaxBpm) };
 
     /// <summary>Notes not played because their sample was not loaded (or cannot be) when they were handed out.</summary>
     public long SkippedNotes { get; private set; }
 
-    public void Start(Pattern pattern)
+    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null)
     {
         // Warm the tick's code (scheduler, message) before the first tick, which has to beat its notes' start.
         _notes.Clear();
         _notes.AddRange(Scheduler.EventsBetween(pattern, 0, Transport.HorizonSeconds));
         Build(pattern, double.NaN, false, count: false);
-        _transport.Start(pattern);
+        _transport.Start(Nudged(pattern), fromSeconds, originAt);
         _scheduled = pattern;
         _current = null;
         _rewind = false;

@@ -20,6 +20,10 @@ public sealed class Transport
     /// they are due even when that first round trip is slow.</summary>
     public const double StartDelaySeconds = 0.12;
 
+    /// <summary>How late a note may be handed out after a start anchored in the past (a MIDI Start reaches the
+    /// transport some 10–50 ms after its time): the downbeat heard that late rather than not at all.</summary>
+    public const double LateStartSeconds = 0.1;
+
     private double _bpm;
     private bool _anchored;
 
@@ -34,10 +38,19 @@ public sealed class Transport
     /// <summary>Pattern time up to which notes have been handed out.</summary>
     public double ScheduledUntil { get; private set; }
 
+    private double _startAt;
+    private double? _originAt;
+
     /// <summary>Starts playing; the pattern's start is anchored to the first tick's clock (see <see cref="StartDelaySeconds"/>).</summary>
-    public void Start(Pattern pattern)
+    /// <remarks><paramref name="fromSeconds"/>: pattern time to start from (MIDI Continue at a Song Position): the
+    /// first tick's clock plus the delay is then that time, cycles counting from the pattern's start as ever.
+    /// <paramref name="originAt"/>: the audio-clock time that pattern time <paramref name="fromSeconds"/> is at (an
+    /// incoming MIDI Start's own time, so the loop lines up with the gear that sent it; notes already due play at once).</remarks>
+    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null)
     {
-        ScheduledUntil = 0;
+        _startAt = Math.Max(0, fromSeconds);
+        _originAt = originAt;
+        ScheduledUntil = _startAt;
         _bpm = pattern.Bpm;
         _anchored = false;
         Playing = true;
@@ -104,7 +117,9 @@ public sealed class Transport
         if (!Playing) return double.NaN;
         if (!_anchored)
         {
-            Origin = now + StartDelaySeconds;
+            Origin = (_originAt ?? now + StartDelaySeconds) - _startAt;
+            // Of notes already due, only those a moment late still play (at once); older ones would come as a burst.
+            if (_originAt is not null) ScheduledUntil = Math.Max(_startAt, now - Origin - LateStartSeconds);
             _anchored = true;
         }
         if (Queued is { } queued && now - Origin >= QueuedAt)

@@ -7,7 +7,7 @@ namespace Orbitr.Web.Audio.Playback;
 /// notes are one small number array rather than a tree of objects.</summary>
 public static class VoiceMessage
 {
-    public const int Stride = 19;
+    public const int Stride = 20;
 
     /// <summary>Track index of a metronome click: it goes straight to the master bus.</summary>
     public const int MetronomeTrack = -1;
@@ -15,7 +15,7 @@ public static class VoiceMessage
     /// <summary>Appends one voice: [time, track, step, cycle, buffer, gain, pan, filterType (−1 none, 0 low, 1 high,
     /// 2 band), frequency, q, curve (−1 none), delayTime (0 none), feedback, mix, rate (the float-rounded playbackRate),
     /// start (fraction of the sample: audio.js starts at frame ⌊start × frames⌋ of the buffer it plays), reverse (0/1),
-    /// gate (seconds; 0 none), choke group (0 none)].</summary>
+    /// gate (seconds; 0 none), choke group (0 none), velocity (the step's 1–127: MIDI out sends it)].</summary>
     public static void Append(List<double> into, double time, int track, int step, long cycle, int buffer, double gain, double pan,
         StepEffects? effects, int curve, Step? shape = null, double rate = 1, int choke = 0)
     {
@@ -56,6 +56,7 @@ public static class VoiceMessage
         into.Add(shape?.Reverse == true ? 1 : 0);
         into.Add(shape?.Gate ?? 0);
         into.Add(choke);
+        into.Add(shape?.Velocity ?? Step.DefaultVelocity);
     }
 
     public static void Append(List<double> into, double origin, NoteEvent e, int buffer, int curve) =>

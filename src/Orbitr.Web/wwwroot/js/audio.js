@@ -28,6 +28,8 @@ let dotnet = null;
 let playing = false;
 const live = new Set();     // every voice of the live context not yet ended: scheduled ahead or sounding
 let playheadListener = null;
+// What else follows the live scheduler (midi.js: MIDI out sends each voice as a note): voice(n), cancel(t), playhead(state), tick(now), stop(t).
+let observer = null;
 const counts = { skipped: 0, cancelled: 0, scheduled: 0 };
 
 function floats(bytes) {
@@ -182,11 +184,13 @@ export function stop() {
   for (const v of live) v.silence(t);
   live.clear();
   playheadListener?.({ playing: false });
+  observer?.stop(t);
 }
 
 // Cancels every live voice due at or after `t` that has not started: stopped before its start, disconnected.
 function cancelFrom(t) {
   const at = Math.max(t, ctx.currentTime);
+  observer?.cancel(at);
   for (const v of live) {
     if (v.time >= at) {
       v.cancel();
@@ -209,6 +213,18 @@ export function onPlayhead(listener) {
   playheadListener = listener;
 }
 
+export function observe(o) {
+  observer = o;
+}
+
+// The live context's output clock against performance.now() (MIDI timestamps are in performance time), or null.
+export function outputTimestamp() {
+  if (!ctx) return null;
+  const ts = ctx.getOutputTimestamp ? ctx.getOutputTimestamp() : null;
+  return { contextTime: ts?.contextTime ?? 0, performanceTime: ts?.performanceTime ?? 0, currentTime: ctx.currentTime,
+    latency: (ctx.outputLatency || 0) + (ctx.baseLatency || 0), now: performance.now() };
+}
+
 export function dispose() {
   clock?.terminate();
   clock = null;
@@ -225,7 +241,10 @@ export function tickNow() {
 function onTick() {
   if (!playing) return;
   const bytes = dotnet.invokeMethod('Tick', ctx.currentTime);
-  if (!playing || !bytes || bytes.length === 0) return;
+  if (!playing || !bytes || bytes.length === 0) {
+    if (playing) observer?.tick(ctx.currentTime);
+    return;
+  }
   // Blazor's Uint8Array may sit at any offset: copy to align.
   const m = new Float64Array(bytes.slice().buffer);
   sweepEnded(ctx.currentTime);
@@ -235,10 +254,13 @@ function onTick() {
   let i = shared.tickHeader;
   if (rings >= 0) {
     const lengths = Array.from(m.subarray(i + 3, i + 3 + rings));
-    playheadListener?.({ playing: true, origin: m[i], stepSeconds: m[i + 1], length: m[i + 2], lengths });
+    const state = { playing: true, origin: m[i], stepSeconds: m[i + 1], length: m[i + 2], lengths };
+    playheadListener?.(state);
+    observer?.playhead(state);
     i += 3 + rings;
   }
   schedule(ctx, graph, m, i, live);
+  observer?.tick(ctx.currentTime);
 }
 
 function schedule(context, g, events, from, liveSet) {
@@ -251,6 +273,7 @@ function schedule(context, g, events, from, liveSet) {
     liveSet.add(v);
     v.onEnd = () => liveSet.delete(v);
     counts.scheduled++;
+    if (n.track >= 0) observer?.voice(n);
   }
 }
 
@@ -260,6 +283,7 @@ function note(e, i) {
     filter: e[i + 7] >= 0 ? { type: FILTER_TYPES[e[i + 7]], frequency: e[i + 8], q: e[i + 9] } : null,
     curve: e[i + 10], delay: e[i + 11] > 0 ? { time: e[i + 11], feedback: e[i + 12], mix: e[i + 13] } : null,
     rate: e[i + 14], start: e[i + 15], reverse: e[i + 16] > 0, gate: e[i + 17] > 0 ? e[i + 17] : null, choke: e[i + 18],
+    velocity: e[i + 19],
   };
 }
 
