@@ -34,14 +34,22 @@ public sealed class Transport
     /// <summary>Pattern time up to which notes have been handed out.</summary>
     public double ScheduledUntil { get; private set; }
 
-    /// <summary>Starts playing; the pattern's start is anchored to the first tick's clock (see <see cref="StartDelaySeconds"/>).</summary>
-    public void Start(Pattern pattern)
+    /// <summary>Starts playing; the pattern's start is anchored to the first tick's clock (see <see cref="StartDelaySeconds"/>),
+    /// <paramref name="countInSeconds"/> later still (a count-in bar before recording, issue 26).</summary>
+    public void Start(Pattern pattern, double countInSeconds = 0)
     {
         ScheduledUntil = 0;
+        CountInSeconds = Math.Max(0, countInSeconds);
         _bpm = pattern.Bpm;
         _anchored = false;
         Playing = true;
     }
+
+    /// <summary>The count-in before the pattern's start, of the last <see cref="Start"/>.</summary>
+    public double CountInSeconds { get; private set; }
+
+    /// <summary>Whether the first tick has anchored <see cref="Origin"/> to the audio clock.</summary>
+    public bool Anchored => Playing && _anchored;
 
     public void Stop()
     {
@@ -104,7 +112,7 @@ public sealed class Transport
         if (!Playing) return double.NaN;
         if (!_anchored)
         {
-            Origin = now + StartDelaySeconds;
+            Origin = now + StartDelaySeconds + CountInSeconds;
             _anchored = true;
         }
         if (Queued is { } queued && now - Origin >= QueuedAt)
