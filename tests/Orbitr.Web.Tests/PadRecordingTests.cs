@@ -212,6 +212,16 @@ public class PadRecordingTests : AppTestContext
         Assert.Equal(38, Store.Pattern.Tracks[1].Steps[0].Velocity);
     }
 
+    [Fact]
+    public void Quantize_is_on_and_count_in_off_by_default_and_both_are_kept()
+    {
+        Assert.True(AppSettings.Default.QuantizeRecording);
+        Assert.False(AppSettings.Default.CountIn);
+        var changed = AppSettings.Default with { QuantizeRecording = false, CountIn = true };
+        Assert.Equal(changed, SettingsJson.Read(SettingsJson.Write(changed)));
+        Assert.Equal(AppSettings.Default, SettingsJson.Read("""{"quantizeRecording": 1, "countIn": "yes"}"""));
+    }
+
     [Theory]
     [InlineData("mouse", 0.5, 1)]
     [InlineData("touch", 0.5, 1)]
