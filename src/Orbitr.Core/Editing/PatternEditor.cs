@@ -71,6 +71,15 @@ public static class PatternEditor
         return WithTrack(p, track, t with { Steps = t.Steps.SetItem(step, change(t.Steps[step])) });
     }
 
+    /// <summary>A played hit written into a step (issue 26, recording): on, at the hit's velocity, with the micro-timing
+    /// given (0 when quantized); its other fields (sound, effects) stay.</summary>
+    public static Pattern RecordHit(Pattern p, int track, int step, int velocity, double timingMs) => UpdateStep(p, track, step, s => s with
+    {
+        Active = true,
+        Velocity = Math.Clamp(velocity, Step.MinVelocity, Step.MaxVelocity),
+        Timing = Clamp(timingMs, Step.MinTiming, Step.MaxTiming),
+    });
+
     // ---- tracks ----
 
     public static Pattern SetTrackVolume(Pattern p, int track, double volume) =>

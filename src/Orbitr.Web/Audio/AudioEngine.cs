@@ -160,6 +160,44 @@ public sealed class AudioEngine : IAsyncDisposable
         return await module.InvokeAsync<bool>("audition", TickMessage.Bytes(message));
     }
 
+    /// <summary>Plays ring <paramref name="track"/>'s sound at once at <paramref name="velocity"/> (0–1), a pad hit
+    /// (<see cref="PadHit"/>). Answers the audio time being heard as it started (where a hit without a time of its own
+    /// is recorded), or null when nothing played. With its sample loaded and audio running nothing here waits: the
+    /// call into audio.js is synchronous in the browser.</summary>
+    public async Task<double?> PlayHitAsync(int track, double velocity)
+    {
+        var pattern = _store.Pattern;
+        if (PadHit.Note(pattern, track, velocity) is not { } note) return null;
+        if (!Started && !await EnsureStartedAsync()) return null;
+        var sample = pattern.FindSample(note.SampleKey)!;
+        int? id = _samples.TryGetBuffer(sample.Source, out var loaded) ? loaded : await _samples.LoadAsync(new SampleEntry(note.SampleKey, sample));
+        if (id is null) return null;
+        var message = new List<double>(VoiceMessage.Stride);
+        VoiceMessage.Append(message, 0, note, id.Value, -1);
+        var bytes = TickMessage.Bytes(message);
+        var heard = _module.Loaded is IJSInProcessObjectReference sync
+            ? sync.Invoke<double>("hit", bytes)
+            : await (await _module.GetAsync()).InvokeAsync<double>("hit", bytes);
+        return heard >= 0 ? heard : null;
+    }
+
+    /// <summary>The next Play starts with one bar of metronome clicks, the pattern after it (recording's count-in).</summary>
+    public bool CountIn { get; set; }
+
+    /// <summary>The pattern playing (nudged tempo) and the pattern time of an audio-clock time (see
+    /// <see cref="LivePlayback.TryPatternTime"/>); false when not playing or before the first tick.</summary>
+    public bool TryPatternTime(double audioTime, out Pattern playing, out double seconds)
+    {
+        var ok = _playback.TryPatternTime(audioTime, out playing, out seconds);
+        return ok && Playing;
+    }
+
+    /// <summary>The audio clock at the last tick (a hit's time when audio.js could not tell one).</summary>
+    public double LastTickClock => _playback.LastTickClock;
+
+    /// <summary>The step of a ring on a grid sixteenth just played on a pad is not played again (see <see cref="LivePlayback.Spare"/>).</summary>
+    public void Spare(int track, long sixteenth) => _playback.Spare(track, sixteenth);
+
     /// <summary>Starts playing from the pattern's start, or from <paramref name="fromSeconds"/> into it (MIDI Continue),
     /// that point at audio-clock time <paramref name="originAt"/> when given (a MIDI Start's time).</summary>
     public async Task PlayAsync(double fromSeconds = 0, double? originAt = null)
@@ -171,7 +209,7 @@ public sealed class AudioEngine : IAsyncDisposable
         await _samples.EnsureClicksAsync();
         _ = _samples.PrepareAsync(pattern);
         var module = await _module.GetAsync();
-        _playback.Start(pattern, fromSeconds, originAt);
+        _playback.Start(pattern, fromSeconds, originAt, CountIn && originAt is null && fromSeconds == 0);
         await module.InvokeVoidAsync("play");
         StateChanged?.Invoke();
     }

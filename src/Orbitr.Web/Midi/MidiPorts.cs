@@ -2,6 +2,7 @@ using Microsoft.JSInterop;
 using Orbitr.Core.Midi;
 using Orbitr.Core.Model;
 using Orbitr.Web.Audio;
+using Orbitr.Web.Pads;
 using Orbitr.Web.State;
 using Orbitr.Web.Storage;
 
@@ -9,7 +10,7 @@ namespace Orbitr.Web.Midi;
 
 /// <summary>Web MIDI (issue 26), C#'s half of wwwroot/js/midi.js: opens the ports the MIDI dialog chooses and keeps
 /// the rings' channels and notes there (MIDI out of every scheduled voice happens in JS at the scheduler's times);
-/// what comes in is handled here: notes play rings (<see cref="NoteReceived"/>), a followed clock sets the tempo and
+/// what comes in is handled here: notes play rings (<see cref="PadPlayer"/>), a followed clock sets the tempo and
 /// its Start/Stop/Continue drive the transport, the cycle aligned to its Song Position.</summary>
 public sealed class MidiPorts : IAsyncDisposable
 {
@@ -22,9 +23,11 @@ public sealed class MidiPorts : IAsyncDisposable
     private DotNetObjectReference<MidiPorts>? _self;
     private string _rings = "";
 
-    public MidiPorts(IJSRuntime js, PatternState store, AudioEngine audio, Notices notices)
+    private readonly PadPlayer _pads;
+
+    public MidiPorts(IJSRuntime js, PatternState store, AudioEngine audio, PadPlayer pads, Notices notices)
     {
-        (_js, _store, _audio, _notices) = (js, store, audio, notices);
+        (_js, _store, _audio, _pads, _notices) = (js, store, audio, pads, notices);
         _store.PatternChanged += OnPatternChanged;
     }
 
@@ -45,8 +48,6 @@ public sealed class MidiPorts : IAsyncDisposable
     /// <summary>The ports, the setup or the followed tempo changed.</summary>
     public event Action? Changed;
 
-    /// <summary>A note came in for a ring: (ring, velocity 0–1, audio-clock time of the note or null).</summary>
-    public event Action<int, double, double?>? NoteReceived;
 
     /// <summary>At start-up: the stored setup; MIDI opens by itself when it was turned on in an earlier visit.</summary>
     public async Task LoadAsync()
@@ -123,13 +124,13 @@ public sealed class MidiPorts : IAsyncDisposable
         await _module.InvokeVoidAsync("setRings", (object)rings);
     }
 
-    /// <summary>A note-on from the MIDI input (channel 1–16): the ring with that channel and note plays.</summary>
+    /// <summary>A note-on from the MIDI input (channel 1–16): the ring with that channel and note plays as its pad
+    /// does (recorded when recording, at the note's own time), its velocity kept.</summary>
     [JSInvokable]
-    public void OnNote(int channel, int note, int velocity, double audioTime)
+    public Task OnNote(int channel, int note, int velocity, double audioTime)
     {
         var ring = RingMidi.RingOf(_store.Pattern, channel, note);
-        if (ring < 0) return;
-        NoteReceived?.Invoke(ring, Math.Clamp(velocity / 127.0, 0, 1), audioTime >= 0 ? audioTime : null);
+        return ring < 0 ? Task.CompletedTask : _pads.HitAsync(ring, Math.Clamp(velocity / 127.0, 0, 1), audioTime >= 0 ? audioTime : null);
     }
 
     /// <summary>The followed clock's tempo, once a beat (the mean of its last 24 pulses).</summary>

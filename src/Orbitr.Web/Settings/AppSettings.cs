@@ -29,6 +29,13 @@ public sealed record AppSettings
     /// <summary>While playing, a pattern chosen from the library starts where the current cycle ends (off: at once).</summary>
     public bool QueuePatterns { get; init; } = true;
 
+    /// <summary>Recording puts each hit exactly on its step (off: the hit's offset from the step is kept as its
+    /// micro-timing, within ±50 ms).</summary>
+    public bool QuantizeRecording { get; init; } = true;
+
+    /// <summary>Play with Record on first counts in one bar of metronome clicks; the pattern and recording start after it.</summary>
+    public bool CountIn { get; init; }
+
     /// <summary>These settings with every number in its range (a non-number takes the default).</summary>
     public AppSettings Clamped() => this with
     {

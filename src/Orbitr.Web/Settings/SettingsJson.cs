@@ -38,6 +38,8 @@ public static class SettingsJson
             w.WriteBoolean("uploadOfflineSounds", settings.UploadOfflineSounds);
             w.WriteBoolean("auditionOnSelect", settings.AuditionOnSelect);
             w.WriteBoolean("queuePatterns", settings.QueuePatterns);
+            w.WriteBoolean("quantizeRecording", settings.QuantizeRecording);
+            w.WriteBoolean("countIn", settings.CountIn);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -63,6 +65,8 @@ public static class SettingsJson
                 UploadOfflineSounds = Boolean(root, "uploadOfflineSounds") ?? d.UploadOfflineSounds,
                 AuditionOnSelect = Boolean(root, "auditionOnSelect") ?? d.AuditionOnSelect,
                 QueuePatterns = Boolean(root, "queuePatterns") ?? d.QueuePatterns,
+                QuantizeRecording = Boolean(root, "quantizeRecording") ?? d.QuantizeRecording,
+                CountIn = Boolean(root, "countIn") ?? d.CountIn,
             };
         }
         catch (JsonException)

@@ -2,13 +2,16 @@ using Microsoft.JSInterop;
 using Orbitr.Core.Editing;
 using Orbitr.Web.Audio;
 using Orbitr.Web.Editing;
+using Orbitr.Web.Pads;
+using Orbitr.Web.Recording;
 using Orbitr.Web.State;
 
 namespace Orbitr.Web.Shortcuts;
 
 /// <summary>The keyboard contract of ARCHITECTURE §7: keys.js decides which keys are shortcuts (so it can prevent
 /// the browser's default); this decides what they do.</summary>
-public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEngine audio, PatternEditing editing, Notices notices, StepCopyPaste copying)
+public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEngine audio, PatternEditing editing, Notices notices, StepCopyPaste copying,
+    PadMode padMode, PadPlayer pads, Recorder recorder)
     : IAsyncDisposable
 {
     private DotNetObjectReference<KeyboardShortcuts>? _self;
@@ -24,6 +27,37 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
         _self ??= DotNetObjectReference.Create(this);
         _keys = await js.InvokeAsync<IJSObjectReference>("import", "./js/keys.js");
         _listener = await _keys.InvokeAsync<IJSObjectReference>("listen", _self);
+        padMode.Changed += TellPadMode;
+        if (padMode.On) TellPadMode();
+    }
+
+    // keys.js sends the pad keys to OnPad (with the time they were pressed) only in pad mode.
+    private async void TellPadMode()
+    {
+        try
+        {
+            if (_listener is not null) await _listener.InvokeVoidAsync("pads", padMode.On);
+        }
+        catch (JSDisconnectedException) { }
+        catch (JSException e)
+        {
+            notices.Error(ErrorCodes.AudioContextFailed, "Pad mode could not be switched", e.Message);
+        }
+    }
+
+    /// <summary>A pad key pressed in pad mode (A S D F G H J K or 1–8: ring 1–8), with the audio time heard when it was
+    /// pressed (keys.js maps the key event's time to the audio clock; negative: audio not started, so "now").</summary>
+    [JSInvokable]
+    public async Task OnPad(int track, double audioTime)
+    {
+        try
+        {
+            await pads.HitAsync(track, 1, audioTime >= 0 ? audioTime : null);
+        }
+        catch (JSException e)
+        {
+            notices.Error(ErrorCodes.AudioContextFailed, "The pad could not play", e.Message);
+        }
     }
 
     [JSInvokable]
@@ -52,6 +86,12 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
                 break;
             case "g":
                 await FocusAsync("prompt");
+                break;
+            case "p":
+                padMode.Toggle();
+                break;
+            case "r" when shift || padMode.On: // plain R toggles step 14 outside pad mode, as it always has
+                recorder.Toggle();
                 break;
             case "c" when shift:
                 store.Dispatch(PatternEditor.ClearPattern); // the whole pattern, one undo level
@@ -127,6 +167,7 @@ public sealed class KeyboardShortcuts(IJSRuntime js, PatternState store, AudioEn
 
     public async ValueTask DisposeAsync()
     {
+        padMode.Changed -= TellPadMode;
         try
         {
             if (_listener is not null) await _listener.InvokeVoidAsync("stop");

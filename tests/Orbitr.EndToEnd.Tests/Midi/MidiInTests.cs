@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Json;
+using Orbitr.Core.Midi;
 using Orbitr.Core.Model;
 
 namespace Orbitr.EndToEnd.Tests.Midi;
@@ -80,6 +81,41 @@ public sealed class MidiInTests(AppServer server, ITestOutputHelper output)
         Assert.InRange(stepsLeft, 7 - 1e-6, 8 + 1e-6);
         Assert.InRange(Math.Abs(stepsLeft - Math.Round(stepsLeft)), 0, 1e-6);
         Assert.InRange(ring2.Time - at, -0.1, 0.25);                  // right after the Continue
+        Assert.Empty(app.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Notes_from_the_input_play_their_rings_with_their_velocity_and_step_record_when_Record_is_on()
+    {
+        await using var app = await server.OpenAsync(TestMidiPort.Script);
+        var p = PatternFactory.Create(4, seed: 6, name: "Notes in");
+        p = PatternEditor.SetTrackMidi(p, 3, 2, 50);
+        await app.ImportByDropAsync("in.json", PatternJson.Write(p));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Notes in");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Play", Exact = true }).ClickAsync(); // a gesture starts audio
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).ClickAsync();
+        await TestMidiPort.TurnOnAsync(app);
+        await app.Page.GetByLabel("MIDI input").SelectOptionAsync(new SelectOptionValue { Label = TestMidiPort.InputName });
+        await app.Page.Keyboard.PressAsync("Escape");
+
+        // Ring 2's GM note on channel 10 at velocity 64, ring 4's own note 50 on channel 2 at 127; a note no ring has does nothing.
+        var snare = RingMidi.Notes(p)[1];
+        var before = (await Voice.ReadAsync(app.Page)).Count;
+        await app.Page.EvaluateAsync("n => globalThis.__midiIn([0x99, n, 64])", snare);
+        await app.Page.WaitForFunctionAsync("n => (globalThis.__orbitrScheduled ?? []).length > n", before);
+        await app.Page.EvaluateAsync("() => { globalThis.__midiIn([0x91, 50, 127]); globalThis.__midiIn([0x99, 50, 127]); globalThis.__midiIn([0x99, 51, 0]); }");
+        await app.Page.WaitForFunctionAsync("n => (globalThis.__orbitrScheduled ?? []).length > n + 1", before);
+        await Task.Delay(300);
+        var played = (await Voice.ReadAsync(app.Page)).Skip(before).ToList();
+        Assert.Equal([1, 3], played.Select(v => v.Track));
+        Assert.Equal(64 / 127.0 / (127 / 127.0), played[0].Gain, 2);
+        Assert.Equal(1.0, played[1].Gain, 2);
+
+        // Record on, stopped: each note writes its ring's next step with its velocity.
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await app.Page.EvaluateAsync("n => globalThis.__midiIn([0x99, n, 90])", snare);
+        var saved = await app.WaitForSavedAsync(x => x.Tracks[1].Steps.Any(s => s.Active && s.Velocity == 90));
+        Assert.Equal(1, saved.Tracks[1].Steps.Count(s => s.Active && s.Velocity == 90));
         Assert.Empty(app.ConsoleErrors);
     }
 }

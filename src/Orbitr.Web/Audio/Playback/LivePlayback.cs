@@ -20,6 +20,8 @@ public sealed class LivePlayback : IDisposable
     private readonly List<NoteEvent> _notes = [];
     private readonly List<Click> _clicks = [];
     private readonly List<double> _message = [];
+    private readonly List<(int Track, long Sixteenth)> _spared = [];
+    private bool _countInPending;
     private Pattern? _scheduled;         // the pattern the voices handed out so far came from
     private Pattern? _current;           // a queued pattern that has begun, until the store shows it
     private double _lastNow;
@@ -91,13 +93,18 @@ public sealed class LivePlayback : IDisposable
     /// <summary>Notes not played because their sample was not loaded (or cannot be) when they were handed out.</summary>
     public long SkippedNotes { get; private set; }
 
-    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null)
+    /// <summary>Starts playing; with <paramref name="countIn"/> one bar of metronome clicks plays first and the pattern
+    /// starts after it (recording's count-in, issue 26).</summary>
+    /// <remarks><paramref name="fromSeconds"/>, <paramref name="originAt"/>: see <see cref="Transport.Start"/> (MIDI Start and Continue).</remarks>
+    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null, bool countIn = false)
     {
         // Warm the tick's code (scheduler, message) before the first tick, which has to beat its notes' start.
         _notes.Clear();
         _notes.AddRange(Scheduler.EventsBetween(pattern, 0, Transport.HorizonSeconds));
         Build(pattern, double.NaN, false, count: false);
-        _transport.Start(Nudged(pattern), fromSeconds, originAt);
+        _transport.Start(Nudged(pattern), fromSeconds, originAt, countIn ? BarSeconds(pattern) : 0);
+        _countInPending = countIn;
+        _spared.Clear();
         _scheduled = pattern;
         _current = null;
         _rewind = false;
@@ -108,6 +115,38 @@ public sealed class LivePlayback : IDisposable
     {
         _transport.Stop();
         _current = null;
+    }
+
+    // One bar of the pattern's time signature (the metronome's beats).
+    private static double BarSeconds(Pattern p) => Math.Max(1, p.TimeSignature.Numerator) * p.StepSeconds * 16.0 / p.TimeSignature.Denominator;
+
+    /// <summary>The pattern playing (at its nudged tempo) and the pattern time (seconds from its start, negative during
+    /// a count-in) of audio-clock time <paramref name="audioTime"/>; false until the first tick has anchored the clock.</summary>
+    public bool TryPatternTime(double audioTime, out Pattern playing, out double seconds)
+    {
+        playing = Nudged(_current ?? _store.Pattern);
+        seconds = audioTime - _transport.Origin;
+        return _transport.Anchored;
+    }
+
+    /// <summary>The audio clock at the last tick.</summary>
+    public double LastTickClock => _lastNow;
+
+    /// <summary>A note the musician has just played on a pad (and recording wrote into its step) is not played again by
+    /// the pattern: the step of <paramref name="track"/> on grid sixteenth <paramref name="sixteenth"/> is skipped once.</summary>
+    public void Spare(int track, long sixteenth)
+    {
+        if (_spared.Count >= 64) _spared.RemoveAt(0);
+        _spared.Add((track, sixteenth));
+    }
+
+    private bool IsSpared(Pattern pattern, NoteEvent e)
+    {
+        if (_spared.Count == 0) return false;
+        var length = pattern.Tracks[e.TrackIndex].Steps.Count;
+        foreach (var (track, n) in _spared)
+            if (track == e.TrackIndex && n / length == e.Cycle && n % length == e.StepIndex) return true;
+        return false;
     }
 
     /// <summary>The pattern queued to start where the current cycle ends (null: none).</summary>
@@ -180,6 +219,7 @@ public sealed class LivePlayback : IDisposable
         var origin = _transport.Origin;
         var cancelFrom = _transport.Tick(now, pattern, _notes, MetronomeOn ? _clicks : null, _rewind);
         _rewind = false;
+        if (_countInPending) CountIn(pattern);
         if (_transport.Switched)
         {
             // The queued pattern took over on the audio clock; the store still shows the one before until the app opens it.
@@ -190,6 +230,15 @@ public sealed class LivePlayback : IDisposable
         var changed = !_playheadSent || origin != _transport.Origin || pattern.Bpm != _lastBpm || pattern.Length != _lastLength || !SameLengths(pattern);
         if (_notes.Count == 0 && _clicks.Count == 0 && double.IsNaN(cancelFrom) && !changed) return [];
         return Build(pattern, cancelFrom, changed, count: true);
+    }
+
+    // The count-in bar's clicks, before the pattern's start (pattern time −bar to 0), handed out with the first tick.
+    private void CountIn(Pattern pattern)
+    {
+        _countInPending = false;
+        var beats = Math.Max(1, pattern.TimeSignature.Numerator);
+        var beat = BarSeconds(pattern) / beats;
+        for (var k = 0; k < beats; k++) _clicks.Insert(k, new Click((k - beats) * beat, k, k == 0));
     }
 
     private async Task RaiseStartedAsync(Pattern pattern)
@@ -205,7 +254,7 @@ public sealed class LivePlayback : IDisposable
         var origin = _transport.Origin;
         foreach (var e in _notes)
         {
-            if (pattern.FindSample(e.SampleKey) is not { } sample) continue;
+            if (pattern.FindSample(e.SampleKey) is not { } sample || IsSpared(pattern, e)) continue;
             if (!_samples.TryGetBuffer(sample.Source, out var buffer))
             {
                 if (!count) continue;

@@ -45,9 +45,12 @@ public sealed class Transport
     /// <remarks><paramref name="fromSeconds"/>: pattern time to start from (MIDI Continue at a Song Position): the
     /// first tick's clock plus the delay is then that time, cycles counting from the pattern's start as ever.
     /// <paramref name="originAt"/>: the audio-clock time that pattern time <paramref name="fromSeconds"/> is at (an
-    /// incoming MIDI Start's own time, so the loop lines up with the gear that sent it; notes already due play at once).</remarks>
-    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null)
+    /// incoming MIDI Start's own time, so the loop lines up with the gear that sent it; notes already due play at once).
+    /// </remarks>
+    /// <paramref name="countInSeconds"/>: the pattern starts that much later still (a count-in bar before recording, issue 26).
+    public void Start(Pattern pattern, double fromSeconds = 0, double? originAt = null, double countInSeconds = 0)
     {
+        CountInSeconds = originAt is null ? Math.Max(0, countInSeconds) : 0;
         _startAt = Math.Max(0, fromSeconds);
         _originAt = originAt;
         ScheduledUntil = _startAt;
@@ -55,6 +58,12 @@ public sealed class Transport
         _anchored = false;
         Playing = true;
     }
+
+    /// <summary>The count-in before the pattern's start, of the last <see cref="Start"/>.</summary>
+    public double CountInSeconds { get; private set; }
+
+    /// <summary>Whether the first tick has anchored <see cref="Origin"/> to the audio clock.</summary>
+    public bool Anchored => Playing && _anchored;
 
     public void Stop()
     {
@@ -117,7 +126,7 @@ public sealed class Transport
         if (!Playing) return double.NaN;
         if (!_anchored)
         {
-            Origin = (_originAt ?? now + StartDelaySeconds) - _startAt;
+            Origin = (_originAt ?? now + StartDelaySeconds + CountInSeconds) - _startAt;
             // Of notes already due, only those a moment late still play (at once); older ones would come as a burst.
             if (_originAt is not null) ScheduledUntil = Math.Max(_startAt, now - Origin - LateStartSeconds);
             _anchored = true;

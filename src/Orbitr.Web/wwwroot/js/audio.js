@@ -158,6 +158,36 @@ export function audition(bytes) {
   return played;
 }
 
+// A pad hit (C#'s PadHit: the ring's sound through its bus) starts at once: a start time already passed plays
+// immediately, so unlike an audition it needs no margin. Answers the audio time being heard now (see heardAt), where
+// a hit with no time of its own is recorded; -1 when nothing could play.
+export function hit(bytes) {
+  if (!ctx || !graph) return -1;
+  const m = new Float64Array(bytes.slice().buffer);
+  const heard = heardAt(performance.now());
+  let played = false;
+  for (let i = 0; i + shared.stride <= m.length; i += shared.stride) {
+    const n = note(m, i);
+    const buffer = samples.get(n.buffer);
+    if (!buffer) continue;
+    n.time = ctx.currentTime;
+    const v = voice(ctx, graph, n, buffer);
+    setTimeout(() => v.disconnect(), (v.end - ctx.currentTime + 0.7) * 1000);
+    played = true;
+  }
+  return played ? heard : -1;
+}
+
+// The audio-clock time that was leaving the speakers at `perfMs` (performance.now() time, an event's timeStamp): what
+// the musician heard when they pressed a key. The output timestamp ties the two clocks; without one, the context's
+// clock less its latencies. -1 before audio has started.
+export function heardAt(perfMs) {
+  if (!ctx) return -1;
+  const ts = ctx.getOutputTimestamp ? ctx.getOutputTimestamp() : null;
+  if (ts && ts.performanceTime > 0 && ts.contextTime > 0) return ts.contextTime + (perfMs - ts.performanceTime) / 1000;
+  return ctx.currentTime - (performance.now() - perfMs) / 1000 - (ctx.baseLatency ?? 0) - (ctx.outputLatency ?? 0);
+}
+
 export function registerCurve(id, bytes) {
   curves.set(id, floats(bytes));
 }

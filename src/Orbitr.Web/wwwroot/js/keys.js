@@ -1,7 +1,11 @@
 // Global keyboard shortcuts (ARCHITECTURE §7). JS only decides whether a key is a shortcut here (so the
 // browser's default, e.g. Space scrolling, can be prevented synchronously); C# decides what it does.
+import { heardAt } from './audio.js';
+
 const STEP_KEYS = '1234567890qwerty';
-const PLAIN = new Set([' ', 'g', 'c', 'm', 's', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete', 'Backspace']);
+const PLAIN = new Set([' ', 'g', 'p', 'c', 'm', 's', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Enter', 'Escape', 'Delete', 'Backspace']);
+// Pad mode's keys by their place (any layout): A S D F G H J K and 1–8 play rings 1–8.
+const PAD_CODES = ['KeyA', 'KeyS', 'KeyD', 'KeyF', 'KeyG', 'KeyH', 'KeyJ', 'KeyK'];
 const ARROWS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
 const COPY_KEYS = new Set(['c', 'x', 'v', 'd']);
 // Inputs that take typed text: there every key is the field's. Sliders, checkboxes and buttons are not: after
@@ -18,11 +22,27 @@ function ownsArrows(target) {
   return target instanceof HTMLInputElement && (target.type === 'range' || target.type === 'radio');
 }
 
+function padOf(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return -1;
+  const letter = PAD_CODES.indexOf(e.code);
+  if (letter >= 0) return letter;
+  return /^(Digit|Numpad)[1-8]$/.test(e.code) ? Number(e.code.at(-1)) - 1 : -1;
+}
+
 export function listen(dotnetRef) {
+  let pads = false;
   const handler = (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     if (inTextField(e.target)) return;
+    // In pad mode a pad key plays its ring at once, timed by the key event (the audio that was being heard then), so
+    // a recorded hit lands where it was played however long the page takes to answer. A held key does not repeat.
+    const pad = pads ? padOf(e) : -1;
+    if (pad >= 0) {
+      e.preventDefault();
+      if (!e.repeat) dotnetRef.invokeMethodAsync('OnPad', pad, heardAt(e.timeStamp));
+      return;
+    }
     // Alt+1…8 selects a ring (by the key's place: Alt changes the character on some layouts).
     if (e.altKey && !mod && /^Digit[1-8]$/.test(e.code)) {
       e.preventDefault();
@@ -45,6 +65,7 @@ export function listen(dotnetRef) {
   // F is held, not pressed: fill while it is down (a repeat is the same hold).
   const fill = (e) => {
     if (e.key.toLowerCase() !== 'f' || e.ctrlKey || e.metaKey || e.altKey || inTextField(e.target)) return;
+    if (pads && e.type === 'keydown') return; // F is ring 4's pad then (letting go still ends a fill)
     e.preventDefault();
     if (e.type === 'keydown' && e.repeat) return;
     dotnetRef.invokeMethodAsync('OnFill', e.type === 'keydown');
@@ -68,6 +89,7 @@ export function listen(dotnetRef) {
   document.addEventListener('keyup', nudge);
   window.addEventListener('blur', release);
   return {
+    pads: (on) => { pads = !!on; },
     stop: () => {
       document.removeEventListener('keydown', handler);
       document.removeEventListener('keydown', fill);
