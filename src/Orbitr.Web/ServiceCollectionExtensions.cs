@@ -51,7 +51,9 @@ public static class ServiceCollectionExtensions
             .AddScoped<SettingsStore>()
             // Features, each a narrow service of its own folder (components inject the ones they use).
             .AddScoped<PatternEditing>()
+            .AddScoped<SystemClipboard>()
             .AddScoped<StepCopyPaste>()
+            .AddScoped<RingCopyPaste>()
             .AddScoped<SoundAssignment>()
             .AddScoped<Pads.PadMode>()
             .AddScoped<Recording.Recorder>()

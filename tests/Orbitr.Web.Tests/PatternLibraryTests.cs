@@ -252,3 +252,81 @@ public class PatternLibraryTests : AppTestContext
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll(".pattern-list > li").Count));
     }
 }
+
+/// <summary>Issue 26 in the Patterns panel: Duplicate, Copy (the pattern's JSON to the system clipboard) and Paste
+/// (clipboard JSON as a new pattern, and a visible error for any other text).</summary>
+public class PatternLibraryClipboardTests : AppTestContext
+{
+    private PatternLibrary Library => Services.GetRequiredService<PatternLibrary>();
+
+    private async Task<IRenderedComponent<PatternLibraryPanel>> PanelAsync()
+    {
+        await Library.RestoreAsync();
+        Store.PatternChanged += Library.OnPatternChanged;
+        Store.Dispatch(p => PatternEditor.SetName(p, "Groove"));
+        var cut = Render<PatternLibraryPanel>();
+        cut.Find("button.patterns-toggle").Click();
+        return cut;
+    }
+
+    [Fact]
+    public async Task Duplicate_adds_name_copy_and_copy_writes_the_patterns_json()
+    {
+        var cut = await PanelAsync();
+        cut.Find("[aria-label='Duplicate Groove']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["Groove copy", "Groove"], cut.FindAll(".pattern-list button.open").Select(b => b.TextContent.Trim())));
+        Assert.Equal("Groove", Store.Pattern.Name); // the editor stays where it was
+
+        JSInterop.SetupModule("./js/clipboard.js").Setup<bool>("writeText", _ => true).SetResult(true);
+        cut.Find("[aria-label='Copy Groove']").Click();
+        var text = JSInterop.Invocations["writeText"].Single().Arguments[0] as string;
+        Assert.Equal(Store.Pattern, Orbitr.Core.Json.PatternJson.Read(text!).Pattern);
+        cut.WaitForAssertion(() => Assert.Contains("Copied “Groove”", cut.Find(".pattern-library [role=status]").TextContent));
+    }
+
+    [Fact]
+    public async Task Paste_adds_the_clipboards_pattern_as_a_new_entry_without_opening_it()
+    {
+        var cut = await PanelAsync();
+        var other = PatternEditor.SetBpm(PatternFactory.Create(5, seed: 2, name: "From tab two"), 133);
+        JSInterop.SetupModule("./js/clipboard.js").Setup<string?>("readText").SetResult(Orbitr.Core.Json.PatternJson.Write(other));
+        cut.Find("button:contains('Paste pattern')").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["From tab two", "Groove"], cut.FindAll(".pattern-list button.open").Select(b => b.TextContent.Trim())));
+        var pasted = Library.Entries[0].Pattern;
+        Assert.Equal(other, pasted);
+        Assert.Equal("Groove", Store.Pattern.Name);
+        Assert.Empty(cut.FindAll(".pattern-library [role=alert]"));
+    }
+
+    [Fact]
+    public async Task Paste_of_a_pattern_already_there_names_it_a_copy()
+    {
+        var cut = await PanelAsync();
+        JSInterop.SetupModule("./js/clipboard.js").Setup<string?>("readText").SetResult(Orbitr.Core.Json.PatternJson.Write(Store.Pattern));
+        cut.Find("button:contains('Paste pattern')").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["Groove copy", "Groove"], cut.FindAll(".pattern-list button.open").Select(b => b.TextContent.Trim())));
+    }
+
+    [Theory]
+    [InlineData("just some words")]
+    [InlineData("""{"format":"orbitr.steps","version":1,"cells":[],"pattern":{}}""")]
+    [InlineData("""{"bpm": 900}""")]
+    public async Task Paste_of_text_that_is_no_pattern_shows_an_error_and_adds_nothing(string text)
+    {
+        var cut = await PanelAsync();
+        JSInterop.SetupModule("./js/clipboard.js").Setup<string?>("readText").SetResult(text);
+        cut.Find("button:contains('Paste pattern')").Click();
+        cut.WaitForAssertion(() => Assert.Contains("does not hold an Orbitr pattern", cut.Find(".pattern-library [role=alert]").TextContent));
+        Assert.Single(Library.Entries);
+    }
+
+    [Fact]
+    public async Task Paste_says_so_when_the_clipboard_cannot_be_read()
+    {
+        var cut = await PanelAsync();
+        JSInterop.SetupModule("./js/clipboard.js").Setup<string?>("readText").SetResult(null);
+        cut.Find("button:contains('Paste pattern')").Click();
+        cut.WaitForAssertion(() => Assert.Contains("could not be read", cut.Find(".pattern-library [role=alert]").TextContent));
+        Assert.Single(Library.Entries);
+    }
+}

@@ -39,6 +39,13 @@ public sealed class PatternEditing(PatternState store, AudioEngine audio, Patter
 
     public void EndPaint() => store.EndGesture();
 
+    /// <summary>A velocity drag on a step (<see cref="VelocityDrag"/>): every value of one drag is one undo level under
+    /// <paramref name="gesture"/>, closed by <see cref="EndPaint"/>.</summary>
+    public void SetVelocity(StepAddress a, int velocity, string gesture)
+    {
+        if (Exists(a)) store.Dispatch(p => PatternEditor.SetStepVelocity(p, a.Track, a.Step, velocity), gesture);
+    }
+
     // Addresses can come from the page (zoompaint.js reads them off the buttons), a render behind the pattern.
     private bool Exists(StepAddress a) =>
         a.Track >= 0 && a.Track < store.Pattern.Tracks.Count && a.Step >= 0 && a.Step < store.Pattern.Tracks[a.Track].Steps.Count;

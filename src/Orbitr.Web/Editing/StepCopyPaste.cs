@@ -1,4 +1,3 @@
-using Microsoft.JSInterop;
 using Orbitr.Core.Editing;
 using Orbitr.Web.State;
 
@@ -8,9 +7,8 @@ namespace Orbitr.Web.Editing;
 /// this page's clipboard and to the system clipboard as <see cref="StepClipboard"/> JSON; a paste takes the system
 /// clipboard's steps when it holds some (another tab's copy), else this page's, and writes them from the focused step
 /// (else the first selected, else step 1 of the selected ring), selecting what it wrote. Each is one undo level.</summary>
-public sealed class StepCopyPaste(IJSRuntime js, PatternState store, Notices notices) : IAsyncDisposable
+public sealed class StepCopyPaste(SystemClipboard clipboard, PatternState store, Notices notices)
 {
-    private IJSObjectReference? _module;
     private StepClip? _clip;
 
     /// <summary>What a paste would write when the system clipboard holds no steps.</summary>
@@ -28,7 +26,7 @@ public sealed class StepCopyPaste(IJSRuntime js, PatternState store, Notices not
             return false;
         }
         _clip = StepClipboard.Copy(store.Pattern, cells);
-        await WriteAsync(StepClipboard.ToJson(_clip));
+        await clipboard.WriteAsync(StepClipboard.ToJson(_clip));
         return true;
     }
 
@@ -41,7 +39,7 @@ public sealed class StepCopyPaste(IJSRuntime js, PatternState store, Notices not
 
     public async Task PasteAsync()
     {
-        var clip = StepClipboard.FromJson(await ReadAsync()) ?? _clip;
+        var clip = StepClipboard.FromJson(await clipboard.ReadAsync()) ?? _clip;
         if (clip is null || clip.IsEmpty)
         {
             notices.Info("Nothing to paste: copy steps first (Ctrl/⌘+C)");
@@ -61,37 +59,5 @@ public sealed class StepCopyPaste(IJSRuntime js, PatternState store, Notices not
         IReadOnlyList<(int Track, int Step)> written = [];
         store.Dispatch(p => StepClipboard.Duplicate(p, cells, out written));
         store.SelectSteps(written.Select(w => new StepAddress(w.Track, w.Step)));
-    }
-
-    private async Task WriteAsync(string text)
-    {
-        try
-        {
-            _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/clipboard.js");
-            await _module.InvokeAsync<bool>("writeText", text);
-        }
-        catch (JSException) { }
-    }
-
-    private async Task<string?> ReadAsync()
-    {
-        try
-        {
-            _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/clipboard.js");
-            return await _module.InvokeAsync<string?>("readText");
-        }
-        catch (JSException)
-        {
-            return null;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_module is not null) await _module.DisposeAsync();
-        }
-        catch (JSDisconnectedException) { }
     }
 }

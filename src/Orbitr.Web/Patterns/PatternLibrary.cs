@@ -157,6 +157,20 @@ public sealed class PatternLibrary(PatternState store, PatternPersistence persis
         return persistence.PutAsync(copy);
     }
 
+    /// <summary>Keeps a pattern (pasted from the clipboard) as a new entry, under its own name or, when another has it,
+    /// as a copy ("Beat copy"); the editor stays on the pattern it was on. Returns the new entry's id.</summary>
+    public async Task<string> AddCopyAsync(Pattern pattern)
+    {
+        KeepEditorPattern();
+        var name = string.IsNullOrWhiteSpace(pattern.Name) ? "Pasted pattern" : pattern.Name.Trim();
+        name = _index.UniqueName(name) == name ? name : _index.CopyName(name);
+        var entry = new LibraryEntry(LibraryEntry.NewId(), PatternEditor.SetName(pattern, name), _index.Stamp(Now));
+        _index.Put(entry);
+        Changed?.Invoke();
+        await persistence.PutAsync(entry);
+        return entry.Id;
+    }
+
     /// <summary>Deletes an entry (undoable with <see cref="UndoDeleteAsync"/> for a while). Deleting the pattern being
     /// edited opens the most recent other one, or a new pattern when none is left.</summary>
     public async Task DeleteAsync(string id)

@@ -96,6 +96,18 @@ export function knob(el, dotnetRef) {
   return listen(el, { pointerdown: down, pointermove: move, pointerup: up, pointercancel: up, keydown: key, dblclick: reset });
 }
 
+/** A lane of bars (issue 26): the drag keeps the pointer (it goes on outside the lane, and a finger crosses bars
+ *  instead of staying on the first), and .NET gets the lane's box to place the pointer in. */
+export function captureLane(el, pointerId) {
+  try {
+    el.setPointerCapture(pointerId);
+  } catch {
+    // The pointer is already up (a quick tap): the drag is that one value.
+  }
+  const r = el.getBoundingClientRect();
+  return { left: r.left, top: r.top, width: r.width, height: r.height };
+}
+
 /** Tap tempo: reports each tap's time in seconds from the event's own timeStamp (pointer down, or Enter/Space). */
 export function tap(el, dotnetRef) {
   const report = (e) => dotnetRef.invokeMethodAsync('OnTap', e.timeStamp / 1000).catch(() => { });

@@ -29,6 +29,12 @@ function padOf(e) {
   return /^(Digit|Numpad)[1-8]$/.test(e.code) ? Number(e.code.at(-1)) - 1 : -1;
 }
 
+// A slider of the page's own (a lane's bar, role="slider"): its keys are its own, and not the page's scrolling either.
+const SLIDER_KEYS = new Set([...ARROWS, 'Home', 'End', 'PageUp', 'PageDown']);
+function ownSlider(target) {
+  return target instanceof HTMLElement && !(target instanceof HTMLInputElement) && target.getAttribute('role') === 'slider';
+}
+
 export function listen(dotnetRef) {
   let pads = false;
   const handler = (e) => {
@@ -51,6 +57,10 @@ export function listen(dotnetRef) {
     }
     if (e.altKey) return;
     if (ARROWS.has(key) && ownsArrows(e.target)) return;
+    if (SLIDER_KEYS.has(key) && !mod && ownSlider(e.target)) {
+      e.preventDefault();
+      return;
+    }
     const undoRedo = mod && (key === 'z' || key === 'y');
     // Copy, cut, paste and duplicate of steps: not where the page's own text is selected (copying it stays the browser's).
     const steps = mod && COPY_KEYS.has(key) && (key === 'd' || (window.getSelection()?.isCollapsed ?? true));
