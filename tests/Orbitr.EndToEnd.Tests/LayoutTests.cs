@@ -72,6 +72,21 @@ public sealed class LayoutTests(AppServer server)
             Assert.True(box.Y >= 0 && box.Y + box.Height <= Phone.Height, $"{await t.GetAttributeAsync("aria-label") ?? await t.InnerTextAsync()} at y {box.Y:0}–{box.Y + box.Height:0}, past the first 844 px");
             Assert.True(box.X >= 0 && box.X + box.Width <= Phone.Width);
         }
+        // The rings' section holds what it shows: no zoomed step under the panels below it, no switch over the overview.
+        var section = (await app.Page.Locator("section.rings").BoundingBoxAsync())!;
+        var tracks = (await app.Page.Locator(".panels.editor").BoundingBoxAsync())!;
+        var dial = (await app.Page.Locator(".dial").BoundingBoxAsync())!;
+        for (var i = 0; i < 16; i++)
+        {
+            var box = (await steps.Nth(i).BoundingBoxAsync())!;
+            Assert.True(box.Y + box.Height <= section.Y + section.Height + 0.5 && box.Y + box.Height <= tracks.Y + 0.5,
+                $"step {i + 1} reaches y {box.Y + box.Height:0}, the rings' section ends at {section.Y + section.Height:0}, the panels start at {tracks.Y:0}");
+        }
+        foreach (var name in new[] { "Pads", "Record", "Rings", "Lanes" })
+        {
+            var b = (await app.Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }).BoundingBoxAsync())!;
+            Assert.True(b.Y + b.Height <= dial.Y + 0.5, $"{name} (to y {b.Y + b.Height:0}) lies over the rings' overview (from y {dial.Y:0})");
+        }
     }
 
     // The open panel (the menu sheet, a menu's panel, the dialog) and the page: nothing wider than the phone.

@@ -102,6 +102,17 @@ try
             await page.GetByRole(AriaRole.Button, new() { Name = "Settings" }).ClickAsync();
             await Shot("settings");
             await page.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
+            await OpenFileMenu();
+            await page.GetByRole(AriaRole.Button, new() { Name = "MIDI", Exact = true }).ClickAsync();
+            await Shot("midi");
+            await Escape();
+            if (touch) await page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true }).ClickAsync(); // fold the sheet
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pads", Exact = true }).ClickAsync();
+            await Shot("pads");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pads", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lanes", Exact = true }).ClickAsync();
+            await Shot("lanes");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Rings", Exact = true }).ClickAsync();
             await page.Locator("section.generate").ScrollIntoViewIfNeededAsync();
             await Shot("sounds");
         }
