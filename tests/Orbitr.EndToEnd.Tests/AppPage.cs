@@ -137,6 +137,14 @@ public static class AppPageExtensions
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
     }
 
+    /// <summary>Closes a menu of the top bar if it is open (its button again: focus may have left the panel).</summary>
+    public static async Task CloseMenuAsync(this AppPage app, string name)
+    {
+        var toggle = app.Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+        if (await toggle.GetAttributeAsync("aria-expanded") == "true") await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
     /// <summary>Clicks an item of a top-bar menu, opening the menu first.</summary>
     public static async Task MenuItemAsync(this AppPage app, string menu, string item)
     {

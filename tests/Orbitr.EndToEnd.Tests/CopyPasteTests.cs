@@ -90,4 +90,94 @@ public sealed class CopyPasteTests(AppServer server)
         await Assertions.Expect(app.Page.GetByLabel("BPM")).ToHaveValueAsync("120"); // the pattern is not edited
         Assert.Empty(app.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task A_ring_and_a_pattern_copied_in_one_tab_paste_into_another_and_other_text_is_refused_visibly()
+    {
+        await using var app = await server.OpenAsync();
+        await app.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var p = PatternFactory.Create(5, seed: 9, name: "Ring source");
+        p = PatternEditor.SetTrackLength(p, 1, 12);
+        for (var s = 0; s < 12; s += 3) p = PatternEditor.UpdateStep(p, 1, s, x => x with { Active = true, Velocity = 50 + s, Pitch = 2 });
+        await app.ImportByDropAsync("ring.json", PatternJson.Write(p));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("Ring source");
+        await app.Page.Keyboard.PressAsync("Alt+2");
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Copy ring", Exact = true }).ClickAsync();
+        await Eventually.ValueAsync(() => app.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"),
+            text => text.Contains("orbitr.ring", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the clipboard to hold the ring", TimeSpan.FromMilliseconds(50));
+
+        var other = new AppPage(app.Context, await app.Context.NewPageAsync());
+        await other.GotoAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true }).ClickAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
+        await other.Page.Keyboard.PressAsync("Escape");
+        await other.Page.Keyboard.PressAsync("Alt+4");
+        await other.Page.GetByLabel("Paste takes the copied length").CheckAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Paste ring", Exact = true }).ClickAsync();
+        var saved = await other.WaitForSavedAsync(x => x.Tracks[3].Steps.Count == 12);
+        Assert.Equal(p.Tracks[1].Steps, saved.Tracks[3].Steps);
+        Assert.Equal(p.Tracks[1].Sample is { } key ? p.FindSample(key)!.Source : null, saved.Tracks[3].Sample is { } k2 ? saved.FindSample(k2)!.Source : null);
+
+        // The whole pattern: Copy in the first tab's Patterns panel, Paste pattern in the other's.
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true }).ClickAsync();
+        await app.Page.GetByRole(AriaRole.Button, new() { Name = "Copy Ring source", Exact = true }).ClickAsync();
+        await Eventually.ValueAsync(() => app.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"),
+            text => text.Contains("\"Ring source\"", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the clipboard to hold the pattern", TimeSpan.FromMilliseconds(50));
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Patterns", Exact = true }).ClickAsync();
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Paste pattern", Exact = true }).ClickAsync();
+        await Assertions.Expect(other.Page.GetByRole(AriaRole.Button, new() { Name = "Copy Ring source", Exact = true })).ToBeVisibleAsync();
+
+        // Text that is not a pattern: a visible error, the library as it was.
+        var before = (await other.PatternNamesAsync()).Count;
+        await other.Page.EvaluateAsync("() => navigator.clipboard.writeText('just some words')");
+        await other.Page.GetByRole(AriaRole.Button, new() { Name = "Paste pattern", Exact = true }).ClickAsync();
+        await Assertions.Expect(other.Page.GetByText("The clipboard does not hold an Orbitr pattern", new() { Exact = false })).ToBeVisibleAsync();
+        Assert.Equal(before, (await other.PatternNamesAsync()).Count);
+        Assert.Empty(app.ConsoleErrors);
+        Assert.Empty(other.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Alt_click_auditions_Shift_C_clears_with_undo_and_a_ring_randomizes_and_humanizes_from_its_panel()
+    {
+        await using var app = await server.OpenAsync();
+        var p = PatternFactory.Create(4, seed: 12, name: "By hand");
+        p = PatternEditor.ClearPattern(p);
+        for (var s = 0; s < 16; s += 4) p = PatternEditor.SetStepActive(p, 0, s, true);
+        await app.ImportByDropAsync("hand.json", PatternJson.Write(p));
+        await Assertions.Expect(app.Page.GetByLabel("Pattern name")).ToHaveValueAsync("By hand");
+
+        // Alt+click plays the step once (a voice on its ring) and edits nothing.
+        await app.Step(1, 5).ClickAsync(new() { Modifiers = [KeyboardModifier.Alt] });
+        await app.Page.WaitForFunctionAsync("() => (globalThis.__orbitrScheduled ?? []).some(v => v.track === 0)");
+        await app.ExpectStepAsync(1, 5, true);
+        Assert.False(await app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true }).IsVisibleAsync());
+
+        // Shift+C clears the whole pattern; one undo brings it back.
+        await app.Page.Keyboard.PressAsync("Shift+C");
+        await app.WaitForSavedAsync(x => x.Tracks.All(t => t.ActiveSteps == 0));
+        await app.Page.Keyboard.PressAsync("Control+z");
+        await app.WaitForSavedAsync(x => x.Tracks[0].ActiveSteps == 4);
+
+        // Ring 3: density 100 % turns every step on, 0 % every step off.
+        await app.Page.Keyboard.PressAsync("Alt+3");
+        await app.Page.GetByLabel("Randomize density (%)").FillAsync("100");
+        await app.Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Randomize ") }).ClickAsync();
+        await app.WaitForSavedAsync(x => x.Tracks[2].ActiveSteps == 16);
+        await app.Page.GetByLabel("Randomize density (%)").FillAsync("0");
+        await app.Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Randomize ") }).ClickAsync();
+        await app.WaitForSavedAsync(x => x.Tracks[2].ActiveSteps == 0);
+
+        // Ring 1 humanized by ± 8 ms and ± 12 velocity: its steps move, within those ranges.
+        await app.Page.Keyboard.PressAsync("Alt+1");
+        await app.Page.GetByLabel("Humanize ± ms").FillAsync("8");
+        await app.Page.GetByLabel("Humanize ± vel").FillAsync("12");
+        await app.Page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Humanize ") }).ClickAsync();
+        var saved = await app.WaitForSavedAsync(x => x.Tracks[0].Steps.Any(s => s.Timing != 0));
+        var on = saved.Tracks[0].Steps.Where(s => s.Active).ToList();
+        Assert.Equal(4, on.Count);
+        Assert.All(on, s => Assert.InRange(s.Timing, -8, 8));
+        Assert.All(on, s => Assert.InRange(s.Velocity, Step.DefaultVelocity - 12, Step.DefaultVelocity + 12));
+        Assert.Empty(app.ConsoleErrors);
+    }
 }

@@ -57,6 +57,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await using var app = await server.OpenAsync();
         await app.Step(2, 2).ClickAsync();                     // the starter pattern, "Untitled"
         await app.SaveAsAsync("Groove A");
+        await app.CloseMenuAsync("Patterns");                  // its panel opens over the rings
         await app.Step(3, 3).ClickAsync();
         await app.PatternListAsync();
         await app.Page.GetByRole(AriaRole.Button, new() { Name = "New", Exact = true }).ClickAsync();
@@ -78,6 +79,7 @@ public sealed class PatternLibraryTests(AppServer server)
         await app.ExpectStepAsync(2, 2, true);
         await app.ExpectStepAsync(3, 3, true);
         await app.ExpectStepAsync(5, 5, false);
+        await app.CloseMenuAsync("Patterns");
         await app.Step(4, 4).ClickAsync();                     // an edit, then straight to another pattern
         await app.OpenPatternAsync("Untitled");
         await app.ExpectStepAsync(2, 2, true);
