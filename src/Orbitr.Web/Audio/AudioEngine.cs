@@ -199,8 +199,9 @@ public sealed class AudioEngine : IAsyncDisposable
     public void Spare(int track, long sixteenth) => _playback.Spare(track, sixteenth);
 
     /// <summary>Starts playing from the pattern's start, or from <paramref name="fromSeconds"/> into it (MIDI Continue),
-    /// that point at audio-clock time <paramref name="originAt"/> when given (a MIDI Start's time).</summary>
-    public async Task PlayAsync(double fromSeconds = 0, double? originAt = null)
+    /// that point at audio-clock time <paramref name="originAt"/> when given (a MIDI Start's time).
+    /// <paramref name="songSixteenths"/>: sixteenths of a song before this pattern's start (MIDI clock out's Song Position).</summary>
+    public async Task PlayAsync(double fromSeconds = 0, double? originAt = null, int songSixteenths = 0)
     {
         if (Playing || !await EnsureStartedAsync()) return;
         var pattern = _store.Pattern;
@@ -210,7 +211,8 @@ public sealed class AudioEngine : IAsyncDisposable
         _ = _samples.PrepareAsync(pattern);
         var module = await _module.GetAsync();
         _playback.Start(pattern, fromSeconds, originAt, CountIn && originAt is null && fromSeconds == 0);
-        await module.InvokeVoidAsync("play");
+        var step = _playback.StepSeconds(pattern);
+        await module.InvokeVoidAsync("play", new StartPoint { Sixteenths = songSixteenths + Math.Round(fromSeconds / step), Seconds = fromSeconds });
         StateChanged?.Invoke();
     }
 

@@ -69,7 +69,7 @@ public sealed class SongPlayer : IDisposable
             await _patterns.OpenAsync(entry.Id);
             Playing = true;
             Section = index;
-            await _engine.PlayAsync();
+            await _engine.PlayAsync(songSixteenths: SixteenthsBefore(song, index));
         }
         finally
         {
@@ -86,6 +86,15 @@ public sealed class SongPlayer : IDisposable
     }
 
     public Task StopAsync() => _engine.StopAsync();
+
+    // The song's sixteenths before section k (steps are sixteenths): MIDI clock out's Song Position for a start there.
+    private int SixteenthsBefore(Song song, int index)
+    {
+        long n = 0;
+        for (var j = 0; j < index; j++)
+            if (_songs.Entry(song.Sections[j].Pattern) is { } e) n += (long)song.Sections[j].Repeat * e.Pattern.Length;
+        return (int)Math.Min(n, int.MaxValue);
+    }
 
     // The section after the one playing: the loop's first after its last, none after the song's last.
     private int NextIndex(Song song)

@@ -45,6 +45,9 @@ public sealed class MidiInTests(AppServer server, ITestOutputHelper output)
         await app.Page.GetByLabel("MIDI input").SelectOptionAsync(new SelectOptionValue { Label = TestMidiPort.InputName });
         await app.Page.GetByLabel("Follow clock").CheckAsync();
         await Assertions.Expect(app.Page.GetByLabel("Followed tempo")).ToHaveTextAsync("Waiting for a clock on the input");
+        // Clock out too: what it sends when the transport continues from a Song Position.
+        await app.Page.GetByLabel("MIDI output").SelectOptionAsync(new SelectOptionValue { Label = TestMidiPort.OutputName });
+        await app.Page.GetByLabel("Send clock").CheckAsync();
 
         // Start, then one bar and a beat of pulses at 97.3 BPM.
         await app.Page.EvaluateAsync(SendClock, new object[] { 97.3, 4 * 24 + 25, new[] { 0xfa } });
@@ -67,6 +70,7 @@ public sealed class MidiInTests(AppServer server, ITestOutputHelper output)
         // steps 1–8): ring 2 first, at the Continue's time (step 9's note, or a moment late step 10's), ring 1 at the
         // next cycle's start.
         var before = (await Voice.ReadAsync(app.Page)).Count;
+        var sentBefore = (await TestMidiPort.SentAsync(app.Page)).Count;
         var at = await app.Page.EvaluateAsync<double>("() => { const c = globalThis.__orbitrContexts.at(-1); globalThis.__midiIn([0xf2, 8, 0]); globalThis.__midiIn([0xfb]); return c.currentTime; }");
         await Assertions.Expect(app.Page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true })).ToBeVisibleAsync();
         await app.Page.WaitForFunctionAsync("n => (globalThis.__orbitrScheduled ?? []).slice(n).some(v => v.track === 0 && !v.cancelled)", before,
@@ -81,6 +85,21 @@ public sealed class MidiInTests(AppServer server, ITestOutputHelper output)
         Assert.InRange(stepsLeft, 7 - 1e-6, 8 + 1e-6);
         Assert.InRange(Math.Abs(stepsLeft - Math.Round(stepsLeft)), 0, 1e-6);
         Assert.InRange(ring2.Time - at, -0.1, 0.25);                  // right after the Continue
+
+        // Clock out continues too: Song Position 8 and Continue, then pulses from the point the loop went on from.
+        var readings = await TestMidiPort.ReadingsAsync(app.Page);
+        var sent = (await TestMidiPort.SentAsync(app.Page)).Skip(sentBefore).ToList();
+        var spp = sent.FindIndex(m => m.Data is [0xf2, ..]);
+        Assert.True(spp >= 0, "no Song Position went out");
+        Assert.Equal([0xf2, 8, 0], sent[spp].Data);
+        Assert.Equal([0xfb], sent[spp + 1].Data);
+        var firstPulse = sent.Skip(spp).First(m => m.Data is [0xf8]);
+        Assert.Equal(sent[spp + 1].Ts, firstPulse.Ts, 3);
+        // The first pulse is at step 9's time: ring 2's first note is on it, or (that note more than 100 ms late and
+        // skipped) one step after it.
+        var steps = (TestMidiPort.OffsetBefore(readings, firstPulse.At) + 1000 * ring2.Time - firstPulse.Ts) / (1000 * stepSeconds);
+        Assert.InRange(Math.Round(steps), 0, 1);
+        Assert.InRange(Math.Abs(steps - Math.Round(steps)) * 1000 * stepSeconds, 0, 1.0);
         Assert.Empty(app.ConsoleErrors);
     }
 

@@ -26,7 +26,7 @@ public static class TestMidiPort
             const c = g.__orbitrContexts?.at(-1);
             if (!c || c.state !== 'running') return;
             const ts = c.getOutputTimestamp();
-            if (ts.contextTime > 0 && ts.performanceTime > 0) g.__outputOffsets.push(ts.performanceTime - 1000 * ts.contextTime);
+            if (ts.contextTime > 0 && ts.performanceTime > 0) g.__outputOffsets.push([ts.performanceTime, ts.performanceTime - 1000 * ts.contextTime]);
           }, 5);
         })();
         """;
@@ -38,11 +38,38 @@ public static class TestMidiPort
             new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
     /// <summary>The median of the page's output-timestamp readings: performance time − 1000 × audio-clock time.</summary>
-    public static async Task<double> OutputOffsetAsync(IPage page)
+    public static async Task<double> OutputOffsetAsync(IPage page) => Median((await ReadingsAsync(page)).Select(r => r.Offset));
+
+    /// <summary>Every reading: (performance time, performance time − 1000 × audio-clock time). The relation moves when
+    /// the audio output glitches (its clock stops while performance time runs on), as it does on a loaded machine.</summary>
+    public static async Task<List<(double Perf, double Offset)>> ReadingsAsync(IPage page) =>
+        (await page.EvaluateAsync<double[][]>("() => globalThis.__outputOffsets")).Select(r => (r[0], r[1])).ToList();
+
+    /// <summary>The relation as the browser reported it in the second before <paramref name="at"/> (performance ms).</summary>
+    public static double OffsetBefore(List<(double Perf, double Offset)> readings, double at)
     {
-        var offsets = (await page.EvaluateAsync<double[]>("() => globalThis.__outputOffsets")).Order().ToArray();
-        Assert.NotEmpty(offsets);
-        return offsets[offsets.Length / 2];
+        var window = readings.Where(r => r.Perf <= at && r.Perf >= at - 1000).Select(r => r.Offset).ToList();
+        return Median(window.Count > 0 ? window : readings.Where(r => r.Perf <= at + 100).Select(r => r.Offset).DefaultIfEmpty(Median(readings.Select(x => x.Offset))));
+    }
+
+    /// <summary>Whether the relation moved by more than 0.5 ms between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public static bool Moved(List<(double Perf, double Offset)> readings, double from, double to)
+    {
+        var window = readings.Where(r => r.Perf >= from && r.Perf <= to).Select(r => r.Offset).ToList();
+        return window.Count > 1 && window.Max() - window.Min() > 0.5;
+    }
+
+    public static double Span(List<(double Perf, double Offset)> readings, double from, double to)
+    {
+        var window = readings.Where(r => r.Perf >= from && r.Perf <= to).Select(r => r.Offset).ToList();
+        return window.Count > 1 ? window.Max() - window.Min() : 0;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        Assert.NotEmpty(sorted);
+        return sorted[sorted.Length / 2];
     }
 
     /// <summary>Opens the MIDI menu and turns Web MIDI on (the menu stays open).</summary>

@@ -7,6 +7,13 @@ namespace Orbitr.Web.Audio.Interop;
 // Interop messages are classes with settable properties, not positional records: trimming drops constructor
 // parameter names, and System.Text.Json then cannot bind a record's constructor in the published app.
 
+/// <summary>Where playing starts, for MIDI clock out: the Song Position (sixteenths) and the pattern time.</summary>
+public sealed class StartPoint
+{
+    public double Sixteenths { get; set; }
+    public double Seconds { get; set; }
+}
+
 public sealed class StartResult
 {
     public bool Ok { get; set; }

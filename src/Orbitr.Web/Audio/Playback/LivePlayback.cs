@@ -86,6 +86,9 @@ public sealed class LivePlayback : IDisposable
 
     private double? _followed;
 
+    /// <summary>The length of a sixteenth at the tempo the transport plays <paramref name="pattern"/> at.</summary>
+    public double StepSeconds(Pattern pattern) => Nudged(pattern).StepSeconds;
+
     // The pattern the transport plays: a followed clock sets its tempo, the nudge scales it.
     private Pattern Nudged(Pattern p) => _nudge == 1 && _followed is null ? p
         : p with { Bpm = Math.Clamp((_followed ?? p.Bpm) * _nudge, Pattern.MinBpm, Pattern.MaxBpm) };

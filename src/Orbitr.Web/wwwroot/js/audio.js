@@ -198,8 +198,12 @@ export function setMix(mix) {
 }
 
 // The first tick anchors the pattern's start to the audio clock and brings the playhead's state.
-export function play() {
+// `from`: where playing starts, for MIDI clock out ({ sixteenths: the Song Position, seconds: pattern time of the
+// start }; a start at the top of a song's first section is 0, 0).
+let startsAt = null;
+export function play(from) {
   playing = true;
+  startsAt = from ?? null;
   cancelFrom(ctx.currentTime);
   clock.postMessage({ interval: shared.tickMs });
   onTick();
@@ -286,7 +290,8 @@ function onTick() {
     const lengths = Array.from(m.subarray(i + 3, i + 3 + rings));
     const state = { playing: true, origin: m[i], stepSeconds: m[i + 1], length: m[i + 2], lengths };
     playheadListener?.(state);
-    observer?.playhead(state);
+    observer?.playhead({ ...state, from: startsAt });
+    startsAt = null;
     i += 3 + rings;
   }
   schedule(ctx, graph, m, i, live);

@@ -12,6 +12,7 @@ const SEND_AHEAD = 0.15;
 const NOTE_SECONDS = 0.1;    // a note's length without a gate
 const PULSES_PER_QUARTER = 24;
 const RESYNC_MS = 0.5;
+const SETTLED_READINGS = 12;  // ticks of readings (~300 ms) before notes go out SEND_AHEAD early
 
 let access = null;
 let output = null;
@@ -24,6 +25,7 @@ let pending = [];            // note-ons not sent yet: { time (audio), track, ve
 let offs = [];               // note-offs not sent yet: { at, on (performance ms of the off and its note-on), status, note }
 let readings = [];           // recent perf − 1000·t offsets
 let offset = null;
+let estimated = false;       // offset is the estimate made before the browser reported the clocks
 let clock = null;            // clock out while playing: { origin, pulse, k (next pulse index) }
 let position = 0;            // the last Song Position Pointer received (sixteenths)
 let pulses = [];             // timestamps of the last incoming clock pulses
@@ -101,17 +103,23 @@ function audioTime(ms) {
 function measure() {
   const ts = outputTimestamp();
   if (!ts) return;
-  // Before the output has run a quantum the browser reports zeros: the clock now plus the output latency then.
-  const reading = ts.performanceTime > 0 && ts.contextTime > 0
-    ? ts.performanceTime - 1000 * ts.contextTime
-    : ts.now - 1000 * ts.currentTime + 1000 * ts.latency;
-  readings.push(reading);
+  // Before the output has run a quantum the browser reports zeros: until a real reading, the clock now plus the
+  // output latency (an estimate, not kept among the readings).
+  if (!(ts.performanceTime > 0 && ts.contextTime > 0)) {
+    if (readings.length === 0) {
+      offset = ts.now - 1000 * ts.currentTime + 1000 * ts.latency;
+      estimated = true;
+    }
+    return;
+  }
+  readings.push(ts.performanceTime - 1000 * ts.contextTime);
   if (readings.length > 41) readings.shift();
   const sorted = [...readings].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
-  // Kept steady while the two clocks agree within RESYNC_MS, so pulses stay evenly spaced; the clocks drift apart
-  // by well under a millisecond a minute, and a device change (another output latency) moves it at once.
-  if (offset === null || Math.abs(median - offset) > RESYNC_MS) offset = median;
+  // Kept steady while within RESYNC_MS of the readings, so pulses stay evenly spaced; an output glitch (the audio
+  // clock stands while performance time runs on) or another output device moves it at once.
+  if (offset === null || estimated || Math.abs(median - offset) > RESYNC_MS) offset = median;
+  estimated = false;
 }
 
 // --- out: audio.js's observer ---
@@ -129,13 +137,17 @@ function cancel(t) {
 
 function playhead(state) {
   if (!clockOut || !output) return;
+  if (readings.length === 0) measure();
   const pulse = (state.stepSeconds * 4) / PULSES_PER_QUARTER;
   if (!clock) {
-    if (offset === null) measure();
-    // Song Position 0, then Start at the pattern's first pulse.
-    send([0xf2, 0, 0], perf(state.origin));
-    send([0xfa], perf(state.origin));
-    clock = { origin: state.origin, pulse, k: 0, last: -Infinity };
+    // From the top: Song Position 0 and Start at the first pulse. From elsewhere (a song's later section, a followed
+    // Continue): that Song Position and Continue, the clock going on from the point the transport starts at.
+    const position = Math.max(0, Math.min(16383, Math.round(state.from?.sixteenths ?? 0)));
+    const k = Math.max(0, Math.round((state.from?.seconds ?? 0) / pulse));
+    const at = perf(state.origin + k * pulse);
+    send([0xf2, position & 127, position >> 7], at);
+    send([position > 0 ? 0xfb : 0xfa], at);
+    clock = { origin: state.origin, pulse, k, last: -Infinity };
     return;
   }
   if (clock.origin === state.origin && clock.pulse === pulse) return;
@@ -157,8 +169,10 @@ function tick(now) {
       counts.pulses++;
     }
   }
-  // Notes and their offs in time order; a note that comes again before its previous off ends that one first.
-  while (pending.length && pending[0].time <= until) {
+  // Notes and their offs in time order; a note that comes again before its previous off ends that one first. While
+  // the relation is new (an output that has just started reports it unsteadily for a while) only notes due at once go out.
+  const sendUntil = readings.length >= SETTLED_READINGS ? until : now + 0.03;
+  while (pending.length && pending[0].time <= sendUntil) {
     const n = pending.shift();
     const ring = rings[n.track];
     if (!ring) { counts.dropped++; continue; }
