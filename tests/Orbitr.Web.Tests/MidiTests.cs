@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Orbitr.Core.Editing;
 using Orbitr.Core.Model;
 using Orbitr.Core.Scheduling;
@@ -54,5 +55,19 @@ public sealed class MidiTests : AppTestContext
         notes.Clear();
         late.Tick(10.15, p, notes);
         Assert.Equal(5, notes[0].StepIndex);
+    }
+
+    [Fact]
+    public async Task A_followed_tempo_ends_when_follow_is_switched_off_or_the_input_goes()
+    {
+        var audio = Services.GetRequiredService<Orbitr.Web.Audio.AudioEngine>();
+        var midi = Services.GetRequiredService<MidiPorts>();
+        await midi.SetFollowClockAsync(true);
+        audio.FollowedBpm = 97.3;
+        await midi.SetInputAsync(null);                  // no input (bUnit's browser lists none)
+        Assert.Null(audio.FollowedBpm);
+        audio.FollowedBpm = 97.3;
+        await midi.SetFollowClockAsync(false);
+        Assert.Null(audio.FollowedBpm);
     }
 }

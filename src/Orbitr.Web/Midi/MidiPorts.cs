@@ -95,7 +95,8 @@ public sealed class MidiPorts : IAsyncDisposable
     private async Task ApplyAsync(MidiSetup setup, bool save)
     {
         Setup = setup;
-        if (!setup.FollowClock) _audio.FollowedBpm = null;
+        // No clock to follow (switched off, or no input): the pattern's own tempo again.
+        if (!setup.FollowClock || Known(Inputs, setup.Input) is null) _audio.FollowedBpm = null;
         if (Open && _module is not null)
         {
             await _module.InvokeAsync<bool>("setOutput", Known(Outputs, setup.Output));
