@@ -234,6 +234,12 @@ function cancelFrom(t) {
   }
   // A sounding voice choked by a voice that is now cancelled sounds on (the notes handed out again re-choke it).
   for (const v of live) if (v.chokedAt !== null && v.chokedAt >= at) v.unchoke();
+  return at;
+}
+
+function sounding(liveSet, n) {
+  for (const v of liveSet) if (v.track === n.track && Math.abs(v.time - n.time) < 1e-9) return true;
+  return false;
 }
 
 // Disconnects the live voices that have finished sounding (their buffer, and any echoes, are over).
@@ -282,7 +288,9 @@ function onTick() {
   // Blazor's Uint8Array may sit at any offset: copy to align.
   const m = new Float64Array(bytes.slice().buffer);
   sweepEnded(ctx.currentTime);
-  if (m[0] >= 0) cancelFrom(m[0]);
+  // The clock runs on during the call: notes C# hands out again from its own "now" that had already started before
+  // the cancel (between m[0] and the cancel's clock) still sound: they are not started twice.
+  const kept = m[0] >= 0 ? cancelFrom(m[0]) : -1;
   counts.skipped = m[1];
   const rings = m[2];
   let i = shared.tickHeader;
@@ -294,14 +302,15 @@ function onTick() {
     startsAt = null;
     i += 3 + rings;
   }
-  schedule(ctx, graph, m, i, live);
+  schedule(ctx, graph, m, i, live, kept);
   observer?.tick(ctx.currentTime);
 }
 
-function schedule(context, g, events, from, liveSet) {
+function schedule(context, g, events, from, liveSet, keptUntil = -1) {
   const stride = shared.stride;
   for (let i = from; i + stride <= events.length; i += stride) {
     const n = note(events, i);
+    if (n.time < keptUntil && sounding(liveSet, n)) continue;
     const buffer = samples.get(n.buffer);
     if (!buffer) continue;
     const v = voice(context, g, n, buffer);
@@ -566,6 +575,7 @@ function voice(context, g, n, source) {
   const naturalEnd = end;
   const v = {
     time: n.time,
+    track: n.track,
     end,
     nodes,
     onEnd: null,
