@@ -24,9 +24,11 @@ public static class RingMidi
     }
 
     /// <summary>The ring that answers to an incoming note on a channel (1–16): the first with that channel and note; −1 none.</summary>
-    public static int RingOf(Pattern pattern, int channel, int note)
+    public static int RingOf(Pattern pattern, int channel, int note) => RingOf(pattern, Notes(pattern), channel, note);
+
+    /// <summary>The same, with the rings' <see cref="Notes"/> already worked out (a MIDI input asks once per note).</summary>
+    public static int RingOf(Pattern pattern, int[] notes, int channel, int note)
     {
-        var notes = Notes(pattern);
         for (var t = 0; t < notes.Length; t++)
             if (notes[t] == note && Channel(pattern.Tracks[t]) == channel) return t;
         return -1;

@@ -22,6 +22,7 @@ public sealed class MidiPorts : IAsyncDisposable
     private IJSObjectReference? _settings;
     private DotNetObjectReference<MidiPorts>? _self;
     private string _rings = "";
+    private (Pattern Pattern, int[] Notes) _notes;
 
     private readonly PadPlayer _pads;
 
@@ -130,8 +131,15 @@ public sealed class MidiPorts : IAsyncDisposable
     [JSInvokable]
     public Task OnNote(int channel, int note, int velocity, double audioTime)
     {
-        var ring = RingMidi.RingOf(_store.Pattern, channel, note);
+        var ring = RingOf(_store.Pattern, channel, note);
         return ring < 0 ? Task.CompletedTask : _pads.HitAsync(ring, Math.Clamp(velocity / 127.0, 0, 1), audioTime >= 0 ? audioTime : null);
+    }
+
+    // Each incoming note asks which ring it plays: the rings' notes are worked out once per pattern, not per note.
+    private int RingOf(Pattern pattern, int channel, int note)
+    {
+        if (!ReferenceEquals(_notes.Pattern, pattern)) _notes = (pattern, RingMidi.Notes(pattern));
+        return RingMidi.RingOf(pattern, _notes.Notes, channel, note);
     }
 
     /// <summary>The followed clock's tempo, once a beat (the mean of its last 24 pulses).</summary>

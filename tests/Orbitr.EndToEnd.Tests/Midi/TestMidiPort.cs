@@ -37,9 +37,6 @@ public static class TestMidiPort
         JsonSerializer.Deserialize<List<Sent>>(await page.EvaluateAsync<string>("() => JSON.stringify(globalThis.__midiSent)"),
             new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
-    /// <summary>The median of the page's output-timestamp readings: performance time − 1000 × audio-clock time.</summary>
-    public static async Task<double> OutputOffsetAsync(IPage page) => Median((await ReadingsAsync(page)).Select(r => r.Offset));
-
     /// <summary>Every reading: (performance time, performance time − 1000 × audio-clock time). The relation moves when
     /// the audio output glitches (its clock stops while performance time runs on), as it does on a loaded machine.</summary>
     public static async Task<List<(double Perf, double Offset)>> ReadingsAsync(IPage page) =>
@@ -57,12 +54,6 @@ public static class TestMidiPort
     {
         var window = readings.Where(r => r.Perf >= from && r.Perf <= to).Select(r => r.Offset).ToList();
         return window.Count > 1 && window.Max() - window.Min() > 0.5;
-    }
-
-    public static double Span(List<(double Perf, double Offset)> readings, double from, double to)
-    {
-        var window = readings.Where(r => r.Perf >= from && r.Perf <= to).Select(r => r.Offset).ToList();
-        return window.Count > 1 ? window.Max() - window.Min() : 0;
     }
 
     private static double Median(IEnumerable<double> values)
